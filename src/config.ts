@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+// Every variable here is listed, with its default, in .env.example and the README table.
+const schema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().default('./data/feebot.db'),
+  DEMO_DATABASE_URL: z.string().default('./data/demo.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TIMEZONE: z.string().default('Asia/Shanghai'),
+  DEFAULT_LANGUAGE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  ORDER_EXPIRY_MINUTES: z.coerce.number().positive().default(30),
+  IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
+  AGREEMENT_SECONDS: z.coerce.number().min(0).default(10),
+  AGREEMENT_FILE: z.string().optional(),
+  INITIAL_PASSWORD: z.string().default('123456'),
+  SANDBOX_GATEWAY_SECRET: z.string().min(16).default('sandbox-secret-change-me-0123456789'),
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
+});
+
+export type Config = z.infer<typeof schema> & { publicBaseUrl: string };
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, '');
+  return { ...c, publicBaseUrl };
+}

@@ -1,0 +1,184 @@
+import type { Generated } from 'kysely';
+
+// Row shapes of the tables created in migrations/. Money in fen, times in epoch milliseconds.
+
+export interface StudentsTable {
+  student_id: string;
+  name: string;
+  college: string;
+  major: string;
+  class_name: string;
+  recovery_email: string | null;
+  phone: string | null;
+  id_number: string | null;
+  password_hash: string;
+  must_change_password: number;
+  password_changed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FeeItemsTable {
+  id: Generated<number>;
+  student_id: string;
+  fee_period: string;
+  code: string;
+  name: string;
+  amount_due: number;
+  amount_paid: Generated<number>;
+  installment_allowed: number;
+  min_installment: number;
+  due_date: string | null;
+  updated_at: number;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'closed';
+
+export interface OrdersTable {
+  id: string;
+  student_id: string;
+  status: OrderStatus;
+  total: number;
+  gateway: string;
+  channel: string;
+  chat_id: string;
+  pay_url: string | null;
+  qr_payload: string | null;
+  created_at: number;
+  expires_at: number;
+  settled_at: number | null;
+}
+
+export interface OrderLinesTable {
+  order_id: string;
+  fee_item_id: number;
+  amount: number;
+}
+
+export type PaymentOutcome = 'applied' | 'late' | 'mismatch';
+
+export interface PaymentsTable {
+  id: Generated<number>;
+  gateway: string;
+  transaction_id: string;
+  order_id: string;
+  amount: number;
+  outcome: PaymentOutcome;
+  paid_at: number;
+  received_at: number;
+}
+
+export interface CreditsTable {
+  id: Generated<number>;
+  student_id: string;
+  payment_id: number;
+  amount: number;
+  reason: string;
+  flagged: Generated<number>;
+  created_at: number;
+}
+
+export interface ReceiptsTable {
+  receipt_no: string;
+  order_id: string;
+  check_code: string;
+  view_token: string;
+  payer_name: string;
+  total: number;
+  issued_at: number;
+}
+
+export interface ProblemReportsTable {
+  id: Generated<number>;
+  student_id: string;
+  order_id: string | null;
+  channel: string;
+  chat_id: string;
+  description: string;
+  status: Generated<string>;
+  created_at: number;
+}
+
+export interface ConversationsTable {
+  channel: string;
+  chat_id: string;
+  state_version: number;
+  revision: number;
+  state_json: string;
+  student_id: string | null;
+  updated_at: number;
+}
+
+export interface InboundUpdatesTable {
+  channel: string;
+  update_id: string;
+  received_at: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  lane: string;
+  kind: string;
+  payload_json: string;
+  status: Generated<'pending' | 'done' | 'dead'>;
+  attempts: Generated<number>;
+  run_after: number;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface ChannelChatsTable {
+  channel: string;
+  chat_id: string;
+  menu_message_id: string | null;
+  active: Generated<number>;
+  updated_at: number;
+}
+
+export interface WebMessagesTable {
+  id: Generated<number>;
+  chat_id: string;
+  message_key: string;
+  payload_json: string;
+  created_at: number;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  student_id: string;
+  channel: string;
+  chat_id: string;
+  at: number;
+}
+
+export interface LockoutsTable {
+  student_id: string;
+  locked_until: number;
+  level: number;
+  updated_at: number;
+}
+
+export interface StagedPasswordsTable {
+  student_id: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface Database {
+  students: StudentsTable;
+  fee_items: FeeItemsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  payments: PaymentsTable;
+  credits: CreditsTable;
+  receipts: ReceiptsTable;
+  problem_reports: ProblemReportsTable;
+  conversations: ConversationsTable;
+  inbound_updates: InboundUpdatesTable;
+  outbox: OutboxTable;
+  channel_chats: ChannelChatsTable;
+  web_messages: WebMessagesTable;
+  login_failures: LoginFailuresTable;
+  lockouts: LockoutsTable;
+  staged_passwords: StagedPasswordsTable;
+}

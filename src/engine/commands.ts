@@ -1,0 +1,25 @@
+import type { SelectionLine } from './state.js';
+
+/**
+ * Requests the engine makes of the outside world. Each answer comes back as the next event
+ * (see events.ts). Commands carrying secrets are executed in memory by the dispatcher and never
+ * persisted; the others travel through the outbox with retries.
+ */
+export type Command =
+  | { kind: 'login'; studentId: string; password: string }
+  | { kind: 'password.verifyOld'; studentId: string; password: string }
+  | { kind: 'password.stage'; studentId: string; password: string }
+  | { kind: 'password.commit'; studentId: string; password: string }
+  | { kind: 'email.change'; studentId: string; email: string }
+  | { kind: 'order.create'; studentId: string; lines: SelectionLine[] }
+  | { kind: 'order.query'; orderId: string }
+  | { kind: 'order.close'; orderId: string }
+  | { kind: 'problem.report'; studentId: string; orderId: string; description: string };
+
+/** Commands whose payload holds a secret: run inline, never written to the outbox or a log. */
+export const SECRET_COMMANDS: ReadonlySet<Command['kind']> = new Set([
+  'login',
+  'password.verifyOld',
+  'password.stage',
+  'password.commit',
+]);

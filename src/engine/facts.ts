@@ -1,0 +1,42 @@
+import type { Fen } from '../money.js';
+
+// What the dispatcher loads from the ledger before each transition. Read-only snapshots.
+
+export interface StudentFacts {
+  studentId: string;
+  name: string;
+  college: string;
+  major: string;
+  className: string;
+  /** Masked for display, e.g. `l***@example.edu.cn`; null when none is set. */
+  recoveryEmailMasked: string | null;
+}
+
+export interface FeeItemFacts {
+  id: number;
+  feePeriod: string;
+  code: string;
+  name: string;
+  amountDue: Fen;
+  amountPaid: Fen;
+  /** Held by live (pending, unexpired) orders. */
+  reserved: Fen;
+  /** amountDue − amountPaid − reserved, never below 0: what can be put in a new order. */
+  outstanding: Fen;
+  installmentAllowed: boolean;
+  minInstallment: Fen;
+  dueDate: string | null;
+}
+
+export interface Facts {
+  student: StudentFacts | null;
+  /** Every fee item of the logged-in student (paid ones too), ordered by period then code. */
+  items: FeeItemFacts[];
+}
+
+export interface EngineConfig {
+  agreementSeconds: number;
+  idleTimeoutMs: number;
+  /** Agreement text per language (a configured file replaces both). */
+  agreementText: { 'zh-CN': string; en: string };
+}

@@ -1,0 +1,53 @@
+import type { Fen } from '../money.js';
+
+export type Lang = 'zh-CN' | 'en';
+
+/** Bump when the persisted shape changes; older states are reset, not crashed on. */
+export const STATE_VERSION = 1;
+
+export interface Session {
+  studentId: string;
+  lastActiveAt: number;
+  /** Logged in with the initial password: nothing but a password change until it is changed. */
+  mustChangePassword: boolean;
+}
+
+export interface SelectionLine {
+  itemId: number;
+  /** Amount to pay now for this item, in fen (the whole outstanding unless split). */
+  amount: Fen;
+}
+
+export type Step =
+  | { name: 'login.studentId' }
+  | { name: 'login.password'; studentId: string }
+  | { name: 'home' }
+  | { name: 'arrears.detail' }
+  | { name: 'items'; tab: 'unpaid' | 'history'; period: string | null }
+  | { name: 'select'; selection: SelectionLine[] }
+  | { name: 'installment.amount'; selection: SelectionLine[]; itemId: number }
+  | { name: 'agreement'; selection: SelectionLine[]; shownAt: number; unlocked: boolean }
+  | { name: 'confirm'; selection: SelectionLine[] }
+  | { name: 'order.creating'; selection: SelectionLine[] }
+  | { name: 'order.paying'; orderId: string; payUrl: string; qrPayload: string; total: Fen }
+  | { name: 'order.problem'; orderId: string; payUrl: string; qrPayload: string; total: Fen }
+  | { name: 'order.report'; orderId: string }
+  | { name: 'password.old'; forced: boolean }
+  | { name: 'password.new'; forced: boolean }
+  | { name: 'password.confirm'; forced: boolean }
+  | { name: 'email.new' };
+
+export interface ConversationState {
+  version: typeof STATE_VERSION;
+  lang: Lang;
+  /** Increments whenever a new menu is shown; buttons carry it so stale ones are recognised. */
+  menuRev: number;
+  session: Session | null;
+  step: Step;
+  /** Action codes of the last menu in button order: numbered replies ("2") pick from it. */
+  menuCodes: string[];
+}
+
+export function initialState(lang: Lang): ConversationState {
+  return { version: STATE_VERSION, lang, menuRev: 0, session: null, step: { name: 'login.studentId' }, menuCodes: [] };
+}

@@ -1,0 +1,25 @@
+// Channel-neutral output. Renderers in adapters/ turn these into platform payloads.
+
+export type Button =
+  | { label: string; code: string; disabled?: boolean }
+  | { label: string; url: string };
+
+export type ImageSpec =
+  /** A QR code to draw from this payload (the pay URL). */
+  | { kind: 'qr'; payload: string }
+  /** A ready PNG (e.g. a captcha), base64. */
+  | { kind: 'png'; base64: string };
+
+export interface View {
+  /**
+   * `menu`: the conversation's one living menu; channels that can edit messages edit it in place.
+   * `message`: a standalone message (notices, receipts) that stays in the history.
+   */
+  placement: 'menu' | 'message';
+  text: string;
+  /** Rows of buttons. */
+  buttons: Button[][];
+  image?: ImageSpec;
+  /** What the next free-text input is: `password` masks it where the channel can. */
+  input?: 'text' | 'password';
+}

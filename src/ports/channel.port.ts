@@ -1,0 +1,38 @@
+import type { Hono } from 'hono';
+import type { View } from '../engine/views.js';
+
+export type ChannelName = 'web' | 'telegram' | 'wechat';
+
+/** One outgoing delivery, as stored in the outbox (kind `deliver`). */
+export interface Delivery {
+  channel: ChannelName;
+  chatId: string;
+  view: View;
+  /** The menu message currently shown in this chat, if the transport reported one. */
+  menuMessageId: string | null;
+}
+
+export interface DeliveryResult {
+  /** Id of the message now acting as the menu (after an edit or a new send), if any. */
+  menuMessageId?: string | null;
+}
+
+/**
+ * The only part of a channel that does outgoing I/O. Throw ChannelError with `retryAfter` for
+ * rate limits, `permanent` when the chat is gone (the outbox then stops retrying that chat).
+ */
+export interface ChannelTransport {
+  deliver(delivery: Delivery): Promise<DeliveryResult>;
+  /** Delete an inbound message (a password) where the platform allows; otherwise a no-op. */
+  deleteMessage(chatId: string, messageId: string): Promise<void>;
+}
+
+export interface ChannelAdapter {
+  readonly channel: ChannelName;
+  readonly transport: ChannelTransport;
+  /** Mount inbound HTTP routes (webhooks, pages) on the app. */
+  mount?(app: Hono): void;
+  /** Start background work (long polling); called after the HTTP server listens. */
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
