@@ -189,6 +189,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
+
+  // The sandbox gateway is an external system in spirit; it keeps its own orders in its own table.
+  await db.schema
+    .createTable('sandbox_orders')
+    .addColumn('order_id', 'varchar(40)', (c) => c.primaryKey())
+    .addColumn('amount', 'bigint', (c) => c.notNull())
+    .addColumn('subject', 'varchar(200)', (c) => c.notNull())
+    .addColumn('student_id', 'varchar(32)', (c) => c.notNull())
+    .addColumn('payer_name', 'varchar(100)', (c) => c.notNull())
+    .addColumn('status', 'varchar(16)', (c) => c.notNull())
+    .addColumn('transaction_id', 'varchar(64)')
+    .addColumn('phone', 'varchar(32)')
+    .addColumn('sms_code', 'varchar(8)')
+    .addColumn('method', 'varchar(16)')
+    .addColumn('notify_url', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('paid_at', 'bigint')
+    .execute();
 }
 
 export async function down(): Promise<void> {

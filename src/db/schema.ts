@@ -55,7 +55,8 @@ export interface OrderLinesTable {
   amount: number;
 }
 
-export type PaymentOutcome = 'applied' | 'late' | 'mismatch';
+/** applied: credited normally; late: order was expired/closed, still credited; mismatch/orphan: held for staff. */
+export type PaymentOutcome = 'applied' | 'late' | 'mismatch' | 'orphan';
 
 export interface PaymentsTable {
   id: Generated<number>;
@@ -164,6 +165,23 @@ export interface StagedPasswordsTable {
   created_at: number;
 }
 
+export interface SandboxOrdersTable {
+  order_id: string;
+  amount: number;
+  subject: string;
+  student_id: string;
+  payer_name: string;
+  status: 'pending' | 'paid' | 'failed' | 'closed';
+  transaction_id: string | null;
+  phone: string | null;
+  sms_code: string | null;
+  method: string | null;
+  notify_url: string;
+  created_at: number;
+  expires_at: number;
+  paid_at: number | null;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -181,4 +199,5 @@ export interface Database {
   login_failures: LoginFailuresTable;
   lockouts: LockoutsTable;
   staged_passwords: StagedPasswordsTable;
+  sandbox_orders: SandboxOrdersTable;
 }

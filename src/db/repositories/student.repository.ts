@@ -1,0 +1,45 @@
+import type { Db } from '../database.js';
+import type { StudentsTable } from '../schema.js';
+
+export type StudentRow = StudentsTable;
+
+export function findStudentById(db: Db, studentId: string): Promise<StudentRow | undefined> {
+  return db.selectFrom('students').selectAll().where('student_id', '=', studentId).executeTakeFirst();
+}
+
+export type StudentUpsert = Omit<StudentRow, 'password_hash' | 'must_change_password' | 'password_changed_at' | 'created_at' | 'updated_at'>;
+
+/**
+ * Inserts a student with `initialPasswordHash`, or updates the profile of an existing one
+ * (never touching an existing password): re-importing a file is idempotent.
+ */
+export async function upsertStudent(db: Db, student: StudentUpsert, initialPasswordHash: string, now: number): Promise<void> {
+  await db
+    .insertInto('students')
+    .values({ ...student, password_hash: initialPasswordHash, must_change_password: 1, password_changed_at: null, created_at: now, updated_at: now })
+    .onConflict((oc) =>
+      oc.column('student_id').doUpdateSet({
+        name: student.name,
+        college: student.college,
+        major: student.major,
+        class_name: student.class_name,
+        recovery_email: student.recovery_email,
+        phone: student.phone,
+        id_number: student.id_number,
+        updated_at: now,
+      }),
+    )
+    .execute();
+}
+
+export async function updatePassword(db: Db, studentId: string, passwordHash: string, now: number): Promise<void> {
+  await db
+    .updateTable('students')
+    .set({ password_hash: passwordHash, must_change_password: 0, password_changed_at: now, updated_at: now })
+    .where('student_id', '=', studentId)
+    .execute();
+}
+
+export async function updateRecoveryEmail(db: Db, studentId: string, email: string, now: number): Promise<void> {
+  await db.updateTable('students').set({ recovery_email: email, updated_at: now }).where('student_id', '=', studentId).execute();
+}
