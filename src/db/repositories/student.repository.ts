@@ -7,6 +7,24 @@ export function findStudentById(db: Db, studentId: string): Promise<StudentRow |
   return db.selectFrom('students').selectAll().where('student_id', '=', studentId).executeTakeFirst();
 }
 
+// Stay well under SQLite's bound-parameter limit.
+const ID_CHUNK = 500;
+
+/** Which of `studentIds` exist. */
+export async function findExistingStudentIds(db: Db, studentIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const unique = [...new Set(studentIds)];
+  for (let i = 0; i < unique.length; i += ID_CHUNK) {
+    const rows = await db
+      .selectFrom('students')
+      .select('student_id')
+      .where('student_id', 'in', unique.slice(i, i + ID_CHUNK))
+      .execute();
+    for (const row of rows) found.add(row.student_id);
+  }
+  return found;
+}
+
 export type StudentUpsert = Omit<StudentRow, 'password_hash' | 'must_change_password' | 'password_changed_at' | 'created_at' | 'updated_at'>;
 
 /**
@@ -32,6 +50,18 @@ export async function upsertStudent(db: Db, student: StudentUpsert, initialPassw
     .execute();
 }
 
+/** Updates the profile of an existing student; false when there is no such student. */
+export async function updateStudentProfile(db: Db, student: StudentUpsert, now: number): Promise<boolean> {
+  const { student_id: studentId, ...profile } = student;
+  const result = await db
+    .updateTable('students')
+    .set({ ...profile, updated_at: now })
+    .where('student_id', '=', studentId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Sets a password the student chose: the forced-change flag is cleared. */
 export async function updatePassword(db: Db, studentId: string, passwordHash: string, now: number): Promise<void> {
   await db
     .updateTable('students')
@@ -40,6 +70,12 @@ export async function updatePassword(db: Db, studentId: string, passwordHash: st
     .execute();
 }
 
-export async function updateRecoveryEmail(db: Db, studentId: string, email: string, now: number): Promise<void> {
-  await db.updateTable('students').set({ recovery_email: email, updated_at: now }).where('student_id', '=', studentId).execute();
+/** False when there is no such student. */
+export async function updateRecoveryEmail(db: Db, studentId: string, email: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('students')
+    .set({ recovery_email: email, updated_at: now })
+    .where('student_id', '=', studentId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

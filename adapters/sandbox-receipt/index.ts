@@ -1,0 +1,1 @@
+export { createSandboxReceiptIssuer, type SandboxReceiptOptions } from './sandbox-receipt-issuer.js';

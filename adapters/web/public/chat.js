@@ -1,0 +1,140 @@
+// feebot web chat: a thin renderer. Every decision is made by the server-side engine.
+(function () {
+  'use strict';
+  var TOKEN_KEY = 'feebot-chat-token';
+  var log = document.getElementById('log');
+  var toast = document.getElementById('toast');
+  var form = document.getElementById('composer');
+  var input = document.getElementById('input');
+  var bubbles = {};
+  var lastId = 0;
+  var inputKind = 'text';
+  var seq = 0;
+
+  function randomId(bytes) {
+    var a = new Uint8Array(bytes);
+    crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  }
+  var token = localStorage.getItem(TOKEN_KEY);
+  if (!token) { token = randomId(24); localStorage.setItem(TOKEN_KEY, token); }
+  var lang = (navigator.language || '').toLowerCase().indexOf('zh') === 0 ? 'zh-CN' : 'en';
+
+  function api(path, body) {
+    return fetch(path, {
+      method: body ? 'POST' : 'GET',
+      headers: body ? { 'content-type': 'application/json', 'x-chat-token': token } : { 'x-chat-token': token },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  }
+
+  function send(message) {
+    message.id = Date.now().toString(36) + '-' + (seq++) + '-' + randomId(4);
+    message.lang = lang;
+    return api('/api/chat/send', message).then(function (r) { return r.json(); }).then(function (answer) {
+      if (answer.acks && answer.acks.length) showToast(answer.acks[0].text);
+    }).catch(function () { showToast('网络错误，请重试 / Network error, please retry'); });
+  }
+
+  function showToast(text) {
+    toast.textContent = text;
+    clearTimeout(showToast.timer);
+    showToast.timer = setTimeout(function () { toast.textContent = ''; }, 5000);
+  }
+
+  function scrollDown() { log.parentElement.scrollTop = log.parentElement.scrollHeight; }
+
+  function addUserBubble(text) {
+    var div = document.createElement('div');
+    div.className = 'bubble user';
+    div.textContent = text;
+    log.appendChild(div);
+    scrollDown();
+  }
+
+  function fill(div, m) {
+    div.textContent = m.text;
+    if (m.imageDataUrl) {
+      var img = document.createElement('img');
+      img.src = m.imageDataUrl;
+      img.alt = m.qr ? '支付二维码 / payment QR code' : '图片';
+      div.appendChild(img);
+    }
+    if (m.buttons && m.buttons.length) {
+      var box = document.createElement('div');
+      box.className = 'buttons';
+      m.buttons.forEach(function (row) {
+        var r = document.createElement('div');
+        r.className = 'row';
+        row.forEach(function (b) {
+          var el;
+          if (b.url) {
+            el = document.createElement('a');
+            el.href = b.url;
+            el.target = '_blank';
+            el.rel = 'noopener';
+          } else {
+            el = document.createElement('button');
+            el.type = 'button';
+            if (b.disabled) el.setAttribute('aria-disabled', 'true');
+            el.addEventListener('click', function () { send({ kind: 'action', code: b.code }); });
+          }
+          el.textContent = b.label;
+          r.appendChild(el);
+        });
+        box.appendChild(r);
+      });
+      div.appendChild(box);
+    }
+  }
+
+  function apply(row) {
+    var m = row.payload;
+    var div = bubbles[row.key];
+    if (!div) {
+      div = document.createElement('div');
+      div.className = 'bubble bot';
+      bubbles[row.key] = div;
+      log.appendChild(div);
+    }
+    fill(div, m);
+    setInputKind(m.input || 'text');
+  }
+
+  function setInputKind(kind) {
+    inputKind = kind;
+    input.type = kind === 'password' ? 'password' : 'text';
+    input.setAttribute('autocomplete', kind === 'password' ? 'current-password' : 'off');
+  }
+
+  function poll(first) {
+    return api('/api/chat/messages?after=' + lastId + (first ? '&wait=0' : ''))
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        (body.messages || []).forEach(function (row) { apply(row); lastId = row.id; });
+        if (body.messages && body.messages.length) scrollDown();
+        return body.messages || [];
+      });
+  }
+
+  function loop() {
+    poll(false).then(loop, function () { setTimeout(loop, 2000); });
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = input.value;
+    if (!text.trim()) return;
+    addUserBubble(inputKind === 'password' ? '••••••' : text);
+    input.value = '';
+    send({ kind: 'text', text: text });
+  });
+
+  poll(true).then(function (messages) {
+    if (messages.length === 0) {
+      var payload = new URLSearchParams(location.search).get('start');
+      send(payload ? { kind: 'start', payload: payload } : { kind: 'start' });
+    }
+    loop();
+  }, function () { setTimeout(loop, 2000); });
+})();

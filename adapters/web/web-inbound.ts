@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import type { Db } from '../../src/db/database.js';
+import { listWebMessagesAfter } from '../../src/db/repositories/web-message.repository.js';
+import type { Dispatcher } from '../../src/runtime/inbound.js';
+import type { WebConfig } from './web-config.js';
+import type { WebTransport } from './web-transport.js';
+
+// The browser keeps a random token; only its hash is the chat id, so ids stored in the DB
+// (orders, conversations) cannot be replayed to read someone's chat.
+const TOKEN = /^[A-Za-z0-9_-]{32,128}$/;
+const RECHECK_MS = 2_000;
+
+const sendSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  kind: z.enum(['start', 'text', 'action']),
+  text: z.string().max(2000).optional(),
+  code: z.string().max(64).optional(),
+  payload: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  lang: z.enum(['zh-CN', 'en']).optional(),
+});
+
+export function chatIdForToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url').slice(0, 32);
+}
+
+function chatIdOf(c: Context): string | null {
+  const token = c.req.header('x-chat-token') ?? '';
+  return TOKEN.test(token) ? chatIdForToken(token) : null;
+}
+
+export function mountWebInbound(app: Hono, deps: { db: Db; dispatcher: Dispatcher; transport: WebTransport; config: WebConfig }): void {
+  app.post('/api/chat/send', async (c) => {
+    const chatId = chatIdOf(c);
+    if (!chatId) return c.json({ error: 'missing or malformed x-chat-token' }, 401);
+    const parsed = sendSchema.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return c.json({ error: 'malformed message' }, 400);
+    const m = parsed.data;
+    const event =
+      m.kind === 'text' && m.text !== undefined
+        ? { kind: 'text' as const, text: m.text }
+        : m.kind === 'action' && m.code !== undefined
+          ? { kind: 'action' as const, code: m.code }
+          : m.kind === 'start'
+            ? { kind: 'start' as const, ...(m.payload ? { payload: m.payload } : {}) }
+            : null;
+    if (!event) return c.json({ error: 'text or code missing' }, 400);
+    const outcome = await deps.dispatcher.dispatch({ channel: 'web', chatId, updateId: `${chatId}:${m.id}`, event, languageHint: m.lang });
+    return c.json({ acks: outcome.acks, duplicate: outcome.duplicate });
+  });
+
+  // Long poll: answers as soon as there is something after `after`, or empty after the timeout.
+  app.get('/api/chat/messages', async (c) => {
+    const chatId = chatIdOf(c);
+    if (!chatId) return c.json({ error: 'missing or malformed x-chat-token' }, 401);
+    const after = Number(c.req.query('after') ?? '0');
+    if (!Number.isSafeInteger(after) || after < 0) return c.json({ error: 'bad after' }, 400);
+    const wait = c.req.query('wait') !== '0';
+    const deadline = Date.now() + deps.config.WEB_LONG_POLL_MS;
+    for (;;) {
+      const messages = await listWebMessagesAfter(deps.db, chatId, after);
+      if (messages.length > 0 || !wait || Date.now() >= deadline || c.req.raw.signal.aborted) return c.json({ messages });
+      await deps.transport.waitForMessage(chatId, Math.min(RECHECK_MS, deadline - Date.now()), c.req.raw.signal);
+    }
+  });
+}

@@ -1,0 +1,52 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import QRCode from 'qrcode';
+import type { Db } from '../../src/db/database.js';
+import { appendWebMessage } from '../../src/db/repositories/web-message.repository.js';
+import type { ChannelTransport, Delivery, DeliveryResult } from '../../src/ports/channel.port.js';
+import { renderWebMessage } from './web-render.js';
+
+/**
+ * Web "sending" is appending to the chat's message log; open pages long-poll it. A menu edit is
+ * a new row with the same key, which the page applies in place.
+ */
+export function createWebTransport(db: Db, clock: () => number) {
+  const appended = new EventEmitter();
+  appended.setMaxListeners(0);
+
+  const transport: ChannelTransport = {
+    async deliver(delivery: Delivery): Promise<DeliveryResult> {
+      const message = renderWebMessage(delivery.view);
+      if (message.qr) message.imageDataUrl = await QRCode.toDataURL(message.qr, { margin: 1, width: 240 });
+      const isMenu = delivery.view.placement === 'menu';
+      // Images are never edited into an existing bubble, matching the other channels.
+      const key = isMenu && delivery.menuMessageId && !message.imageDataUrl ? delivery.menuMessageId : randomUUID();
+      await appendWebMessage(db, delivery.chatId, key, message, clock());
+      appended.emit(delivery.chatId);
+      return isMenu ? { menuMessageId: key } : {};
+    },
+    async deleteMessage(): Promise<void> {
+      // The page never shows what was typed into a password field, so there is nothing to delete.
+    },
+  };
+
+  return {
+    transport,
+    /** Resolves when a message is appended for this chat, or after `timeoutMs`. */
+    waitForMessage(chatId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          appended.off(chatId, done);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        appended.on(chatId, done);
+        signal?.addEventListener('abort', done);
+      });
+    },
+  };
+}
+
+export type WebTransport = ReturnType<typeof createWebTransport>;

@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.js';
+
+export interface OutboxEntry {
+  id: number;
+  lane: string;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+}
+
+export interface NewOutboxEntry {
+  lane: string;
+  kind: string;
+  payload: unknown;
+  runAfter: number;
+}
+
+export async function enqueueOutbox(db: Db, entries: NewOutboxEntry[], now: number): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('outbox')
+    .values(entries.map((e) => ({ lane: e.lane, kind: e.kind, payload_json: JSON.stringify(e.payload), run_after: e.runAfter, created_at: now })))
+    .execute();
+}
+
+/**
+ * The head entry of each lane, if it is due. Later entries of a lane wait for the head, so a
+ * chat's messages are never reordered, even while its head waits out a rate limit.
+ */
+export async function listDueLaneHeads(db: Db, now: number, limit: number): Promise<OutboxEntry[]> {
+  const rows = await db
+    .selectFrom('outbox as o')
+    .select(['o.id', 'o.lane', 'o.kind', 'o.payload_json', 'o.attempts'])
+    .where('o.status', '=', 'pending')
+    .where('o.run_after', '<=', now)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox as e')
+            .select(sql`1`.as('one'))
+            .whereRef('e.lane', '=', 'o.lane')
+            .where('e.status', '=', 'pending')
+            .whereRef('e.id', '<', 'o.id'),
+        ),
+      ),
+    )
+    .orderBy('o.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, lane: r.lane, kind: r.kind, payload: JSON.parse(r.payload_json) as unknown, attempts: r.attempts }));
+}
+
+export async function markOutboxDone(db: Db, id: number): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'done', last_error: null }).where('id', '=', id).execute();
+}
+
+export async function rescheduleOutbox(db: Db, id: number, runAfter: number, attempts: number, error: string): Promise<void> {
+  await db.updateTable('outbox').set({ run_after: runAfter, attempts, last_error: error.slice(0, 500) }).where('id', '=', id).execute();
+}
+
+export async function markOutboxDead(db: Db, id: number, error: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'dead', last_error: error.slice(0, 500) }).where('id', '=', id).execute();
+}
+
+/** Gives up on every pending entry of a lane (the chat blocked the bot). */
+export async function killOutboxLane(db: Db, lane: string, error: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'dead', last_error: error.slice(0, 500) }).where('lane', '=', lane).where('status', '=', 'pending').execute();
+}
+
+export async function countPendingOutbox(db: Db): Promise<number> {
+  const row = await db.selectFrom('outbox').select(({ fn }) => fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function nextOutboxRunAfter(db: Db): Promise<number | null> {
+  const row = await db.selectFrom('outbox').select(({ fn }) => fn.min('run_after').as('next')).where('status', '=', 'pending').executeTakeFirst();
+  return row?.next == null ? null : Number(row.next);
+}

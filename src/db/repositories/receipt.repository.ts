@@ -1,0 +1,18 @@
+import type { Db } from '../database.js';
+import type { ReceiptsTable } from '../schema.js';
+
+export type ReceiptRow = ReceiptsTable;
+
+export function findReceiptByOrderId(db: Db, orderId: string): Promise<ReceiptRow | undefined> {
+  return db.selectFrom('receipts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+}
+
+export function findReceiptByToken(db: Db, viewToken: string): Promise<ReceiptRow | undefined> {
+  return db.selectFrom('receipts').selectAll().where('view_token', '=', viewToken).executeTakeFirst();
+}
+
+/** Inserts unless a receipt for the order (or that number) already exists; true when inserted. */
+export async function insertReceiptIfAbsent(db: Db, receipt: ReceiptRow): Promise<boolean> {
+  const result = await db.insertInto('receipts').values(receipt).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}

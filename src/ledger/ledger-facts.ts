@@ -1,0 +1,45 @@
+import type { Db } from '../db/database.js';
+import { listFeeItemsWithReserved, type FeeItemWithReserved } from '../db/repositories/fee-item.repository.js';
+import { findStudentById } from '../db/repositories/student.repository.js';
+import type { Facts, FeeItemFacts } from '../engine/facts.js';
+
+/** `li.lei@example.edu.cn` → `l***@example.edu.cn`: enough to recognise, not to harvest. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+export function toItemFacts(row: FeeItemWithReserved): FeeItemFacts {
+  return {
+    id: row.id,
+    feePeriod: row.fee_period,
+    code: row.code,
+    name: row.name,
+    amountDue: row.amount_due,
+    amountPaid: row.amount_paid,
+    reserved: row.reserved,
+    outstanding: Math.max(0, row.amount_due - row.amount_paid - row.reserved),
+    installmentAllowed: row.installment_allowed !== 0,
+    minInstallment: row.min_installment,
+    dueDate: row.due_date,
+  };
+}
+
+export async function loadFacts(db: Db, studentId: string, now: number): Promise<Facts> {
+  const student = await findStudentById(db, studentId);
+  const items = await listFeeItemsWithReserved(db, studentId, now);
+  return {
+    student: student
+      ? {
+          studentId: student.student_id,
+          name: student.name,
+          college: student.college,
+          major: student.major,
+          className: student.class_name,
+          recoveryEmailMasked: student.recovery_email ? maskEmail(student.recovery_email) : null,
+        }
+      : null,
+    items: items.map(toItemFacts),
+  };
+}

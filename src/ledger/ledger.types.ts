@@ -1,0 +1,69 @@
+import type { OrderStatus } from '../db/schema.js';
+import type { Fen } from '../money.js';
+
+// Records the ledger hands out: camelCase, fen integers, epoch-millisecond times.
+
+export interface OrderLineRecord {
+  itemId: number;
+  feePeriod: string;
+  code: string;
+  name: string;
+  amount: Fen;
+}
+
+export interface OrderRecord {
+  id: string;
+  studentId: string;
+  status: OrderStatus;
+  total: Fen;
+  gateway: string;
+  channel: string;
+  chatId: string;
+  payUrl: string | null;
+  qrPayload: string | null;
+  createdAt: number;
+  expiresAt: number;
+  settledAt: number | null;
+  lines: OrderLineRecord[];
+}
+
+export type CreateOrderResult =
+  | { ok: true; order: OrderRecord }
+  | { ok: false; reason: 'exceedsOutstanding' | 'invalidLine' };
+
+export type ApplyOutcome =
+  /** Credited. `late`: the order had been expired/closed/failed, or was already paid by another transaction. */
+  | { kind: 'applied' | 'late'; orderId: string; paymentId: number; creditedToItems: Fen; flaggedCredit: Fen }
+  /** This (gateway, transaction id) was applied before; nothing changed. */
+  | { kind: 'duplicate'; orderId: string }
+  /** Paid amount differs from the order total: held as a flagged credit, order untouched. */
+  | { kind: 'mismatch'; orderId: string; paymentId: number; flaggedCredit: Fen }
+  /** No such order: held as a flagged credit. */
+  | { kind: 'orphan'; orderId: string; paymentId: number; flaggedCredit: Fen }
+  /** A 'failed' notification; `changed` is false when the order was no longer pending. */
+  | { kind: 'failed'; orderId: string; changed: boolean };
+
+export interface ReceiptRecord {
+  receiptNo: string;
+  orderId: string;
+  checkCode: string;
+  viewToken: string;
+  payerName: string;
+  total: Fen;
+  issuedAt: number;
+}
+
+export interface ReceiptView {
+  receipt: ReceiptRecord;
+  lines: OrderLineRecord[];
+  student: { studentId: string; name: string; college: string };
+}
+
+export interface ProblemReportInput {
+  studentId: string;
+  orderId: string | null;
+  channel: string;
+  chatId: string;
+  description: string;
+  now: number;
+}

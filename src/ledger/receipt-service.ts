@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import { findOrderById, listOrderLines } from '../db/repositories/order.repository.js';
+import { listPaymentsForOrder } from '../db/repositories/payment.repository.js';
+import { findReceiptByOrderId, findReceiptByToken, insertReceiptIfAbsent, type ReceiptRow } from '../db/repositories/receipt.repository.js';
+import { findStudentById } from '../db/repositories/student.repository.js';
+import type { ReceiptIssuer } from '../ports/receipt.port.js';
+import type { ReceiptRecord, ReceiptView } from './ledger.types.js';
+import { loadOrderRecord, toLineRecord } from './order-mapping.js';
+
+export function createReceiptService({ db }: { db: Db }) {
+  /**
+   * Idempotent per order: an existing receipt is returned as is. The issuer is idempotent too, so
+   * two racing calls get the same number and only one row (the unique order_id decides).
+   */
+  async function issueReceipt(orderId: string, issuer: ReceiptIssuer, now: number): Promise<ReceiptRecord> {
+    const existing = await findReceiptByOrderId(db, orderId);
+    if (existing) return toReceiptRecord(existing);
+    const order = await loadOrderRecord(db, orderId);
+    if (!order) throw new Error(`Cannot issue a receipt: order ${orderId} does not exist`);
+    if (order.status !== 'paid') throw new Error(`Cannot issue a receipt: order ${orderId} is ${order.status}`);
+    const student = await findStudentById(db, order.studentId);
+    const payerName = student?.name ?? order.studentId;
+    const payment = (await listPaymentsForOrder(db, orderId)).find((p) => p.outcome === 'applied' || p.outcome === 'late');
+    const issued = await issuer.issue({
+      orderId,
+      studentId: order.studentId,
+      payerName,
+      total: order.total,
+      lines: order.lines.map((l) => ({ feePeriod: l.feePeriod, name: l.name, amount: l.amount })),
+      paidAt: payment?.paid_at ?? order.settledAt ?? now,
+    });
+    await insertReceiptIfAbsent(db, {
+      receipt_no: issued.receiptNo,
+      order_id: orderId,
+      check_code: issued.checkCode,
+      view_token: randomBytes(24).toString('base64url'),
+      payer_name: payerName,
+      total: order.total,
+      issued_at: now,
+    });
+    const stored = await findReceiptByOrderId(db, orderId);
+    if (!stored) throw new Error(`Receipt ${issued.receiptNo} for order ${orderId} could not be stored`);
+    return toReceiptRecord(stored);
+  }
+
+  async function getReceiptByToken(token: string): Promise<ReceiptView | null> {
+    const row = await findReceiptByToken(db, token);
+    if (!row) return null;
+    const order = await findOrderById(db, row.order_id);
+    const student = order ? await findStudentById(db, order.student_id) : undefined;
+    const lines = await listOrderLines(db, [row.order_id]);
+    return {
+      receipt: toReceiptRecord(row),
+      lines: lines.map(toLineRecord),
+      student: {
+        studentId: order?.student_id ?? '',
+        name: student?.name ?? row.payer_name,
+        college: student?.college ?? '',
+      },
+    };
+  }
+
+  return { issueReceipt, getReceiptByToken };
+}
+
+export type ReceiptService = ReturnType<typeof createReceiptService>;
+
+function toReceiptRecord(r: ReceiptRow): ReceiptRecord {
+  return {
+    receiptNo: r.receipt_no,
+    orderId: r.order_id,
+    checkCode: r.check_code,
+    viewToken: r.view_token,
+    payerName: r.payer_name,
+    total: Number(r.total),
+    issuedAt: Number(r.issued_at),
+  };
+}

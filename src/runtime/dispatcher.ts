@@ -1,0 +1,163 @@
+import { SECRET_COMMANDS, type Command } from '../engine/commands.js';
+import type { Effect } from '../engine/effects.js';
+import type { EngineEvent } from '../engine/events.js';
+import type { EngineConfig, Facts } from '../engine/facts.js';
+import { STATE_VERSION, initialState, type ConversationState, type Lang } from '../engine/state.js';
+import { transition } from '../engine/transition.js';
+import { inTransaction, type Db } from '../db/database.js';
+import { findConversation, saveConversation } from '../db/repositories/conversation.repository.js';
+import { recordInboundUpdate } from '../db/repositories/inbound-update.repository.js';
+import { enqueueOutbox, type NewOutboxEntry } from '../db/repositories/outbox.repository.js';
+import type { Logger } from '../logger.js';
+import type { ChannelName } from '../ports/channel.port.js';
+import type { CommandRunner, EventWithoutTime } from './command-runner.js';
+import type { DispatchOutcome, Dispatcher, InboundUpdate } from './inbound.js';
+import { createKeyedMutex } from './keyed-mutex.js';
+import { chatLane, type OutboxPayloads } from './outbox-payloads.js';
+import type { RuntimeLedger } from './runtime-deps.js';
+
+export interface DispatcherDeps {
+  db: Db;
+  engineConfig: EngineConfig;
+  defaultLanguage: Lang;
+  ledger: RuntimeLedger;
+  runCommand: CommandRunner;
+  clock: () => number;
+  logger: Logger;
+  /** Wakes the outbox worker after new entries are committed. */
+  onEnqueued: () => void;
+}
+
+export interface RuntimeDispatcher extends Dispatcher {
+  /** Delivers an event that did not come from the user (timers, payments, command answers). */
+  deliverEvent(channel: ChannelName, chatId: string, event: EventWithoutTime): Promise<void>;
+}
+
+interface HandleOptions {
+  inboundMessageId?: string;
+  languageHint?: Lang;
+  /** The user typed something: the next menu is a new message below it, not an edit above it. */
+  freshMenu: boolean;
+}
+
+const MAX_CAS_RETRIES = 5;
+const MAX_INLINE_ROUNDS = 4;
+const NO_FACTS: Facts = { student: null, items: [] };
+
+export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
+  const { db, clock, logger } = deps;
+  const withLock = createKeyedMutex();
+
+  function parseState(json: string | undefined, version: number | undefined, lang: Lang): ConversationState {
+    if (!json || version !== STATE_VERSION) return initialState(lang);
+    return JSON.parse(json) as ConversationState;
+  }
+
+  function toOutbox(channel: ChannelName, chatId: string, effect: Exclude<Effect, { type: 'ack' } | { type: 'command' }>, at: number, options: HandleOptions): NewOutboxEntry | null {
+    const lane = chatLane(channel, chatId);
+    switch (effect.type) {
+      case 'show': {
+        const payload: OutboxPayloads['deliver'] = { channel, chatId, view: effect.view, freshMenu: options.freshMenu };
+        return { lane, kind: 'deliver', payload, runAfter: at };
+      }
+      case 'deleteInbound': {
+        if (!options.inboundMessageId) return null;
+        const payload: OutboxPayloads['delete'] = { channel, chatId, messageId: options.inboundMessageId };
+        return { lane, kind: 'delete', payload, runAfter: at };
+      }
+      case 'timer': {
+        const payload: OutboxPayloads['event'] = { channel, chatId, event: effect.event };
+        return { lane: `timer:${lane}`, kind: 'event', payload, runAfter: at + effect.delayMs };
+      }
+    }
+  }
+
+  /** One transition, saved with its outbox entries in one transaction. Returns inline commands. */
+  async function step(channel: ChannelName, chatId: string, event: EventWithoutTime, options: HandleOptions, acks: DispatchOutcome['acks']): Promise<Command[]> {
+    for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+      const at = clock();
+      const stored = await findConversation(db, channel, chatId);
+      const state = parseState(stored?.stateJson, stored?.stateVersion, options.languageHint ?? deps.defaultLanguage);
+      const facts = state.session ? await deps.ledger.loadFacts(state.session.studentId, at) : NO_FACTS;
+      const result = transition(state, { ...event, at } as EngineEvent, { facts, config: deps.engineConfig });
+
+      const entries: NewOutboxEntry[] = [];
+      const inline: Command[] = [];
+      const roundAcks: DispatchOutcome['acks'] = [];
+      for (const effect of result.effects) {
+        if (effect.type === 'ack') roundAcks.push({ text: effect.text, alert: effect.alert });
+        else if (effect.type === 'command') {
+          if (SECRET_COMMANDS.has(effect.command.kind)) inline.push(effect.command);
+          else {
+            const payload: OutboxPayloads['command'] = { channel, chatId, command: effect.command };
+            entries.push({ lane: `cmd:${chatLane(channel, chatId)}`, kind: 'command', payload, runAfter: at });
+          }
+        } else {
+          const entry = toOutbox(channel, chatId, effect, at, options);
+          if (entry) entries.push(entry);
+        }
+      }
+
+      const saved = await inTransaction(db, async (tx) => {
+        const ok = await saveConversation(tx, {
+          channel,
+          chatId,
+          stateVersion: STATE_VERSION,
+          stateJson: JSON.stringify(result.state),
+          studentId: result.state.session?.studentId ?? null,
+          expectedRevision: stored?.revision ?? 0,
+          now: at,
+        });
+        if (ok) await enqueueOutbox(tx, entries, at);
+        return ok;
+      });
+      if (saved) {
+        acks.push(...roundAcks);
+        if (entries.length > 0) deps.onEnqueued();
+        return inline;
+      }
+      logger.debug({ channel, attempt }, 'conversation changed concurrently; retrying');
+    }
+    throw new Error('Conversation kept changing; gave up after retries');
+  }
+
+  async function handle(channel: ChannelName, chatId: string, first: EventWithoutTime, options: HandleOptions): Promise<DispatchOutcome['acks']> {
+    const acks: DispatchOutcome['acks'] = [];
+    await withLock(`${channel}:${chatId}`, async () => {
+      let events: EventWithoutTime[] = [first];
+      let opts = options;
+      for (let round = 0; events.length > 0 && round < MAX_INLINE_ROUNDS; round++) {
+        const next: EventWithoutTime[] = [];
+        for (const event of events) {
+          const commands = await step(channel, chatId, event, opts, acks);
+          // Secret-carrying commands run here, in memory, and their answer is the next event.
+          for (const command of commands) next.push(await deps.runCommand(command, { channel, chatId, now: clock() }));
+        }
+        events = next;
+        opts = { ...opts, inboundMessageId: undefined };
+      }
+    });
+    return acks;
+  }
+
+  return {
+    async dispatch(update: InboundUpdate): Promise<DispatchOutcome> {
+      if (update.updateId !== undefined) {
+        const fresh = await recordInboundUpdate(db, update.channel, update.updateId, clock());
+        if (!fresh) {
+          logger.info({ channel: update.channel, updateId: update.updateId }, 'duplicate update ignored');
+          return { duplicate: true, acks: [] };
+        }
+      }
+      const acks = await handle(update.channel, update.chatId, update.event, {
+        inboundMessageId: update.inboundMessageId,
+        languageHint: update.languageHint,
+        freshMenu: update.event.kind !== 'action',
+      });
+      return { duplicate: false, acks };
+    },
+    async deliverEvent(channel, chatId, event) {
+      await handle(channel, chatId, event, { freshMenu: false });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { Db } from '../db/database.js';
+import { findChannelChat, updateChannelChat } from '../db/repositories/channel-chat.repository.js';
+import type { OutboxEntry } from '../db/repositories/outbox.repository.js';
+import type { Logger } from '../logger.js';
+import type { ChannelName, ChannelTransport } from '../ports/channel.port.js';
+import type { ReceiptIssuer } from '../ports/receipt.port.js';
+import type { CommandRunner } from './command-runner.js';
+import type { RuntimeDispatcher } from './dispatcher.js';
+import type { OutboxPayloads } from './outbox-payloads.js';
+import type { OutboxHandler } from './outbox-worker.js';
+import type { RuntimeLedger } from './runtime-deps.js';
+
+export interface OutboxHandlerDeps {
+  db: Db;
+  transports: Partial<Record<ChannelName, ChannelTransport>>;
+  dispatcher: RuntimeDispatcher;
+  runCommand: CommandRunner;
+  ledger: RuntimeLedger;
+  receiptIssuer: ReceiptIssuer;
+  /** Absolute URL of a receipt page for a view token. */
+  receiptUrl: (viewToken: string) => string;
+  clock: () => number;
+  logger: Logger;
+}
+
+function payloadOf<K extends keyof OutboxPayloads>(entry: OutboxEntry): OutboxPayloads[K] {
+  return entry.payload as OutboxPayloads[K];
+}
+
+/** One handler per outbox kind. Each is safe to run again after a crash (idempotent or harmless). */
+export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof OutboxPayloads, OutboxHandler> {
+  const { db, clock } = deps;
+
+  function transportFor(channel: ChannelName): ChannelTransport {
+    const transport = deps.transports[channel];
+    if (!transport) throw new Error(`channel ${channel} is not enabled`);
+    return transport;
+  }
+
+  return {
+    async deliver(entry) {
+      const { channel, chatId, view, freshMenu } = payloadOf<'deliver'>(entry);
+      const chat = await findChannelChat(db, channel, chatId);
+      if (!chat.active) return;
+      const menuMessageId = view.placement === 'menu' && !freshMenu ? chat.menuMessageId : null;
+      const result = await transportFor(channel).deliver({ channel, chatId, view, menuMessageId });
+      if (view.placement === 'menu' && result.menuMessageId !== undefined) {
+        await updateChannelChat(db, channel, chatId, { menuMessageId: result.menuMessageId }, clock());
+      } else if (view.placement === 'message') {
+        // A message now sits below the old menu: the next menu goes below it too.
+        await updateChannelChat(db, channel, chatId, { menuMessageId: null }, clock());
+      }
+    },
+
+    async delete(entry) {
+      const { channel, chatId, messageId } = payloadOf<'delete'>(entry);
+      await transportFor(channel).deleteMessage(chatId, messageId);
+    },
+
+    async event(entry) {
+      const { channel, chatId, event } = payloadOf<'event'>(entry);
+      await deps.dispatcher.deliverEvent(channel, chatId, event);
+    },
+
+    async command(entry) {
+      const { channel, chatId, command } = payloadOf<'command'>(entry);
+      const answer = await deps.runCommand(command, { channel, chatId, now: clock() });
+      await deps.dispatcher.deliverEvent(channel, chatId, answer);
+    },
+
+    async receipt(entry) {
+      const { orderId } = payloadOf<'receipt'>(entry);
+      const order = await deps.ledger.getOrder(orderId);
+      if (!order) throw new Error(`receipt for unknown order ${orderId}`);
+      const receipt = await deps.ledger.issueReceipt(orderId, deps.receiptIssuer, clock());
+      await deps.dispatcher.deliverEvent(order.channel as ChannelName, order.chatId, {
+        kind: 'payment.confirmed',
+        orderId,
+        total: receipt.total,
+        receiptNo: receipt.receiptNo,
+        receiptUrl: deps.receiptUrl(receipt.viewToken),
+      });
+    },
+  };
+}

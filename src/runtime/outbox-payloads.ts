@@ -1,0 +1,20 @@
+import type { Command } from '../engine/commands.js';
+import type { View } from '../engine/views.js';
+import type { ChannelName } from '../ports/channel.port.js';
+import type { EventWithoutTime } from './command-runner.js';
+
+/** Payload shape of each outbox entry kind. */
+export interface OutboxPayloads {
+  deliver: { channel: ChannelName; chatId: string; view: View; freshMenu: boolean };
+  delete: { channel: ChannelName; chatId: string; messageId: string };
+  event: { channel: ChannelName; chatId: string; event: EventWithoutTime };
+  command: { channel: ChannelName; chatId: string; command: Command };
+  receipt: { orderId: string };
+}
+
+export type OutboxKind = keyof OutboxPayloads;
+
+/** All deliveries to one chat share a lane, so they are sent one at a time and in order. */
+export function chatLane(channel: string, chatId: string): string {
+  return `chat:${channel}:${chatId}`;
+}

@@ -1,0 +1,133 @@
+import type { Db } from '../db/database.js';
+import {
+  killOutboxLane,
+  listDueLaneHeads,
+  markOutboxDead,
+  markOutboxDone,
+  rescheduleOutbox,
+  type OutboxEntry,
+} from '../db/repositories/outbox.repository.js';
+import { ChannelError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export type OutboxHandler = (entry: OutboxEntry) => Promise<void>;
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  handlers: Record<string, OutboxHandler>;
+  clock: () => number;
+  logger: Logger;
+  pollMs: number;
+  /** Delay before retry n (1-based); the last value repeats. */
+  backoffMs?: number[];
+  maxAttempts?: number;
+  /** Lanes worked on at once (different chats); one lane is always sequential. */
+  concurrency?: number;
+  /** Called when a chat can no longer be reached (e.g. blocked the bot). */
+  onPermanentFailure?: (entry: OutboxEntry) => Promise<void>;
+}
+
+const DEFAULT_BACKOFF = [1_000, 2_000, 5_000, 15_000, 60_000, 300_000];
+
+export function createOutboxWorker(options: OutboxWorkerOptions) {
+  const { db, handlers, clock, logger } = options;
+  const backoff = options.backoffMs ?? DEFAULT_BACKOFF;
+  const maxAttempts = options.maxAttempts ?? 12;
+  const concurrency = options.concurrency ?? 8;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = true;
+
+  async function runOne(entry: OutboxEntry): Promise<void> {
+    const handler = handlers[entry.kind];
+    if (!handler) {
+      await markOutboxDead(db, entry.id, `no handler for ${entry.kind}`);
+      return;
+    }
+    try {
+      await handler(entry);
+      await markOutboxDone(db, entry.id);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const attempts = entry.attempts + 1;
+      if (error instanceof ChannelError && error.permanent) {
+        logger.warn({ lane: entry.lane, kind: entry.kind }, 'chat unreachable; dropping its pending deliveries');
+        await killOutboxLane(db, entry.lane, message);
+        await options.onPermanentFailure?.(entry);
+        return;
+      }
+      if (error instanceof ChannelError && error.retryAfter !== undefined) {
+        // The platform told us how long to wait: not a failure of ours, so no attempt is spent.
+        await rescheduleOutbox(db, entry.id, clock() + error.retryAfter * 1000, entry.attempts, message);
+        return;
+      }
+      if (attempts >= maxAttempts) {
+        logger.error({ lane: entry.lane, kind: entry.kind, attempts, err: message }, 'outbox entry gave up');
+        await markOutboxDead(db, entry.id, message);
+        return;
+      }
+      const delay = backoff[Math.min(attempts, backoff.length) - 1] ?? 1_000;
+      logger.warn({ lane: entry.lane, kind: entry.kind, attempts, delay, err: message }, 'outbox entry failed; will retry');
+      await rescheduleOutbox(db, entry.id, clock() + delay, attempts, message);
+    }
+  }
+
+  /** Works until nothing is due. Lane heads are fetched again after each batch. */
+  async function drainDue(): Promise<void> {
+    for (;;) {
+      const heads = await listDueLaneHeads(db, clock(), concurrency);
+      if (heads.length === 0) return;
+      await Promise.all(heads.map(runOne));
+    }
+  }
+
+  function pump(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await drainDue();
+        } catch (error) {
+          logger.error({ err: error }, 'outbox worker error');
+        }
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void pump().finally(schedule);
+    }, options.pollMs);
+    timer.unref();
+  }
+
+  return {
+    start(): void {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+    /** New entries were committed: work now instead of at the next poll. */
+    kick(): void {
+      void pump();
+    },
+    /** Runs everything that is due now (tests, CLI). */
+    drain: pump,
+  };
+}
+
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
