@@ -18,10 +18,14 @@ export interface SelectionLine {
   amount: Fen;
 }
 
+/** Where a `/start` deep link asked to go once the student is logged in. */
+export type DeepLink = 'pay' | 'history';
+
 export type Step =
-  | { name: 'login.studentId' }
-  | { name: 'login.password'; studentId: string }
+  | { name: 'login.studentId'; next?: DeepLink }
+  | { name: 'login.password'; studentId: string; next?: DeepLink }
   | { name: 'home' }
+  | { name: 'settings' }
   | { name: 'arrears.detail' }
   | { name: 'items'; tab: 'unpaid' | 'history'; period: string | null }
   | { name: 'select'; selection: SelectionLine[] }
@@ -29,9 +33,19 @@ export type Step =
   | { name: 'agreement'; selection: SelectionLine[]; shownAt: number; unlocked: boolean }
   | { name: 'confirm'; selection: SelectionLine[] }
   | { name: 'order.creating'; selection: SelectionLine[] }
-  | { name: 'order.paying'; orderId: string; payUrl: string; qrPayload: string; total: Fen }
-  | { name: 'order.problem'; orderId: string; payUrl: string; qrPayload: string; total: Fen }
-  | { name: 'order.report'; orderId: string }
+  // `lines`/`expiresAt` (optional: older states lack them) let the pay menu be redrawn in full.
+  | { name: 'order.paying'; orderId: string; payUrl: string; qrPayload: string; total: Fen; lines?: SelectionLine[]; expiresAt?: number }
+  | { name: 'order.problem'; orderId: string; payUrl: string; qrPayload: string; total: Fen; lines?: SelectionLine[]; expiresAt?: number }
+  // The optional order details let the report step return to the pay menu.
+  | {
+      name: 'order.report';
+      orderId: string;
+      payUrl?: string;
+      qrPayload?: string;
+      total?: Fen;
+      lines?: SelectionLine[];
+      expiresAt?: number;
+    }
   | { name: 'password.old'; forced: boolean }
   | { name: 'password.new'; forced: boolean }
   | { name: 'password.confirm'; forced: boolean }

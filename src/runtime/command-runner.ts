@@ -5,7 +5,8 @@ import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { PaymentGateway } from '../ports/gateway.port.js';
 import type { PaymentIntake } from './payment-intake.js';
-import type { RuntimeAccounts, RuntimeLedger } from './runtime-deps.js';
+import type { Accounts } from '../accounts/accounts.service.js';
+import type { Ledger } from '../ledger/index.js';
 
 export type EventWithoutTime = EngineEvent extends infer E ? (E extends { at: number } ? Omit<E, 'at'> : never) : never;
 
@@ -16,8 +17,8 @@ export interface CommandContext {
 }
 
 export interface CommandRunnerDeps {
-  ledger: RuntimeLedger;
-  accounts: RuntimeAccounts;
+  ledger: Ledger;
+  accounts: Accounts;
   gateway: PaymentGateway;
   intake: PaymentIntake;
   logger: Logger;

@@ -14,13 +14,13 @@ import type { CommandRunner, EventWithoutTime } from './command-runner.js';
 import type { DispatchOutcome, Dispatcher, InboundUpdate } from './inbound.js';
 import { createKeyedMutex } from './keyed-mutex.js';
 import { chatLane, type OutboxPayloads } from './outbox-payloads.js';
-import type { RuntimeLedger } from './runtime-deps.js';
+import type { Ledger } from '../ledger/index.js';
 
 export interface DispatcherDeps {
   db: Db;
   engineConfig: EngineConfig;
   defaultLanguage: Lang;
-  ledger: RuntimeLedger;
+  ledger: Ledger;
   runCommand: CommandRunner;
   clock: () => number;
   logger: Logger;

@@ -3,10 +3,10 @@ import type { ChannelName } from '../ports/channel.port.js';
 import type { PaymentGateway } from '../ports/gateway.port.js';
 import type { RuntimeDispatcher } from './dispatcher.js';
 import type { PaymentIntake } from './payment-intake.js';
-import type { RuntimeLedger } from './runtime-deps.js';
+import type { Ledger } from '../ledger/index.js';
 
 export interface OrderSweeperDeps {
-  ledger: RuntimeLedger;
+  ledger: Ledger;
   gateway: PaymentGateway;
   intake: PaymentIntake;
   dispatcher: RuntimeDispatcher;

@@ -8,14 +8,14 @@ import type { CommandRunner } from './command-runner.js';
 import type { RuntimeDispatcher } from './dispatcher.js';
 import type { OutboxPayloads } from './outbox-payloads.js';
 import type { OutboxHandler } from './outbox-worker.js';
-import type { RuntimeLedger } from './runtime-deps.js';
+import type { Ledger } from '../ledger/index.js';
 
 export interface OutboxHandlerDeps {
   db: Db;
   transports: Partial<Record<ChannelName, ChannelTransport>>;
   dispatcher: RuntimeDispatcher;
   runCommand: CommandRunner;
-  ledger: RuntimeLedger;
+  ledger: Ledger;
   receiptIssuer: ReceiptIssuer;
   /** Absolute URL of a receipt page for a view token. */
   receiptUrl: (viewToken: string) => string;

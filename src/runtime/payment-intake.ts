@@ -3,12 +3,12 @@ import { enqueueOutbox } from '../db/repositories/outbox.repository.js';
 import type { Logger } from '../logger.js';
 import type { GatewayOrderState, PaymentGateway, PaymentNotification } from '../ports/gateway.port.js';
 import type { OutboxPayloads } from './outbox-payloads.js';
-import type { RuntimeLedger } from './runtime-deps.js';
+import type { Ledger } from '../ledger/index.js';
 
 export interface PaymentIntakeDeps {
   db: Db;
   gateway: PaymentGateway;
-  ledger: RuntimeLedger;
+  ledger: Ledger;
   clock: () => number;
   logger: Logger;
   onEnqueued: () => void;

@@ -1,0 +1,85 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Update } from 'telegraf/types';
+import type { TelegramApi, TelegramLogger } from './telegram-api.js';
+import { isTelegramApiError } from './telegram-api.js';
+
+export interface PollerOptions {
+  api: Pick<TelegramApi, 'callApi'>;
+  handle: (update: Update) => Promise<void>;
+  logger: TelegramLogger;
+  /** Long-poll timeout sent to getUpdates (seconds). */
+  timeoutSec?: number;
+  /** Pause after an empty answer that came back early (test servers don't hold the request). */
+  idleDelayMs?: number;
+}
+
+export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/**
+ * Our own getUpdates loop instead of Telegraf's: updates are handled one after another, in
+ * Telegram's order (Telegraf runs a batch concurrently), and stop() aborts the open request.
+ */
+export function createPoller(options: PollerOptions) {
+  const { api, handle, logger } = options;
+  const timeoutSec = options.timeoutSec ?? 30;
+  const idleDelayMs = options.idleDelayMs ?? 250;
+  let controller: AbortController | null = null;
+  let loop: Promise<void> | null = null;
+
+  async function pause(ms: number, signal: AbortSignal): Promise<void> {
+    await delay(ms, undefined, { signal }).catch(() => undefined);
+  }
+
+  async function run(signal: AbortSignal): Promise<void> {
+    let offset = 0;
+    let failures = 0;
+    while (!signal.aborted) {
+      const startedAt = Date.now();
+      let updates: Update[];
+      try {
+        updates = await api.callApi(
+          'getUpdates',
+          { timeout: timeoutSec, offset, allowed_updates: [...ALLOWED_UPDATES] },
+          // Telegraf types the signal with its abort-controller polyfill; Node's is what node-fetch takes.
+          { signal: signal as never },
+        );
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        failures += 1;
+        const wait = retryDelayMs(error, failures);
+        logger.warn({ err: error instanceof Error ? error.message : String(error), waitMs: wait }, 'telegram getUpdates failed');
+        await pause(wait, signal);
+        continue;
+      }
+      for (const update of updates) {
+        offset = Math.max(offset, update.update_id + 1);
+        if (signal.aborted) break;
+        await handle(update).catch((error: unknown) =>
+          logger.error({ updateId: update.update_id, err: error instanceof Error ? error.message : String(error) }, 'telegram update failed'),
+        );
+      }
+      if (updates.length === 0 && Date.now() - startedAt < idleDelayMs) await pause(idleDelayMs, signal);
+    }
+  }
+
+  return {
+    start(): void {
+      if (loop) return;
+      controller = new AbortController();
+      loop = run(controller.signal);
+    },
+    async stop(): Promise<void> {
+      controller?.abort();
+      await loop;
+      loop = null;
+      controller = null;
+    },
+  };
+}
+
+/** 429 → as told; 409 (a webhook is set, or another poller runs) and others → growing backoff. */
+function retryDelayMs(error: unknown, failures: number): number {
+  if (isTelegramApiError(error) && error.code === 429) return (error.parameters?.retry_after ?? 5) * 1000;
+  return Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+}

@@ -1,0 +1,67 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Update } from 'telegraf/types';
+import type { TelegramLogger } from './telegram-api.js';
+
+export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+export interface TelegramWebhookOptions {
+  path: string;
+  secret: string;
+  /** Processes one update; bounded by Telegraf's handlerTimeout and never throws on its own. */
+  handle: (update: Update) => Promise<void>;
+  logger: TelegramLogger;
+}
+
+/** Constant-time comparison; hashing first hides the secret's length too. */
+export function secretMatches(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * POST route for Telegram's webhook. A wrong or missing secret is refused before the body is read.
+ * The answer is 200 once the update went through the dispatcher (a quick, local transaction);
+ * a failure inside is logged rather than answered with 5xx, because Telegram would keep
+ * resending it and hold back this bot's later updates.
+ */
+export function mountTelegramWebhook(app: Hono, options: TelegramWebhookOptions): void {
+  const { logger } = options;
+  app.post(
+    options.path,
+    async (c, next) => {
+      if (!secretMatches(c.req.header(SECRET_HEADER), options.secret)) {
+        logger.warn({ path: options.path }, 'telegram webhook: bad or missing secret token');
+        return c.json({ ok: false, error: 'unauthorized' }, 401);
+      }
+      await next();
+    },
+    bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ ok: false, error: 'payload too large' }, 413) }),
+    async (c) => {
+      let update: unknown;
+      try {
+        update = JSON.parse(await c.req.text());
+      } catch {
+        return c.json({ ok: false, error: 'invalid JSON' }, 400);
+      }
+      if (!isUpdate(update)) return c.json({ ok: false, error: 'not a Telegram update' }, 400);
+      try {
+        await options.handle(update);
+      } catch (error) {
+        logger.error({ updateId: update.update_id, err: error instanceof Error ? error.message : String(error) }, 'telegram webhook update failed');
+      }
+      return c.json({ ok: true });
+    },
+  );
+}
+
+function isUpdate(value: unknown): value is Update {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Number.isSafeInteger((value as { update_id?: unknown }).update_id)
+  );
+}

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { createPasswordHasher } from './accounts/password-hasher.js';
+import { loadConfig } from './config.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
+import { DEMO_LOGINS } from './demo/demo-data.js';
+import { importFees } from './import/fee-import.js';
+import { importStudents } from './import/student-import.js';
+import type { ImportResult } from './import/csv-table.js';
+import { createFeebot } from './main.js';
+import { createTelegramChannels } from './telegram-wiring.js';
+
+const HELP = `feebot — fee payments in chat
+
+Usage:
+  feebot demo                      start on the demo database with demo students (no setup needed)
+  feebot start                     start on DATABASE_URL (migrates first)
+  feebot migrate                   apply pending migrations to DATABASE_URL
+  feebot import students FILE.csv  import or update students (see README "CSV formats")
+  feebot import fees FILE.csv      import or update fee items
+  feebot help                      this text
+
+Configuration comes from environment variables (see .env.example).`;
+
+async function serve(demo: boolean): Promise<void> {
+  const config = loadConfig();
+  const feebot = await createFeebot(config, { demo, channels: createTelegramChannels(config, process.env) });
+  const { url } = await feebot.start();
+  console.log(`\nfeebot is running: open ${url} in a browser.`);
+  if (demo) {
+    console.log('Demo students (学号 / password):');
+    for (const login of DEMO_LOGINS) console.log(`  ${login.studentId}  ${login.name}  ${login.password === 'initial' ? `${config.INITIAL_PASSWORD} (initial, must change)` : login.password}  — ${login.note}`);
+  }
+  const shutdown = () => void feebot.stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+function report(kind: string, result: ImportResult): number {
+  if (result.ok) {
+    console.log(`Imported ${result.count} ${kind}.`);
+    return 0;
+  }
+  console.error(`Nothing was imported: ${result.errors.length} problem(s) in the file.`);
+  for (const e of result.errors) console.error(`  line ${e.line}: ${e.reason}`);
+  return 1;
+}
+
+async function runImport(kind: string | undefined, file: string | undefined): Promise<number> {
+  if ((kind !== 'students' && kind !== 'fees') || !file) {
+    console.error('Usage: feebot import students|fees FILE.csv');
+    return 2;
+  }
+  const config = loadConfig();
+  const db = openDatabase(config.DATABASE_URL);
+  try {
+    await migrateToLatest(db);
+    const text = readFileSync(file, 'utf8');
+    const now = Date.now();
+    const result =
+      kind === 'students'
+        ? await importStudents(db, text, { hasher: createPasswordHasher(), initialPasswordPolicy: config.INITIAL_PASSWORD, now })
+        : await importFees(db, text, { now });
+    return report(kind, result);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'demo':
+      await serve(true);
+      return -1;
+    case 'start':
+      await serve(false);
+      return -1;
+    case 'migrate': {
+      const db = openDatabase(loadConfig().DATABASE_URL);
+      const applied = await migrateToLatest(db);
+      await db.destroy();
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date.');
+      return 0;
+    }
+    case 'import':
+      return runImport(args[0], args[1]);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return 0;
+    default:
+      console.error(`Unknown command "${command}".\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,152 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { createSandboxGateway } from '../adapters/sandbox-gateway/index.js';
+import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js';
+import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
+import { createAccounts } from './accounts/accounts.service.js';
+import { createPasswordHasher } from './accounts/password-hasher.js';
+import { loadAgreementText } from './agreement/agreement-text.js';
+import type { Config } from './config.js';
+import { migrateToLatest, openDatabase, type Db } from './db/database.js';
+import { updateChannelChat } from './db/repositories/channel-chat.repository.js';
+import { seedDemoData } from './demo/demo-data.js';
+import { createHttpApp } from './http/app.js';
+import { mountReceiptRoutes } from './http/receipt-page.js';
+import { createLedger } from './ledger/index.js';
+import { createLogger, type Logger } from './logger.js';
+import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
+import { createCommandRunner } from './runtime/command-runner.js';
+import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.js';
+import { createOrderSweeper } from './runtime/order-sweeper.js';
+import { createOutboxHandlers } from './runtime/outbox-handlers.js';
+import { createOutboxWorker } from './runtime/outbox-worker.js';
+import { createPaymentIntake } from './runtime/payment-intake.js';
+
+export interface FeebotOptions {
+  /** Use DEMO_DATABASE_URL and seed the demo students. */
+  demo?: boolean;
+  logger?: Logger;
+  clock?: () => number;
+  /** scrypt cost exponent; tests lower it, production keeps the OWASP default. */
+  passwordHashCost?: number;
+  gatewayRetryScheduleMs?: number[];
+  /** Extra channel adapters (Telegram, …) built by the caller with the dispatcher getter. */
+  channels?: (deps: { dispatcher: () => RuntimeDispatcher; db: Db; logger: Logger; clock: () => number }) => ChannelAdapter[];
+  env?: Record<string, string | undefined>;
+}
+
+const SWEEP_INTERVAL_MS = 30_000;
+
+/** Wires adapters to the core. The one place that knows every concrete part. */
+export async function createFeebot(config: Config, options: FeebotOptions = {}) {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? Date.now;
+  const db = openDatabase(options.demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
+  await migrateToLatest(db);
+
+  const hasher = createPasswordHasher(options.passwordHashCost ? { cost: options.passwordHashCost } : {});
+  if (options.demo) await seedDemoData(db, { hasher, now: clock(), initialPasswordPolicy: config.INITIAL_PASSWORD });
+  const accounts = createAccounts({ db, hasher, initialPasswordPolicy: config.INITIAL_PASSWORD });
+  const sandbox = createSandboxGateway({
+    db,
+    secret: config.SANDBOX_GATEWAY_SECRET,
+    publicBaseUrl: config.publicBaseUrl,
+    notifyUrl: `${config.publicBaseUrl}/webhooks/gateway/sandbox`,
+    clock,
+    logger,
+    ...(options.gatewayRetryScheduleMs ? { retryScheduleMs: options.gatewayRetryScheduleMs } : {}),
+  });
+  const gateway = sandbox.gateway;
+  const ledger = createLedger({ db, orderExpiryMs: config.ORDER_EXPIRY_MINUTES * 60_000, gateway: gateway.name, logger });
+
+  let dispatcher: RuntimeDispatcher | null = null;
+  const getDispatcher = (): RuntimeDispatcher => {
+    if (!dispatcher) throw new Error('dispatcher not ready');
+    return dispatcher;
+  };
+  const channels: ChannelAdapter[] = [
+    createWebAdapter({ db, config: loadWebConfig(options.env ?? process.env), clock, dispatcher: getDispatcher }),
+    ...(options.channels?.({ dispatcher: getDispatcher, db, logger, clock }) ?? []),
+  ];
+  const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
+
+  const outboxRef: { kick: () => void } = { kick: () => undefined };
+  const onEnqueued = () => outboxRef.kick();
+  const intake = createPaymentIntake({ db, gateway, ledger, clock, logger, onEnqueued });
+  const runCommand = createCommandRunner({ ledger, accounts, gateway, intake, logger });
+  dispatcher = createDispatcher({
+    db,
+    engineConfig: {
+      agreementSeconds: config.AGREEMENT_SECONDS,
+      idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000,
+      agreementText: loadAgreementText(config.AGREEMENT_FILE),
+    },
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+    ledger,
+    runCommand,
+    clock,
+    logger,
+    onEnqueued,
+  });
+  const outbox = createOutboxWorker({
+    db,
+    clock,
+    logger,
+    pollMs: config.OUTBOX_POLL_MS,
+    handlers: createOutboxHandlers({
+      db,
+      transports,
+      dispatcher,
+      runCommand,
+      ledger,
+      receiptIssuer: createSandboxReceiptIssuer(),
+      receiptUrl: (token) => `${config.publicBaseUrl}/receipts/${token}`,
+      clock,
+      logger,
+    }),
+    onPermanentFailure: async (entry) => {
+      const [, channel, ...rest] = entry.lane.split(':');
+      if (channel) await updateChannelChat(db, channel, rest.join(':'), { active: false }, clock());
+    },
+  });
+  outboxRef.kick = () => outbox.kick();
+  const sweeper = createOrderSweeper({ ledger, gateway, intake, dispatcher, clock, logger });
+
+  const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger });
+  sandbox.mount(app);
+  mountReceiptRoutes(app, ledger);
+  for (const channel of channels) channel.mount?.(app);
+
+  let server: ServerType | null = null;
+  return {
+    app,
+    db,
+    ledger,
+    accounts,
+    gateway,
+    dispatcher,
+    outbox,
+    sweeper,
+    logger,
+    /** Listens on HOST:PORT and starts the background workers. */
+    async start(): Promise<{ url: string; port: number }> {
+      const port = await new Promise<number>((resolve) => {
+        server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => resolve(info.port));
+      });
+      outbox.start();
+      sweeper.start(SWEEP_INTERVAL_MS);
+      for (const channel of channels) await channel.start?.();
+      logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
+      return { url: config.publicBaseUrl, port };
+    },
+    async stop(): Promise<void> {
+      for (const channel of channels) await channel.stop?.();
+      sweeper.stop();
+      sandbox.stop();
+      await outbox.stop();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await db.destroy();
+    },
+  };
+}
+
+export type Feebot = Awaited<ReturnType<typeof createFeebot>>;
