@@ -2,13 +2,14 @@
 
 export type Fen = number;
 
-const YUAN_PATTERN = /^(0|[1-9]\d{0,9})(\.\d{1,2})?$/;
+// Plain (`1500.5`) or with correct thousands groups (`1,500.50`); at most 2 decimals.
+const YUAN_PATTERN = /^(0|[1-9]\d{0,9}|[1-9]\d{0,2}(,\d{3}){1,3})(\.\d{1,2})?$/;
 
 /** Parses a yuan amount such as `1500`, `1500.5` or `1500.50` into fen; null when malformed. */
 export function parseYuan(input: string): Fen | null {
-  const text = input.trim().replace(/^[¥￥]/, '').replace(/,/g, '');
+  const text = input.trim().replace(/^[¥￥]/, '');
   if (!YUAN_PATTERN.test(text)) return null;
-  const [whole, frac = ''] = text.split('.');
+  const [whole, frac = ''] = text.replace(/,/g, '').split('.');
   return Number(whole) * 100 + Number((frac + '00').slice(0, 2));
 }
 
@@ -22,5 +23,5 @@ export function formatYuan(fen: Fen): string {
 
 /** `150050` → `¥1,500.50`. */
 export function formatMoney(fen: Fen): string {
-  return `¥${formatYuan(fen)}`;
+  return fen < 0 ? `-¥${formatYuan(-fen)}` : `¥${formatYuan(fen)}`;
 }

@@ -49,7 +49,7 @@ export function createSandboxNotifier(deps: SandboxNotifierDeps): SandboxNotifie
       outcome = error instanceof Error ? error.message : String(error);
     }
 
-    const delay = deps.retryScheduleMs[attemptNo];
+    const delay = deps.retryScheduleMs[attemptNo - 1];
     if (delay === undefined) {
       deps.logger.error({ ...log, outcome }, 'sandbox notification undeliverable, giving up');
       return false;

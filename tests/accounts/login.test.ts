@@ -53,10 +53,16 @@ describe('login', () => {
   });
 
   it('does not count failures older than the window', async () => {
-    await failTimes('2023010101', 4, (i) => T0 + i * MIN);
-    // 16 minutes after the first: only failures 2..4 are inside the window, plus this one.
-    expect(await h.accounts.login('2023010101', 'wrong-pass', ctx(T0 + 16 * MIN))).toEqual({ ok: false, reason: 'invalid' });
-    expect(await h.accounts.login('2023010101', 'wrong-pass', ctx(T0 + 16 * MIN + 1))).toMatchObject({ reason: 'locked' });
+    await failTimes('2023010101', 4, () => T0);
+    // Exactly 15 minutes later the four have left the window: this is failure 1 of a new count.
+    const later = await failTimes('2023010101', 4, () => T0 + 15 * MIN);
+    expect(later.every((r) => !r.ok && r.reason === 'invalid')).toBe(true);
+    expect(await h.accounts.login('2023010101', 'wrong-pass', ctx(T0 + 15 * MIN))).toMatchObject({ reason: 'locked' });
+  });
+
+  it('counts failures just inside the window', async () => {
+    await failTimes('2023010101', 4, () => T0);
+    expect(await h.accounts.login('2023010101', 'wrong-pass', ctx(T0 + 15 * MIN - 1))).toMatchObject({ reason: 'locked' });
   });
 
   it('a successful login clears the failures', async () => {

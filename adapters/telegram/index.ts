@@ -1,0 +1,111 @@
+import type { Hono } from 'hono';
+import { Telegraf } from 'telegraf';
+import type { Update, UserFromGetMe } from 'telegraf/types';
+import type { ChannelAdapter } from '../../src/ports/channel.port.js';
+import type { Dispatcher } from '../../src/runtime/inbound.js';
+import type { TelegramApi, TelegramLogger } from './telegram-api.js';
+import { registerBotCommands } from './telegram-commands.js';
+import type { TelegramConfig } from './telegram-config.js';
+import { createUpdateHandler } from './telegram-inbound.js';
+import { ALLOWED_UPDATES, createPoller } from './telegram-polling.js';
+import { createRateLimiter, type RateLimiter } from './telegram-rate-limiter.js';
+import { createTelegramTransport } from './telegram-transport.js';
+import { mountTelegramWebhook } from './telegram-webhook.js';
+
+export { loadTelegramConfig, type TelegramConfig } from './telegram-config.js';
+
+export interface TelegramAdapterOptions {
+  config: TelegramConfig;
+  /** May be wired later with setDispatcher (main builds the adapter before the runtime). */
+  dispatcher?: Dispatcher;
+  logger: TelegramLogger;
+  /** Replaces the limiter built from the config's rates (tests). */
+  limiter?: RateLimiter;
+  /** getUpdates long-poll timeout in seconds (default 30). */
+  pollTimeoutSec?: number;
+}
+
+export interface TelegramAdapter extends ChannelAdapter {
+  readonly channel: 'telegram';
+  setDispatcher(dispatcher: Dispatcher): void;
+  /** Processes one update as if it came from Telegram (webhook and polling use this too). */
+  handleUpdate(update: Update): Promise<void>;
+  /** The bot's own account, known after start(). */
+  botInfo(): UserFromGetMe | null;
+}
+
+/**
+ * Telegram channel. Long polling by default; with `config.webhook`, start() registers the webhook
+ * (with its secret) and mount() adds the POST route. Call mount() before the server listens and
+ * start() after.
+ */
+export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
+  const { config, logger } = options;
+  let dispatcher: Dispatcher | null = options.dispatcher ?? null;
+
+  const bot = new Telegraf(config.token, {
+    telegram: { apiRoot: config.apiRoot, webhookReply: false },
+    handlerTimeout: config.handlerTimeoutMs,
+  });
+  const api: TelegramApi = bot.telegram;
+  const limiter =
+    options.limiter ?? createRateLimiter({ perChatPerSec: config.ratePerChatPerSec, globalPerSec: config.rateGlobalPerSec });
+
+  const handle = createUpdateHandler({
+    api,
+    limiter,
+    logger,
+    dispatcher: () => dispatcher,
+    botUsername: () => bot.botInfo?.username ?? null,
+  });
+  bot.use((ctx) => handle(ctx.update));
+  // Telegraf's default handler sets process.exitCode and rethrows; a slow update is only logged.
+  bot.catch((error, ctx) => {
+    logger.warn({ updateId: ctx.update.update_id, err: error instanceof Error ? error.message : String(error) }, 'telegram update handler timed out or failed');
+  });
+  const handleUpdate = (update: Update) => bot.handleUpdate(update);
+
+  const poller = createPoller({ api, handle: handleUpdate, logger, timeoutSec: options.pollTimeoutSec });
+  const transport = createTelegramTransport({ api, limiter, logger });
+
+  return {
+    channel: 'telegram',
+    transport,
+    setDispatcher(next) {
+      dispatcher = next;
+    },
+    handleUpdate,
+    botInfo: () => bot.botInfo ?? null,
+
+    mount(app: Hono) {
+      if (!config.webhook) return;
+      mountTelegramWebhook(app, { path: config.webhook.path, secret: config.webhook.secret, handle: handleUpdate, logger });
+    },
+
+    async start() {
+      // getMe first: a bad token or unreachable API root is a clear startup error.
+      bot.botInfo = await api.getMe();
+      try {
+        await registerBotCommands(api);
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'telegram setMyCommands failed; continuing');
+      }
+      if (config.webhook) {
+        await api.setWebhook(config.webhook.url, {
+          secret_token: config.webhook.secret,
+          allowed_updates: [...ALLOWED_UPDATES],
+        });
+        logger.info({ username: bot.botInfo.username, path: config.webhook.path }, 'telegram webhook registered');
+        return;
+      }
+      // getUpdates answers 409 while a webhook is set.
+      await api.deleteWebhook();
+      poller.start();
+      logger.info({ username: bot.botInfo.username }, 'telegram long polling started');
+    },
+
+    async stop() {
+      await poller.stop();
+    },
+  };
+}

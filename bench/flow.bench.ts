@@ -1,0 +1,108 @@
+// Drives N simulated students through the whole payment flow against a running feebot over HTTP:
+// web chat endpoints for every step, and signed sandbox gateway notifications for the payment.
+// Usage: npm run bench -- [--students 50] [--concurrency 10] [--json]
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { signSandboxPayload } from '../adapters/sandbox-gateway/index.js';
+import { createPasswordHasher } from '../src/accounts/password-hasher.js';
+import { updatePassword } from '../src/db/repositories/student.repository.js';
+import { importFees } from '../src/import/fee-import.js';
+import { importStudents } from '../src/import/student-import.js';
+import { startTestFeebot } from '../tests/support/test-feebot.js';
+import { createWebChatClient, type ChatMessage } from '../tests/support/web-chat-client.js';
+
+const { values } = parseArgs({
+  options: {
+    students: { type: 'string', default: '40' },
+    concurrency: { type: 'string', default: '8' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const students = Number(values.students);
+const concurrency = Number(values.concurrency);
+const SECRET = 'bench-secret-0123456789abcdef';
+const PASSWORD = 'Bench@2026';
+
+const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn' };
+const app = await startTestFeebot(env, { demo: false, passwordHashCost: 14 });
+const db = app.feebot.db;
+
+// Bench students: fixed password, no forced change, two fee items each.
+const ids = Array.from({ length: students }, (_, i) => `B${String(i).padStart(6, '0')}`);
+const hasher = createPasswordHasher({ cost: 14 });
+const now = Date.now();
+const studentCsv = ['student_id,name,college', ...ids.map((id) => `${id},Bench ${id},Bench`)].join('\n');
+const feeCsv = ['student_id,fee_period,code,name,amount_due,installment_allowed,min_installment', ...ids.flatMap((id) => [`${id},2025-2026,TUITION,学费,5000,1,1000`, `${id},2025-2026,DORM,住宿费,1200,0,0`])].join('\n');
+const s = await importStudents(db, studentCsv, { hasher, initialPasswordPolicy: '123456', now });
+const f = await importFees(db, feeCsv, { now });
+if (!s.ok || !f.ok) throw new Error('bench seed failed');
+// One known (non-initial) password for all, so no forced change: one hash serves every student.
+const benchHash = await hasher.hash(PASSWORD);
+for (const id of ids) await updatePassword(db, id, benchHash, now);
+
+const latencies: number[] = [];
+let steps = 0;
+
+async function timed<T>(work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  latencies.push(performance.now() - started);
+  steps++;
+  return result;
+}
+
+const lastMenu = (m: ChatMessage) => m.payload.buttons.length > 0;
+
+async function flow(studentId: string): Promise<void> {
+  const chat = createWebChatClient(app.baseUrl);
+  const step = async (send: () => Promise<unknown>, until: (m: ChatMessage) => boolean) =>
+    timed(async () => {
+      await send();
+      return chat.waitFor(until, 30_000);
+    });
+  await step(() => chat.start(), (m) => /学号|student ID/i.test(m.payload.text));
+  await step(() => chat.text(studentId), (m) => m.payload.input === 'password');
+  let menu = await step(() => chat.text(PASSWORD), (m) => lastMenu(m) && m.payload.text.includes(studentId));
+  menu = await step(() => chat.action(chat.buttonCode(menu, '网上缴费')), (m) => lastMenu(m) && m.payload.buttons.flat().some((b) => b.label.includes('全选')));
+  menu = await step(() => chat.action(chat.buttonCode(menu, '全选')), (m) => m.payload.buttons.flat().some((b) => b.label.startsWith('✓')));
+  menu = await step(() => chat.action(chat.buttonCode(menu, '下一步')), (m) => m.payload.buttons.flat().some((b) => b.label.includes('同意')));
+  menu = await step(() => chat.action(chat.buttonCode(menu, '同意')), (m) => m.payload.buttons.flat().some((b) => b.label === '确认'));
+  const paying = await step(() => chat.action(chat.buttonCode(menu, '确认')), (m) => m.payload.imageDataUrl !== undefined);
+  const payUrl = chat.buttonUrl(paying, /支付|Pay/);
+  const orderId = payUrl.split('/').pop()!;
+  const order = await app.feebot.ledger.getOrder(orderId);
+  const body = JSON.stringify({ transactionId: `BENCH-${orderId}`, orderId, amount: order!.total, status: 'paid', paidAt: Date.now() });
+  await step(
+    async () => {
+      const res = await fetch(`${app.baseUrl}/webhooks/gateway/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...signSandboxPayload(SECRET, body, Date.now()) }, body });
+      if (!res.ok) throw new Error(`notification rejected: ${res.status}`);
+    },
+    (m) => m.payload.text.includes('缴费成功'),
+  );
+}
+
+const started = performance.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < ids.length) await flow(ids[next++]!);
+  }),
+);
+const seconds = (performance.now() - started) / 1000;
+await app.stop();
+
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+const result = {
+  students,
+  concurrency,
+  seconds: Number(seconds.toFixed(2)),
+  flowsPerSecond: Number((students / seconds).toFixed(2)),
+  stepsPerSecond: Number((steps / seconds).toFixed(1)),
+  stepLatencyMs: { p50: Number(pct(50).toFixed(1)), p99: Number(pct(99).toFixed(1)) },
+};
+if (values.json) console.log(JSON.stringify(result));
+else {
+  console.log(`feebot flow benchmark: ${students} students, ${concurrency} at a time, ${steps} steps in ${result.seconds} s`);
+  console.log(`  flows/s ${result.flowsPerSecond}   steps/s ${result.stepsPerSecond}   step latency p50 ${result.stepLatencyMs.p50} ms, p99 ${result.stepLatencyMs.p99} ms`);
+}

@@ -1,0 +1,55 @@
+import { assertNever } from '../../errors.js';
+import type { EngineEnv } from '../engine-env.js';
+import type { ConversationState } from '../state.js';
+import { emailMenu, passwordMenu } from './account.menu.js';
+import { agreementMenu, confirmMenu } from './agreement.menu.js';
+import { arrearsDetailMenu, homeMenu, settingsMenu } from './home.menu.js';
+import { itemsMenu } from './items.menu.js';
+import { loginPasswordMenu, loginStudentIdMenu } from './login.menu.js';
+import { createMenuKit, type MenuSpec } from './menu-kit.js';
+import { orderCreatingMenu, orderPayingMenu, orderProblemMenu, orderReportMenu } from './order.menu.js';
+import { installmentMenu, selectMenu } from './select.menu.js';
+
+/** The menu of `state.step`, with buttons encoded for revision `rev`. */
+export function renderStep(state: ConversationState, env: EngineEnv, rev: number): MenuSpec {
+  const k = createMenuKit(state, env, rev);
+  const step = state.step;
+  switch (step.name) {
+    case 'login.studentId':
+      return loginStudentIdMenu(k);
+    case 'login.password':
+      return loginPasswordMenu(k, step);
+    case 'home':
+      return homeMenu(k);
+    case 'settings':
+      return settingsMenu(k);
+    case 'arrears.detail':
+      return arrearsDetailMenu(k);
+    case 'items':
+      return itemsMenu(k, step);
+    case 'select':
+      return selectMenu(k, step);
+    case 'installment.amount':
+      return installmentMenu(k, step);
+    case 'agreement':
+      return agreementMenu(k, step);
+    case 'confirm':
+      return confirmMenu(k, step);
+    case 'order.creating':
+      return orderCreatingMenu(k);
+    case 'order.paying':
+      return orderPayingMenu(k, step);
+    case 'order.problem':
+      return orderProblemMenu(k, step);
+    case 'order.report':
+      return orderReportMenu(k, step);
+    case 'password.old':
+    case 'password.new':
+    case 'password.confirm':
+      return passwordMenu(k, step);
+    case 'email.new':
+      return emailMenu(k);
+    default:
+      return assertNever(step);
+  }
+}

@@ -1,0 +1,62 @@
+import type { Effect, TransitionResult } from './effects.js';
+import type { EngineEnv } from './engine-env.js';
+import { translate, type MessageArgs, type MessageKey } from './i18n/index.js';
+import { menuCodesOf } from './menus/menu-kit.js';
+import { renderStep } from './menus/render-step.js';
+import type { ConversationState, Lang, Step } from './state.js';
+import type { Button, View } from './views.js';
+
+// Building blocks of every transition result: menus, notices and acks.
+
+/** Shows `step` as a NEW menu: menuRev + 1, menuCodes recorded. `lead` effects come first. */
+export function showStep(state: ConversationState, step: Step, env: EngineEnv, lead: Effect[] = []): TransitionResult {
+  return paint({ ...state, step, menuRev: state.menuRev + 1 }, env, lead);
+}
+
+/** Re-shows the current step as a new menu (after a help text, an error, a stale press…). */
+export function reshow(state: ConversationState, env: EngineEnv, lead: Effect[] = []): TransitionResult {
+  return showStep(state, state.step, env, lead);
+}
+
+/** Draws the current step under the CURRENT menuRev: the same codes, so channels edit in place. */
+export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] = []): TransitionResult {
+  const spec = renderStep(state, env, state.menuRev);
+  const view: View = { placement: 'menu', text: spec.text, buttons: spec.buttons };
+  if (spec.image) view.image = spec.image;
+  if (spec.input) view.input = spec.input;
+  return {
+    state: { ...state, menuCodes: menuCodesOf(spec.buttons) },
+    effects: [...lead, { type: 'show', view }, ...(spec.effects ?? [])],
+  };
+}
+
+/** The state as it is, with these effects (or none). */
+export function stay(state: ConversationState, effects: Effect[] = []): TransitionResult {
+  return { state, effects };
+}
+
+/** A standalone message (placement `message`). */
+export function message(text: string, buttons: Button[][] = []): Effect {
+  return { type: 'show', view: { placement: 'message', text, buttons } };
+}
+
+/** A standalone message from the catalogue. */
+export function notice<K extends MessageKey>(lang: Lang, key: K, ...args: MessageArgs<K>): Effect {
+  return message(translate(lang, key, ...args));
+}
+
+/** The answer to a button press. */
+export function ack<K extends MessageKey>(lang: Lang, alert: boolean, key: K, ...args: MessageArgs<K>): Effect {
+  return { type: 'ack', text: translate(lang, key, ...args), alert };
+}
+
+/**
+ * A numbered reply ("2") has no button press to answer, so its acks become messages — otherwise
+ * an alert such as "wait 7 more seconds" would never reach a WeChat user.
+ */
+export function acksToMessages(result: TransitionResult): TransitionResult {
+  return {
+    state: result.state,
+    effects: result.effects.map((effect) => (effect.type === 'ack' ? message(effect.text) : effect)),
+  };
+}

@@ -1,0 +1,127 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+
+// The whole student journey in real headless Chromium: the web chat page, the hosted sandbox
+// gateway pages, the receipt page. Nothing here talks to feebot except through the browser.
+
+let app: TestFeebot;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startTestFeebot({ AGREEMENT_SECONDS: '3' });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
+const button = (page: Page, name: string | RegExp) => lastBubble(page).getByRole('button', { name });
+
+async function openChat(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(app.baseUrl);
+  await expect.poll(() => lastBubble(page).textContent(), { timeout: 10_000 }).toContain('学号');
+  return page;
+}
+
+async function login(page: Page, studentId: string, password: string): Promise<void> {
+  await page.getByLabel('输入消息').fill(studentId);
+  await page.getByLabel('输入消息').press('Enter');
+  await expect.poll(() => page.getByLabel('输入消息').getAttribute('type')).toBe('password');
+  await page.getByLabel('输入消息').fill(password);
+  await page.getByLabel('输入消息').press('Enter');
+  await expect.poll(() => lastBubble(page).textContent(), { timeout: 15_000 }).toContain('欠费总额');
+}
+
+/** Pays an open order in the hosted sandbox pages in a second tab. */
+async function payAtGateway(context: BrowserContext, payUrl: string, phone: string): Promise<void> {
+  const gw = await context.newPage();
+  await gw.goto(payUrl);
+  await gw.locator('#phone').fill(phone);
+  await gw.locator('#send-code').click();
+  const code = (await gw.locator('#sandbox-sms-code').textContent())!.trim();
+  await gw.locator('#sms-code').fill(code);
+  await gw.locator('#verify-code').click();
+  await gw.locator('input[name="method"][value="wechat"]').check();
+  await gw.locator('#agree').check();
+  await gw.locator('#next').click();
+  await gw.locator('#bank-pay').click();
+  await expect.poll(() => gw.locator('#pay-result').textContent()).toContain('成功');
+  await gw.close();
+}
+
+/** From the home menu: select items (one in full, one as an installment), agree, confirm. */
+async function orderItems(page: Page, full: RegExp, installment: { item: RegExp; amount: string } | null): Promise<string> {
+  await button(page, '网上缴费').click();
+  await button(page, full).click();
+  await expect.poll(() => button(page, full).textContent()).toMatch(/^✓/);
+  if (installment) {
+    await button(page, installment.item).click();
+    await button(page, /^分期/).first().click();
+    await page.getByLabel('输入消息').fill('12.345');
+    await page.getByLabel('输入消息').press('Enter');
+    await expect.poll(() => page.locator('.bubble.bot').last().textContent()).toContain('金额格式不正确');
+    await page.getByLabel('输入消息').fill(installment.amount);
+    await page.getByLabel('输入消息').press('Enter');
+    await expect.poll(() => lastBubble(page).getByRole('button', { name: /^分期/ }).first().textContent()).toContain(installment.amount);
+  }
+  await button(page, '下一步').click();
+  // Early press: the engine refuses and says how long to wait.
+  await expect.poll(() => button(page, /同意/).getAttribute('aria-disabled')).toBe('true');
+  await button(page, /同意/).click();
+  await expect.poll(() => page.locator('#toast').textContent()).toMatch(/秒/);
+  // The agreement bubble is edited in place when the countdown ends.
+  await expect.poll(() => button(page, /同意/).getAttribute('aria-disabled'), { timeout: 10_000 }).toBeNull();
+  await button(page, /同意/).click();
+  await expect.poll(() => lastBubble(page).textContent()).toContain('合计');
+  await button(page, '确认').click();
+  await expect.poll(() => lastBubble(page).locator('img').count(), { timeout: 15_000 }).toBe(1);
+  const link = lastBubble(page).getByRole('link', { name: /去支付/ });
+  return (await link.getAttribute('href'))!;
+}
+
+async function expectReceipt(context: BrowserContext, page: Page): Promise<void> {
+  await expect.poll(() => page.locator('.bubble.bot', { hasText: '缴费成功' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  const receiptLink = page.locator('.bubble.bot', { hasText: '缴费成功' }).last().getByRole('link', { name: /电子票据/ });
+  const receipt = await context.newPage();
+  await receipt.goto((await receiptLink.getAttribute('href'))!);
+  await expect.poll(() => receipt.locator('#receipt-no').textContent()).toMatch(/^SB\d{10}$/);
+  await expect.poll(() => receipt.locator('#check-code').textContent()).toMatch(/\S{6}/);
+  await receipt.close();
+}
+
+describe('web chat, end to end in Chromium', () => {
+  it('pays one item in full and one in installments, gets the receipt, sees the history', async () => {
+    const context = await browser.newContext();
+    const page = await openChat(context);
+    await login(page, '2023010101', 'Demo@2026');
+
+    const payUrl = await orderItems(page, /住宿费/, { item: /学费/, amount: '1000.50' });
+    await payAtGateway(context, payUrl, '13800138000');
+    await expectReceipt(context, page);
+
+    await button(page, '收费情况明细').click();
+    await button(page, '缴费历史项目').click();
+    const history = await lastBubble(page).textContent();
+    expect(history).toContain('住宿费');
+    expect(history).toContain('1,000.50');
+    await context.close();
+  });
+
+  it('lets two students pay at the same time', async () => {
+    const [a, b] = await Promise.all([browser.newContext(), browser.newContext()]);
+    const [pageA, pageB] = await Promise.all([openChat(a), openChat(b)]);
+    await Promise.all([login(pageA, '2024020201', 'Demo@2026'), login(pageB, '2025030301', 'Demo@2026')]);
+    const [urlA, urlB] = await Promise.all([orderItems(pageA, /学费/, null), orderItems(pageB, /学费|住宿费/, null)]);
+    expect(urlA).not.toBe(urlB);
+    await Promise.all([payAtGateway(a, urlA, '13900139000'), payAtGateway(b, urlB, '13700137000')]);
+    await Promise.all([expectReceipt(a, pageA), expectReceipt(b, pageB)]);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
