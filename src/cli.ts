@@ -28,7 +28,7 @@ async function serve(demo: boolean): Promise<void> {
   console.log(`\nfeebot is running: open ${url} in a browser.`);
   if (demo) {
     console.log('Demo students (学号 / password):');
-    for (const login of DEMO_LOGINS) console.log(`  ${login.studentId}  ${login.name}  ${login.password === 'initial' ? `${config.INITIAL_PASSWORD} (initial, must change)` : login.password}  — ${login.note}`);
+    for (const login of DEMO_LOGINS) console.log(`  ${login.studentId}  ${login.name}  ${login.password === 'initial' ? `${config.INITIAL_PASSWORD.startsWith('@') ? 'the initial password' : config.INITIAL_PASSWORD} (initial, must change)` : login.password}  — ${login.note}`);
   }
   const shutdown = () => void feebot.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAccounts } from '../../src/accounts/accounts.service.js';
+import { setAmountPaidForDemo } from '../../src/db/repositories/demo.repository.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from '../../src/demo/demo-data.js';
 import { listFeeItemsWithReserved } from '../../src/db/repositories/fee-item.repository.js';
 import { findStudentById, updatePassword } from '../../src/db/repositories/student.repository.js';
@@ -48,5 +49,14 @@ describe('seedDemoData', () => {
     expect((await findStudentById(db, '2023010101'))?.password_hash).toBe(changed);
     const zhang = await listFeeItemsWithReserved(db, '2023010101', NOW);
     expect(zhang.find((i) => i.fee_period === '2023-2024' && i.code === 'TUITION')?.amount_paid).toBe(300_000);
+  });
+
+  it('setAmountPaidForDemo caps at amount_due and reports a missing item', async () => {
+    const db = await freshDb();
+    await seedDemoData(db, { hasher, now: NOW });
+    expect(await setAmountPaidForDemo(db, '2023010103', '2025-2026', 'DORM', 9_999_999, NOW)).toBe(true);
+    const dorm = (await listFeeItemsWithReserved(db, '2023010103', NOW)).find((i) => i.code === 'DORM');
+    expect(dorm).toMatchObject({ amount_due: 100_000, amount_paid: 100_000 });
+    expect(await setAmountPaidForDemo(db, '2023010103', '2025-2026', 'NOPE', 1, NOW)).toBe(false);
   });
 });

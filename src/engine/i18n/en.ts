@@ -34,16 +34,7 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'action.stale': 'This menu is outdated; here is the current one',
   'action.noSuchOption': 'There is no option {n}; please reply with a number from the menu',
   'input.unknown': 'Sorry, I did not understand that.',
-  'help.text':
-    'Commands:\n' +
-    'menu / 菜单 — home\n' +
-    'pay / 缴费 — pay online\n' +
-    'history / 历史 — payment history\n' +
-    'settings / 设置 — settings\n' +
-    'lang / 语言 — switch language (中文)\n' +
-    'help / 帮助 — this help\n' +
-    'logout / 退出 — log out\n' +
-    'Without buttons, reply with the number of a menu option (e.g. 1).',
+  'help.text': 'Commands:\nmenu / 菜单 — home\npay / 缴费 — pay online\nhistory / 历史 — payment history\nsettings / 设置 — settings\nlang / 语言 — switch language (中文)\nhelp / 帮助 — this help\nlogout / 退出 — log out\nWithout buttons, reply with the number of a menu option (e.g. 1).',
   'session.timeout': 'Your session has timed out. Please log in again',
   'session.revoked': 'Your password was changed elsewhere. Please log in again',
   'session.loggedOut': 'You have logged out',
@@ -88,8 +79,7 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'select.dropped': '“{item}” no longer needs paying and was removed from your selection',
   'select.adjusted': 'The amount for “{item}” was adjusted to {amount}',
 
-  'inst.prompt':
-    'Installment: {item}\nOutstanding: {outstanding}\nMinimum this time: {min}\nEnter the amount to pay now (yuan), e.g. 1500 or 1500.50',
+  'inst.prompt': 'Installment: {item}\nOutstanding: {outstanding}\nMinimum this time: {min}\nEnter the amount to pay now (yuan), e.g. 1500 or 1500.50',
   'inst.badFormat': 'Invalid amount: enter a number with at most two decimals',
   'inst.zero': 'The amount must be greater than 0',
   'inst.belowMin': 'The installment must be at least {min}',
@@ -123,11 +113,7 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'order.statusFailed': 'The payment failed and the order was closed (order {orderId})',
   'order.statusClosed': 'The order was closed (order {orderId})',
   'order.expired': 'The order timed out and was closed (order {orderId})',
-  'order.problemText':
-    'Payment problem? Order no.: {orderId}\n' +
-    '• The payment page did not open or was closed: tap “Reopen payment link”\n' +
-    '• You no longer want to pay now: tap “Cancel order”\n' +
-    '• Charged but not shown as paid, or anything else: tap “Report a problem” and the finance office will help',
+  'order.problemText': 'Payment problem? Order no.: {orderId}\n• The payment page did not open or was closed: tap “Reopen payment link”\n• You no longer want to pay now: tap “Cancel order”\n• Charged but not shown as paid, or anything else: tap “Report a problem” and the finance office will help',
   'order.closing': 'Cancelling the order…',
   'order.closed': 'The order was cancelled',
   'report.prompt': 'Please describe the problem (e.g. charged but not shown as paid). Order no.: {orderId}',

@@ -13,7 +13,15 @@ export type MessageParams<K extends MessageKey> = Record<Placeholders<(typeof zh
 /** No argument for messages without parameters; exactly their parameters otherwise. */
 export type MessageArgs<K extends MessageKey> = [Placeholders<(typeof zhCN)[K]>] extends [never] ? [] : [params: MessageParams<K>];
 
+/** Keys of messages that take no parameters. */
+export type PlainMessageKey = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];
+
 export type Translator = <K extends MessageKey>(key: K, ...args: MessageArgs<K>) => string;
+
+// Parameter checking needs literal types: a value typed plain `string` (e.g. built with `+`)
+// would silently accept any parameters, so it is a compile error here.
+type WideKeys = { [K in MessageKey]: string extends (typeof zhCN)[K] ? K : never }[MessageKey];
+const _everyMessageIsLiteral: [WideKeys] extends [never] ? true : false = true;
 
 export const CATALOGS: { readonly [L in Lang]: Catalog } = { 'zh-CN': zhCN, en };
 

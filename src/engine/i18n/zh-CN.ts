@@ -37,16 +37,7 @@ export const zhCN = {
   'action.stale': '此菜单已过期，已为您显示最新菜单',
   'action.noSuchOption': '没有第 {n} 项，请回复菜单中的序号',
   'input.unknown': '抱歉，没有理解您的输入。',
-  'help.text':
-    '可用指令：\n' +
-    '菜单 / menu — 返回主页\n' +
-    '缴费 / pay — 网上缴费\n' +
-    '历史 / history — 缴费历史项目\n' +
-    '设置 / settings — 设置\n' +
-    '语言 / lang — 切换语言（English）\n' +
-    '帮助 / help — 显示本帮助\n' +
-    '退出 / logout — 退出系统\n' +
-    '没有按钮时，可回复菜单中选项的序号（如 1）。',
+  'help.text': '可用指令：\n菜单 / menu — 返回主页\n缴费 / pay — 网上缴费\n历史 / history — 缴费历史项目\n设置 / settings — 设置\n语言 / lang — 切换语言（English）\n帮助 / help — 显示本帮助\n退出 / logout — 退出系统\n没有按钮时，可回复菜单中选项的序号（如 1）。',
   'session.timeout': '会话已超时，请重新登录',
   'session.revoked': '您的密码已在其他地方修改，请重新登录',
   'session.loggedOut': '您已退出系统',
@@ -134,11 +125,7 @@ export const zhCN = {
   'order.statusFailed': '支付未成功，订单已关闭（订单号 {orderId}）',
   'order.statusClosed': '订单已关闭（订单号 {orderId}）',
   'order.expired': '订单已超时关闭（订单号 {orderId}）',
-  'order.problemText':
-    '付款出现问题？订单号：{orderId}\n' +
-    '• 支付页面没有打开或被关闭：点击「重新打开支付链接」\n' +
-    '• 不再需要本次缴费：点击「取消订单」\n' +
-    '• 已扣款但未显示成功等其他问题：点击「报告问题」，财务老师会尽快处理',
+  'order.problemText': '付款出现问题？订单号：{orderId}\n• 支付页面没有打开或被关闭：点击「重新打开支付链接」\n• 不再需要本次缴费：点击「取消订单」\n• 已扣款但未显示成功等其他问题：点击「报告问题」，财务老师会尽快处理',
   'order.closing': '正在取消订单…',
   'order.closed': '订单已取消',
   'report.prompt': '请描述您遇到的问题（例如已扣款但未显示缴费成功），订单号：{orderId}',

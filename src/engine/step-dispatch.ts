@@ -1,0 +1,92 @@
+import { assertNever } from '../errors.js';
+import type { TransitionResult } from './effects.js';
+import type { EngineEnv, UserAction } from './engine-env.js';
+import type { ConversationState, Step } from './state.js';
+import { emailAction, emailText, passwordAction, passwordText } from './steps/account.step.js';
+import { agreementAction, confirmAction } from './steps/agreement.step.js';
+import { backToHomeAction, itemsAction } from './steps/browse.step.js';
+import { loginPasswordAction, loginPasswordText, loginStudentIdText } from './steps/login.step.js';
+import { orderAction, reportAction, reportText } from './steps/order.step.js';
+import { installmentAction, installmentText, selectAction } from './steps/select.step.js';
+
+/** A step-specific button; null when the op means nothing in this step (then: invalid action). */
+export function stepAction(state: ConversationState, action: UserAction, env: EngineEnv): TransitionResult | null {
+  const step = state.step;
+  switch (step.name) {
+    case 'login.studentId':
+    case 'home':
+    case 'order.creating':
+      return null;
+    case 'login.password':
+      return loginPasswordAction(state, step, action, env);
+    case 'arrears.detail':
+    case 'settings':
+      return backToHomeAction(state, action, env);
+    case 'items':
+      return itemsAction(state, step, action, env);
+    case 'select':
+      return selectAction(state, step, action, env);
+    case 'installment.amount':
+      return installmentAction(state, step, action, env);
+    case 'agreement':
+      return agreementAction(state, step, action, env);
+    case 'confirm':
+      return confirmAction(state, step, action, env);
+    case 'order.paying':
+    case 'order.problem':
+      return orderAction(state, step, action, env);
+    case 'order.report':
+      return reportAction(state, step, action, env);
+    case 'password.old':
+    case 'password.new':
+    case 'password.confirm':
+      return passwordAction(state, step, action, env);
+    case 'email.new':
+      return emailAction(state, action, env);
+    default:
+      return assertNever(step);
+  }
+}
+
+/** Free text in a step that asks for it; null in steps that expect buttons. */
+export function stepText(state: ConversationState, text: string, env: EngineEnv): TransitionResult | null {
+  const step = state.step;
+  switch (step.name) {
+    case 'login.studentId':
+      return loginStudentIdText(state, step, text, env);
+    case 'login.password':
+      return loginPasswordText(state, step, text, env);
+    case 'installment.amount':
+      return installmentText(state, step, text, env);
+    case 'order.report':
+      return reportText(state, step, text, env);
+    case 'password.old':
+    case 'password.new':
+    case 'password.confirm':
+      return passwordText(state, step, text, env);
+    case 'email.new':
+      return emailText(state, text, env);
+    case 'home':
+    case 'settings':
+    case 'arrears.detail':
+    case 'items':
+    case 'select':
+    case 'agreement':
+    case 'confirm':
+    case 'order.creating':
+    case 'order.paying':
+    case 'order.problem':
+      return null;
+    default:
+      return assertNever(step);
+  }
+}
+
+/** Steps whose text input may be a secret: only slash commands are recognised there. */
+export function expectsSecret(step: Step): boolean {
+  return step.name === 'login.password' || step.name.startsWith('password.');
+}
+
+export function isLoginStep(step: Step): boolean {
+  return step.name === 'login.studentId' || step.name === 'login.password';
+}

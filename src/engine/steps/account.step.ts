@@ -1,0 +1,111 @@
+import { assertNever } from '../../errors.js';
+import type { Command } from '../commands.js';
+import type { TransitionResult } from '../effects.js';
+import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
+import type { EngineEvent, PasswordProblem } from '../events.js';
+import type { PlainMessageKey } from '../i18n/index.js';
+import { notice, reshow, showStep, stay } from '../present.js';
+import type { ConversationState, Step } from '../state.js';
+import { toHome, toLogin } from './navigation.step.js';
+
+// 修改密码 (three prompts, each checked outside) and 修改邮箱.
+
+type PasswordStep = StepOf<'password.old'> | StepOf<'password.new'> | StepOf<'password.confirm'>;
+
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const MAX_EMAIL_LENGTH = 254;
+
+export function isPasswordStep(step: Step): step is PasswordStep {
+  return step.name === 'password.old' || step.name === 'password.new' || step.name === 'password.confirm';
+}
+
+export function passwordAction(state: ConversationState, step: PasswordStep, action: UserAction, env: EngineEnv): TransitionResult | null {
+  return action.op === 'cancel' && !step.forced ? toHome(state, env) : null;
+}
+
+/** A password is deleted from the chat and sent to be checked; it is never echoed. */
+export function passwordText(state: ConversationState, step: PasswordStep, text: string, env: EngineEnv): TransitionResult {
+  if (!state.session) return toLogin(state, env);
+  if (text === '') return reshow(state, env, [notice(state.lang, 'password.empty')]);
+  const studentId = state.session.studentId;
+  const command: Command =
+    step.name === 'password.old'
+      ? { kind: 'password.verifyOld', studentId, password: text }
+      : step.name === 'password.new'
+        ? { kind: 'password.stage', studentId, password: text }
+        : { kind: 'password.commit', studentId, password: text };
+  return stay(state, [{ type: 'deleteInbound' }, { type: 'command', command }]);
+}
+
+const PROBLEM_MESSAGES: { [P in PasswordProblem]: PlainMessageKey } = {
+  wrongOld: 'password.wrongOld',
+  tooShort: 'password.tooShort',
+  sameAsStudentId: 'password.sameAsStudentId',
+  sameAsInitial: 'password.sameAsInitial',
+  sameAsCurrent: 'password.sameAsCurrent',
+  mismatch: 'password.mismatch',
+};
+
+/** Which prompt a problem sends the student back to. */
+function retryStep(problem: PasswordProblem, forced: boolean): PasswordStep {
+  switch (problem) {
+    case 'wrongOld':
+      return { name: 'password.old', forced };
+    case 'tooShort':
+    case 'sameAsStudentId':
+    case 'sameAsInitial':
+    case 'sameAsCurrent':
+    case 'mismatch':
+      return { name: 'password.new', forced };
+    default:
+      return assertNever(problem);
+  }
+}
+
+export function onPasswordResult(
+  state: ConversationState,
+  event: Extract<EngineEvent, { kind: 'password.result' }>,
+  env: EngineEnv,
+): TransitionResult {
+  const step = state.step;
+  const session = state.session;
+  // Only the answer to the prompt on screen counts; a late or foreign one changes nothing.
+  if (!isPasswordStep(step) || step.name !== `password.${event.stage}` || !session) return stay(state);
+  const forced = step.forced;
+  if (event.ok) {
+    switch (event.stage) {
+      case 'old':
+        return showStep(state, { name: 'password.new', forced }, env);
+      case 'new':
+        return showStep(state, { name: 'password.confirm', forced }, env);
+      case 'confirm':
+        return toHome({ ...state, session: { ...session, mustChangePassword: false } }, env, [notice(state.lang, 'password.changed')]);
+      default:
+        return assertNever(event.stage);
+    }
+  }
+  if (!event.problem) return reshow(state, env, [notice(state.lang, 'password.failed')]);
+  const text = notice(state.lang, PROBLEM_MESSAGES[event.problem]);
+  return showStep(state, retryStep(event.problem, forced), env, [text]);
+}
+
+export function emailAction(state: ConversationState, action: UserAction, env: EngineEnv): TransitionResult | null {
+  return action.op === 'cancel' ? toHome(state, env) : null;
+}
+
+export function emailText(state: ConversationState, text: string, env: EngineEnv): TransitionResult {
+  const email = text.trim();
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) return reshow(state, env, [notice(state.lang, 'email.invalid')]);
+  if (!state.session) return toLogin(state, env);
+  return stay(state, [{ type: 'command', command: { kind: 'email.change', studentId: state.session.studentId, email } }]);
+}
+
+export function onEmailResult(
+  state: ConversationState,
+  event: Extract<EngineEvent, { kind: 'email.result' }>,
+  env: EngineEnv,
+): TransitionResult {
+  const onStep = state.step.name === 'email.new' && state.session !== null;
+  if (event.ok) return onStep ? toHome(state, env, [notice(state.lang, 'email.updated')]) : stay(state, [notice(state.lang, 'email.updated')]);
+  return onStep ? reshow(state, env, [notice(state.lang, 'email.failed')]) : stay(state, [notice(state.lang, 'email.failed')]);
+}

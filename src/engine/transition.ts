@@ -1,0 +1,68 @@
+import { assertNever } from '../errors.js';
+import type { TransitionResult } from './effects.js';
+import type { EngineEnv } from './engine-env.js';
+import type { EngineEvent } from './events.js';
+import type { EngineConfig, Facts } from './facts.js';
+import { notice, stay } from './present.js';
+import { initialState, STATE_VERSION, type ConversationState } from './state.js';
+import { onEmailResult, onPasswordResult } from './steps/account.step.js';
+import { onAgreementTimer } from './steps/agreement.step.js';
+import { onLoginResult } from './steps/login.step.js';
+import { toLogin } from './steps/navigation.step.js';
+import {
+  onOrderClosed,
+  onOrderCreated,
+  onOrderExpired,
+  onOrderFailed,
+  onOrderStatus,
+  onPaymentConfirmed,
+  onProblemReported,
+} from './steps/order-events.step.js';
+import { handleUserEvent } from './user-event.js';
+
+export interface TransitionContext {
+  facts: Facts;
+  config: EngineConfig;
+}
+
+/**
+ * The conversation engine: pure and total. Given the state, one event and the facts, returns the
+ * next state and the effects to perform (views, acks, commands, timers). No I/O, no clock.
+ */
+export function transition(state: ConversationState, event: EngineEvent, ctx: TransitionContext): TransitionResult {
+  const env: EngineEnv = { facts: ctx.facts, config: ctx.config, at: event.at };
+  // A state saved by an older shape is reset rather than misread.
+  const current = state.version === STATE_VERSION ? state : initialState(state.lang === 'en' ? 'en' : 'zh-CN');
+  switch (event.kind) {
+    case 'start':
+    case 'text':
+    case 'action':
+      return handleUserEvent(current, event, env);
+    case 'login.result':
+      return onLoginResult(current, event, env);
+    case 'password.result':
+      return onPasswordResult(current, event, env);
+    case 'email.result':
+      return onEmailResult(current, event, env);
+    case 'order.created':
+      return onOrderCreated(current, event, env);
+    case 'order.failed':
+      return onOrderFailed(current, event, env);
+    case 'order.status':
+      return onOrderStatus(current, event, env);
+    case 'order.closed':
+      return onOrderClosed(current, event, env);
+    case 'order.expired':
+      return onOrderExpired(current, event, env);
+    case 'payment.confirmed':
+      return onPaymentConfirmed(current, event, env);
+    case 'problem.reported':
+      return onProblemReported(current, event, env);
+    case 'timer.agreementUnlocked':
+      return onAgreementTimer(current, event, env);
+    case 'session.revoked':
+      return current.session ? toLogin(current, env, [notice(current.lang, 'session.revoked')]) : stay(current);
+    default:
+      return assertNever(event);
+  }
+}

@@ -1,0 +1,146 @@
+import { assertNever } from '../errors.js';
+import { decodeAction } from './action-codec.js';
+import type { TransitionResult } from './effects.js';
+import type { EngineEnv, UserAction } from './engine-env.js';
+import type { EngineEvent } from './events.js';
+import { translate } from './i18n/index.js';
+import { ack, acksToMessages, message, notice, reshow, showStep } from './present.js';
+import type { ConversationState, Step } from './state.js';
+import { expectsSecret, isLoginStep, stepAction, stepText } from './step-dispatch.js';
+import { isPasswordStep } from './steps/account.step.js';
+import { handleStart, logout, toForcedPassword, toLogin, toggleLang } from './steps/navigation.step.js';
+import { isOpenCommand, parseTextCommand, type TextCommand } from './text-commands.js';
+
+// What the student does: start, text, button. Idle timeout, stale menus, commands and numbered
+// replies are handled here, before any step sees the input.
+
+type UserEvent = Extract<EngineEvent, { kind: 'start' | 'text' | 'action' }>;
+
+const NUMBERED_REPLY = /^\s*(\d{1,2})\s*$/;
+
+export function handleUserEvent(state: ConversationState, event: UserEvent, env: EngineEnv): TransitionResult {
+  const { session } = state;
+  if (session && env.at - session.lastActiveAt > env.config.idleTimeoutMs) {
+    // The event itself is not executed: it may have been meant for a screen left long ago.
+    return toLogin(state, env, [notice(state.lang, 'session.timeout')]);
+  }
+  let current: ConversationState = session ? { ...state, session: { ...session, lastActiveAt: env.at } } : state;
+  // Defensive: without a session only the login steps make sense.
+  if (!current.session && !isLoginStep(current.step)) current = { ...current, step: { name: 'login.studentId' } };
+  switch (event.kind) {
+    case 'start':
+      return handleStart(current, event.payload, env);
+    case 'action':
+      return handleActionCode(current, event.code, env);
+    case 'text':
+      return handleText(current, event.text, env);
+    default:
+      return assertNever(event);
+  }
+}
+
+function handleActionCode(state: ConversationState, code: string, env: EngineEnv): TransitionResult {
+  const action = decodeAction(code);
+  if (!action) return reshow(state, env, [ack(state.lang, false, 'action.invalid')]);
+  // Never perform an outdated button: it belonged to a screen the student no longer sees.
+  if (action.rev !== state.menuRev) return reshow(state, env, [ack(state.lang, false, 'action.stale')]);
+  return routeAction(state, { op: action.op, arg: action.arg }, env);
+}
+
+function handleText(state: ConversationState, text: string, env: EngineEnv): TransitionResult {
+  const parsed = parseTextCommand(text, expectsSecret(state.step));
+  if (parsed) return runCommand(state, parsed.command, parsed.payload, env);
+  if (state.session?.mustChangePassword && !isPasswordStep(state.step)) return toForcedPassword(state, env);
+  const answered = stepText(state, text, env);
+  if (answered) return answered;
+  const numbered = NUMBERED_REPLY.exec(text);
+  if (numbered) return numberedReply(state, Number(numbered[1]), env);
+  // Never leave the student without an answer; never echo what they typed (it may be a secret).
+  const help = `${translate(state.lang, 'input.unknown')}\n${translate(state.lang, 'help.text')}`;
+  return reshow(state, env, [message(help)]);
+}
+
+/** "2" in a menu without buttons (WeChat): the 2nd code button of the current menu. */
+function numberedReply(state: ConversationState, n: number, env: EngineEnv): TransitionResult {
+  const code = n >= 1 ? state.menuCodes[n - 1] : undefined;
+  const action = code === undefined ? null : decodeAction(code);
+  if (!action || action.rev !== state.menuRev) return reshow(state, env, [notice(state.lang, 'action.noSuchOption', { n })]);
+  return acksToMessages(routeAction(state, { op: action.op, arg: action.arg }, env));
+}
+
+function runCommand(state: ConversationState, command: TextCommand, payload: string | undefined, env: EngineEnv): TransitionResult {
+  if (command === 'help') return reshow(state, env, [notice(state.lang, 'help.text')]);
+  if (command === 'lang') return toggleLang(state, env);
+  if (command === 'start') return handleStart(state, payload, env);
+  if (isOpenCommand(command)) return reshow(state, env);
+  if (!state.session) return toLogin(state, env, [notice(state.lang, 'session.loginFirst')]);
+  if (command === 'logout') return logout(state, env);
+  if (state.session.mustChangePassword) return toForcedPassword(state, env);
+  const target: Step =
+    command === 'menu'
+      ? { name: 'home' }
+      : command === 'pay'
+        ? { name: 'select', selection: [] }
+        : command === 'history'
+          ? { name: 'items', tab: 'history', period: null }
+          : { name: 'settings' };
+  return showStep(state, target, env);
+}
+
+/** A current button: global ops first, then the step's own. */
+export function routeAction(state: ConversationState, action: UserAction, env: EngineEnv): TransitionResult {
+  if (state.session?.mustChangePassword && action.op !== 'logout' && action.op !== 'lang') return toForcedPassword(state, env);
+  switch (action.op) {
+    case 'lang':
+      return toggleLang(state, env);
+    case 'logout':
+      return logout(state, env);
+    case 'home':
+    case 'detail':
+    case 'items':
+    case 'pay':
+    case 'pwd':
+    case 'email':
+    case 'settings':
+      if (!state.session) return toLogin(state, env, [notice(state.lang, 'session.loginFirst')]);
+      return showStep(state, navigationTarget(action.op, action.arg), env);
+    case 'tab':
+    case 'period':
+    case 'tog':
+    case 'all':
+    case 'inst':
+    case 'next':
+    case 'agree':
+    case 'cancel':
+    case 'confirm':
+    case 'back':
+    case 'paid':
+    case 'problem':
+    case 'close':
+    case 'report':
+      return stepAction(state, action, env) ?? reshow(state, env, [ack(state.lang, false, 'action.invalid')]);
+    default:
+      return assertNever(op);
+  }
+}
+
+function navigationTarget(op: 'home' | 'detail' | 'items' | 'pay' | 'pwd' | 'email' | 'settings', arg: string): Step {
+  switch (op) {
+    case 'home':
+      return { name: 'home' };
+    case 'detail':
+      return { name: 'arrears.detail' };
+    case 'items':
+      return { name: 'items', tab: arg === 'history' ? 'history' : 'unpaid', period: null };
+    case 'pay':
+      return { name: 'select', selection: [] };
+    case 'pwd':
+      return { name: 'password.old', forced: false };
+    case 'email':
+      return { name: 'email.new' };
+    case 'settings':
+      return { name: 'settings' };
+    default:
+      return assertNever(op);
+  }
+}
