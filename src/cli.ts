@@ -23,7 +23,7 @@ Configuration comes from environment variables (see .env.example).`;
 
 async function serve(demo: boolean): Promise<void> {
   const config = loadConfig();
-  const feebot = await createFeebot(config, { demo, channels: createTelegramChannels(config, process.env) });
+  const feebot = await createFeebot(config, { demo, channels: createTelegramChannels(process.env) });
   const { url } = await feebot.start();
   console.log(`\nfeebot is running: open ${url} in a browser.`);
   if (demo) {

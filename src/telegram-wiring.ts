@@ -1,7 +1,11 @@
-import type { Config } from './config.js';
+import { createTelegramAdapter, loadTelegramConfig } from '../adapters/telegram/index.js';
 import type { FeebotOptions } from './main.js';
 
-/** Telegram is enabled by TELEGRAM_BOT_TOKEN; wired here once its adapter lands. */
-export function createTelegramChannels(_config: Config, _env: Record<string, string | undefined>): FeebotOptions['channels'] {
-  return undefined;
+/** Telegram is enabled by TELEGRAM_BOT_TOKEN; returns nothing when it is unset. */
+export function createTelegramChannels(env: Record<string, string | undefined>): FeebotOptions['channels'] {
+  const config = loadTelegramConfig(env);
+  if (!config) return undefined;
+  return ({ dispatcher, logger }) => [
+    createTelegramAdapter({ config, logger, dispatcher: { dispatch: (update) => dispatcher().dispatch(update) } }),
+  ];
 }

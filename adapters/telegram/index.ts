@@ -13,6 +13,9 @@ import { createTelegramTransport } from './telegram-transport.js';
 import { mountTelegramWebhook } from './telegram-webhook.js';
 
 export { loadTelegramConfig, type TelegramConfig } from './telegram-config.js';
+// Pure parts, for the channel contract suite.
+export { parseTelegramUpdate, type ParsedUpdate } from './telegram-inbound.js';
+export { renderView, type TelegramRendered } from './telegram-render.js';
 
 export interface TelegramAdapterOptions {
   config: TelegramConfig;
@@ -27,6 +30,10 @@ export interface TelegramAdapterOptions {
 
 export interface TelegramAdapter extends ChannelAdapter {
   readonly channel: 'telegram';
+  /** Adds the webhook route in webhook mode; a no-op for long polling. */
+  mount(app: Hono): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
   setDispatcher(dispatcher: Dispatcher): void;
   /** Processes one update as if it came from Telegram (webhook and polling use this too). */
   handleUpdate(update: Update): Promise<void>;

@@ -62,12 +62,20 @@ export function loadTelegramConfig(env: Record<string, string | undefined> = pro
   }
   return {
     token: c.TELEGRAM_BOT_TOKEN,
-    apiRoot: c.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    apiRoot: normalizeApiRoot(c.TELEGRAM_API_ROOT),
     webhook,
     ratePerChatPerSec: c.TELEGRAM_RATE_PER_CHAT_PER_SEC,
     rateGlobalPerSec: c.TELEGRAM_RATE_GLOBAL_PER_SEC,
     handlerTimeoutMs: 9_000,
   };
+}
+
+/** Telegraf resolves `./bot<token>/<method>` against the root, so a root with a path needs its slash. */
+function normalizeApiRoot(raw: string): string {
+  const url = new URL(raw);
+  if (url.pathname === '/') return url.origin;
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.toString();
 }
 
 /** A bare origin gets the default path, so the URL Telegram posts to and the mounted route agree. */

@@ -7,6 +7,8 @@ import { TELEGRAM_TEXTS } from './telegram-texts.js';
 
 export const START_PAYLOAD_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_ACK_TEXT = 200;
+/** Telegram allows ~20 messages a minute in a group; one privacy notice a minute is plenty. */
+const GROUP_NOTICE_INTERVAL_MS = 60_000;
 
 /** What to do with one Telegram update. Pure result of `parseTelegramUpdate`. */
 export type ParsedUpdate =
@@ -83,6 +85,7 @@ export interface UpdateHandlerDeps {
   dispatcher: () => Dispatcher | null;
   /** `@username` from getMe, for the t.me link; null until known. */
   botUsername: () => string | null;
+  clock?: () => number;
 }
 
 /**
@@ -91,6 +94,8 @@ export interface UpdateHandlerDeps {
  */
 export function createUpdateHandler(deps: UpdateHandlerDeps): (update: Update) => Promise<void> {
   const { api, limiter, logger } = deps;
+  const clock = deps.clock ?? Date.now;
+  const lastGroupNotice = new Map<string, number>();
 
   async function answer(callbackQueryId: string | undefined, ack?: { text: string; alert: boolean }): Promise<void> {
     if (!callbackQueryId) return;
@@ -107,6 +112,10 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (update: Update) =
     const username = deps.botUsername();
     const notice = TELEGRAM_TEXTS[lang].privateOnly(username ? `https://t.me/${username}` : null);
     if (callbackQueryId) return answer(callbackQueryId, { text: notice, alert: true });
+    const now = clock();
+    if (now - (lastGroupNotice.get(chatId) ?? -Infinity) < GROUP_NOTICE_INTERVAL_MS) return;
+    lastGroupNotice.set(chatId, now);
+    if (lastGroupNotice.size > 10_000) lastGroupNotice.clear();
     try {
       await limiter.acquire(chatId);
       await api.sendMessage(chatId, notice);

@@ -7,7 +7,7 @@ export type BotCommandName = (typeof BOT_COMMANDS)[number];
 
 interface TelegramTexts {
   commands: Record<BotCommandName, string>;
-  /** Shown in groups: personal data is handled only in a private chat. */
+  /** Shown in groups: personal data is handled only in a private chat. Short: also used as a ≤ 200-char alert. */
   privateOnly(botLink: string | null): string;
 }
 
@@ -38,6 +38,6 @@ export const TELEGRAM_TEXTS: Record<Lang, TelegramTexts> = {
       lang: 'Language / 切换语言',
     },
     privateOnly: (botLink) =>
-      `To protect your personal data, fees are handled only in a private chat with the bot. Please do not send your student ID or password in a group.${botLink ? `\nOpen a private chat: ${botLink}` : ''}`,
+      `For your privacy, fees are handled only in a private chat with the bot. Please don't post your student ID or password in a group.${botLink ? `\nOpen a private chat: ${botLink}` : ''}`,
   },
 };

@@ -5,7 +5,7 @@ import type { ChannelTransport, Delivery, DeliveryResult } from '../../src/ports
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { describes, isBadRequest, toChannelError } from './telegram-errors.js';
 import type { RateLimiter } from './telegram-rate-limiter.js';
-import { renderView, splitText, type TelegramRendered } from './telegram-render.js';
+import { MAX_TEXT, renderView, splitText, type TelegramRendered } from './telegram-render.js';
 
 export interface TelegramTransportDeps {
   api: Pick<TelegramApi, 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'deleteMessage'>;
@@ -79,7 +79,7 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const rendered = renderView(view);
       const menuId = delivery.menuMessageId === null ? NaN : Number(delivery.menuMessageId);
       const editable =
-        view.placement === 'menu' && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= 4096;
+        view.placement === 'menu' && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
       if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup))) {
         return { menuMessageId: String(menuId) };
       }

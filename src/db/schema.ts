@@ -182,6 +182,45 @@ export interface SandboxOrdersTable {
   paid_at: number | null;
 }
 
+export interface PasswordResetsTable {
+  id: Generated<number>;
+  student_id: string;
+  /** SHA-256 (hex) of the link token; the token itself is never stored. */
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  voided_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  student_id: string | null;
+  event: string;
+  channel: string;
+  chat_id: string;
+  /** Short, non-secret text. */
+  detail: string | null;
+  at: number;
+}
+
+export interface EmailChangesTable {
+  student_id: string;
+  new_email: string;
+  code_hash: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface CaptchaChallengesTable {
+  channel: string;
+  chat_id: string;
+  answer_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -200,4 +239,8 @@ export interface Database {
   lockouts: LockoutsTable;
   staged_passwords: StagedPasswordsTable;
   sandbox_orders: SandboxOrdersTable;
+  password_resets: PasswordResetsTable;
+  audit_log: AuditLogTable;
+  email_changes: EmailChangesTable;
+  captcha_challenges: CaptchaChallengesTable;
 }

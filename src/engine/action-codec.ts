@@ -41,7 +41,7 @@ export const MAX_ACTION_BYTES = 64;
 const OP_SET: ReadonlySet<string> = new Set(ACTION_OPS);
 const ARG_PATTERN = /^[A-Za-z0-9_.-]*$/;
 // Canonical base36 (lower case, no leading zeros) so that decode∘encode is the identity.
-const REV_PATTERN = /^(0|[1-9a-z][0-9a-z]{0,9})$/;
+const REV_PATTERN = /^(0|[1-9a-z][0-9a-z]{0,10})$/;
 
 export function isActionOp(value: string): value is ActionOp {
   return OP_SET.has(value);

@@ -120,7 +120,7 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     case 'report':
       return stepAction(state, action, env) ?? reshow(state, env, [ack(state.lang, false, 'action.invalid')]);
     default:
-      return assertNever(op);
+      return assertNever(action.op);
   }
 }
 

@@ -77,6 +77,10 @@ export function createWebChatClient(baseUrl: string) {
       }
       throw new Error(`no link ${String(label)} in: ${message.payload.text}`);
     },
+    /** Every bubble seen so far (latest version of each). */
+    all(): ChatMessage[] {
+      return [...bubbles.values()];
+    },
     forget(): void {
       bubbles.clear();
     },

@@ -77,6 +77,12 @@ describe('telegram config', () => {
     });
   });
 
+  it('keeps a path in the API root resolvable', () => {
+    expect(loadTelegramConfig({ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' })?.apiRoot).toBe('http://127.0.0.1:8081');
+    expect(loadTelegramConfig({ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_API_ROOT: 'https://proxy.example.edu/tg' })?.apiRoot).toBe('https://proxy.example.edu/tg/');
+    expect(() => loadTelegramConfig({ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_RATE_GLOBAL_PER_SEC: '0' })).toThrow(/TELEGRAM_RATE_GLOBAL_PER_SEC/);
+  });
+
   it('requires a well-formed secret in webhook mode and mounts at the URL path', () => {
     expect(() => loadTelegramConfig({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_URL: 'https://bot.example.edu/tg' })).toThrow(
       /TELEGRAM_WEBHOOK_SECRET is required/,

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
-import TelegramServer from 'telegram-test-api';
+// The package's default export is typed as an ES default but is module.exports; import the class directly.
+import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter } from '../../adapters/telegram/index.js';
 import { createRecordingDispatcher, silentLogger, testConfig, waitFor } from './telegram-test-helpers.js';
@@ -16,7 +17,7 @@ async function freePort(): Promise<number> {
 const TOKEN = '5555:test-api-token';
 
 describe('telegram adapter against telegram-test-api', () => {
-  let server: InstanceType<typeof TelegramServer>;
+  let server: TelegramServer;
   let adapter: TelegramAdapter;
   const dispatcher = createRecordingDispatcher([{ text: '已选择', alert: false }]);
 

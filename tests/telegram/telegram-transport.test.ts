@@ -162,6 +162,12 @@ describe('telegram transport against the fake Bot API', () => {
     expect(notice.params.chat_id).toBe('-100777');
     expect(String(notice.params.text)).toContain('private chat');
     expect(String(notice.params.text)).toContain('https://t.me/feebot_test_bot');
+
+    // Repeated commands in the same group within a minute do not repeat the notice.
+    const sends = fake.callsOf('sendMessage').length;
+    await adapter.handleUpdate({ ...update, update_id: 9003 } as Update);
+    expect(fake.callsOf('sendMessage').length).toBe(sends);
+    expect(dispatcher.received.length).toBe(before);
   });
 
   it('polls getUpdates and dispatches what arrives, in order', async () => {

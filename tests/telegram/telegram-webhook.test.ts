@@ -31,7 +31,7 @@ describe('telegram webhook', () => {
     adapter = createTelegramAdapter({ config, logger: silentLogger });
     adapter.setDispatcher(dispatcher);
     app = new Hono();
-    adapter.mount!(app);
+    adapter.mount(app);
     await adapter.start();
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import type { TransitionResult } from '../effects.js';
 import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
 import { ack, notice, reshow, showStep, stay } from '../present.js';
 import type { ConversationState, Step } from '../state.js';
-import { toHome, toLogin } from './navigation.step.js';
+import { toLogin } from './navigation.step.js';
 
 // The pay menu, 付款出现问题 and 报告问题: what the student can press or type.
 

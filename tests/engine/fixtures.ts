@@ -1,0 +1,176 @@
+import type { Command } from '../../src/engine/commands.js';
+import type { Effect, TransitionResult } from '../../src/engine/effects.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import type { EngineConfig, Facts, FeeItemFacts, StudentFacts } from '../../src/engine/facts.js';
+import { initialState, type ConversationState, type Lang, type Session, type Step } from '../../src/engine/state.js';
+import { transition } from '../../src/engine/transition.js';
+import type { Button, View } from '../../src/engine/views.js';
+
+export const T0 = Date.UTC(2026, 8, 1, 2, 0, 0);
+export const MINUTE = 60_000;
+
+export function makeItem(fields: Partial<FeeItemFacts> & { id: number }): FeeItemFacts {
+  const amountDue = fields.amountDue ?? 100_000;
+  const amountPaid = fields.amountPaid ?? 0;
+  const reserved = fields.reserved ?? 0;
+  return {
+    feePeriod: '2025-2026',
+    code: `C${fields.id}`,
+    name: `项目${fields.id}`,
+    installmentAllowed: false,
+    minInstallment: 0,
+    dueDate: null,
+    ...fields,
+    amountDue,
+    amountPaid,
+    reserved,
+    outstanding: fields.outstanding ?? Math.max(0, amountDue - amountPaid - reserved),
+  };
+}
+
+export const STUDENT: StudentFacts = {
+  studentId: '2023001',
+  name: '张三',
+  college: '信息学院',
+  major: '软件工程',
+  className: '软工2301',
+  recoveryEmailMasked: 'z***@example.edu.cn',
+};
+
+/** 学费 (splittable, min ¥1,000), 住宿费, a fully paid old 学费, a part-paid 教材费. */
+export function defaultItems(): FeeItemFacts[] {
+  return [
+    makeItem({ id: 1, feePeriod: '2025-2026', code: 'TUITION', name: '学费', amountDue: 500_000, installmentAllowed: true, minInstallment: 100_000 }),
+    makeItem({ id: 2, feePeriod: '2025-2026', code: 'DORM', name: '住宿费', amountDue: 120_000 }),
+    makeItem({ id: 3, feePeriod: '2024-2025', code: 'TUITION', name: '学费', amountDue: 500_000, amountPaid: 500_000 }),
+    makeItem({ id: 4, feePeriod: '2024-2025', code: 'BOOKS', name: '教材费', amountDue: 30_000, amountPaid: 10_000 }),
+  ];
+}
+
+export function makeFacts(items: FeeItemFacts[] = defaultItems(), student: StudentFacts | null = STUDENT): Facts {
+  return { student, items };
+}
+
+export function makeConfig(fields: Partial<EngineConfig> = {}): EngineConfig {
+  return {
+    agreementSeconds: 10,
+    idleTimeoutMs: 30 * MINUTE,
+    agreementText: { 'zh-CN': '网上缴费协议：……', en: 'Payment agreement: …' },
+    ...fields,
+  };
+}
+
+export function makeSession(fields: Partial<Session> = {}): Session {
+  return { studentId: STUDENT.studentId, lastActiveAt: T0, mustChangePassword: false, ...fields };
+}
+
+export function makeState(fields: Partial<ConversationState> = {}, lang: Lang = 'zh-CN'): ConversationState {
+  return { ...initialState(lang), ...fields };
+}
+
+export function loggedInState(step: Step = { name: 'home' }, fields: Partial<ConversationState> = {}): ConversationState {
+  return makeState({ session: makeSession(), step, menuRev: 5, ...fields });
+}
+
+// ---- reading results ----
+
+export function shownViews(result: TransitionResult): View[] {
+  return result.effects.flatMap((e) => (e.type === 'show' ? [e.view] : []));
+}
+
+/** The last menu view shown, or throws. */
+export function menuOf(result: TransitionResult): View {
+  const menus = shownViews(result).filter((v) => v.placement === 'menu');
+  const menu = menus[menus.length - 1];
+  if (!menu) throw new Error(`no menu shown; effects: ${JSON.stringify(result.effects)}`);
+  return menu;
+}
+
+export function messageTexts(result: TransitionResult): string[] {
+  return shownViews(result)
+    .filter((v) => v.placement === 'message')
+    .map((v) => v.text);
+}
+
+export function acksOf(result: TransitionResult): Extract<Effect, { type: 'ack' }>[] {
+  return result.effects.flatMap((e) => (e.type === 'ack' ? [e] : []));
+}
+
+export function commandsOf(result: TransitionResult): Command[] {
+  return result.effects.flatMap((e) => (e.type === 'command' ? [e.command] : []));
+}
+
+export function labelsOf(view: View): string[] {
+  return view.buttons.flat().map((b) => b.label);
+}
+
+/** The button whose label contains `label` (exactly one must). */
+export function findButton(view: View, label: string): Button {
+  const found = view.buttons.flat().filter((b) => b.label.includes(label));
+  if (found.length !== 1) throw new Error(`expected one button "${label}", found ${found.length} in ${JSON.stringify(labelsOf(view))}`);
+  return found[0] as Button;
+}
+
+export function codeOf(view: View, label: string): string {
+  const button = findButton(view, label);
+  if (!('code' in button)) throw new Error(`button "${label}" is a link`);
+  return button.code;
+}
+
+// ---- a small driver ----
+
+type EventInput = EngineEvent extends infer E ? (E extends { at: number } ? Omit<E, 'at'> : never) : never;
+
+export interface Harness {
+  state: ConversationState;
+  facts: Facts;
+  config: EngineConfig;
+  now: number;
+  last: TransitionResult;
+  send(event: EventInput): TransitionResult;
+  /** Presses the button of the last shown menu whose label contains `label`. */
+  press(label: string): TransitionResult;
+  type(text: string): TransitionResult;
+  tick(ms: number): void;
+  menu(): View;
+}
+
+export function createHarness(init: { state?: ConversationState; facts?: Facts; config?: EngineConfig; now?: number } = {}): Harness {
+  let lastMenu: View | null = null;
+  const h: Harness = {
+    state: init.state ?? makeState(),
+    facts: init.facts ?? makeFacts(),
+    config: init.config ?? makeConfig(),
+    now: init.now ?? T0,
+    last: { state: init.state ?? makeState(), effects: [] },
+    send(event) {
+      const result = transition(h.state, { ...event, at: h.now } as EngineEvent, { facts: h.facts, config: h.config });
+      h.state = result.state;
+      h.last = result;
+      const menus = shownViews(result).filter((v) => v.placement === 'menu');
+      if (menus.length > 0) lastMenu = menus[menus.length - 1] as View;
+      return result;
+    },
+    press(label) {
+      return h.send({ kind: 'action', code: codeOf(h.menu(), label) });
+    },
+    type(text) {
+      return h.send({ kind: 'text', text });
+    },
+    tick(ms) {
+      h.now += ms;
+    },
+    menu() {
+      if (!lastMenu) throw new Error('no menu shown yet');
+      return lastMenu;
+    },
+  };
+  return h;
+}
+
+/** A harness already logged in and looking at the home menu. */
+export function homeHarness(init: { facts?: Facts; config?: EngineConfig } = {}): Harness {
+  const h = createHarness({ ...init, state: loggedInState({ name: 'home' }) });
+  h.send({ kind: 'start' });
+  return h;
+}

@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { encodeAction } from '../../src/engine/action-codec.js';
+import { initialState } from '../../src/engine/state.js';
+import { transition } from '../../src/engine/transition.js';
+import {
+  MINUTE,
+  T0,
+  codeOf,
+  commandsOf,
+  createHarness,
+  labelsOf,
+  loggedInState,
+  makeConfig,
+  makeFacts,
+  makeSession,
+  menuOf,
+  messageTexts,
+} from './fixtures.js';
+
+const ctx = { facts: makeFacts(), config: makeConfig() };
+
+function atPasswordPrompt() {
+  const h = createHarness();
+  h.send({ kind: 'start' });
+  h.type('2023001');
+  return h;
+}
+
+describe('login', () => {
+  it('start without a session asks for the 学号 with a language button', () => {
+    const result = transition(initialState('zh-CN'), { kind: 'start', at: T0 }, ctx);
+    const menu = menuOf(result);
+    expect(menu.text).toContain('请输入学号');
+    expect(menu.input).toBe('text');
+    expect(labelsOf(menu)).toEqual(['English']);
+    expect(result.state.menuRev).toBe(1);
+    expect(result.state.menuCodes).toEqual([encodeAction({ op: 'lang', arg: '', rev: 1 })]);
+  });
+
+  it.each(['ab1', 'abc!1', '学号1234', '1'.repeat(21), '   '])('rejects the 学号 %j', (text) => {
+    const h = createHarness();
+    h.send({ kind: 'start' });
+    const rev = h.state.menuRev;
+    const result = h.type(text);
+    expect(messageTexts(result)).toEqual(['学号格式不正确：请输入 4–20 位字母或数字']);
+    expect(result.state.step).toEqual({ name: 'login.studentId' });
+    expect(result.state.menuRev).toBe(rev + 1);
+    expect(menuOf(result).text).toContain('请输入学号');
+  });
+
+  it('takes a trimmed 学号 and asks for the password as a masked input', () => {
+    const h = createHarness();
+    h.send({ kind: 'start' });
+    const result = h.type('  2023001 ');
+    expect(result.state.step).toEqual({ name: 'login.password', studentId: '2023001' });
+    expect(menuOf(result).input).toBe('password');
+    expect(menuOf(result).text).toContain('请输入密码');
+  });
+
+  it('deletes the password, sends it to be checked, and shows nothing', () => {
+    const h = atPasswordPrompt();
+    const before = h.state;
+    const result = h.type('s3cret pass');
+    expect(result.effects).toEqual([
+      { type: 'deleteInbound' },
+      { type: 'command', command: { kind: 'login', studentId: '2023001', password: 's3cret pass' } },
+    ]);
+    expect(result.state).toEqual(before);
+    expect(JSON.stringify(result.effects.filter((e) => e.type === 'show'))).not.toContain('s3cret');
+  });
+
+  it.each(['help', 'menu', '1', '菜单'])('treats %j at the password prompt as the password', (text) => {
+    const h = atPasswordPrompt();
+    expect(commandsOf(h.type(text))).toEqual([{ kind: 'login', studentId: '2023001', password: text }]);
+  });
+
+  it('still understands slash commands at the password prompt', () => {
+    const h = atPasswordPrompt();
+    const result = h.type('/help');
+    expect(commandsOf(result)).toEqual([]);
+    expect(messageTexts(result)[0]).toContain('可用指令');
+    expect(result.state.step.name).toBe('login.password');
+  });
+
+  it('返回 at the password prompt goes back to the 学号', () => {
+    const h = atPasswordPrompt();
+    expect(h.press('返回').state.step).toEqual({ name: 'login.studentId' });
+  });
+
+  it('a good login opens the home menu and starts the session', () => {
+    const h = atPasswordPrompt();
+    h.tick(5000);
+    const result = h.send({ kind: 'login.result', result: { ok: true, studentId: '2023001', mustChangePassword: false } });
+    expect(result.state.session).toEqual({ studentId: '2023001', lastActiveAt: T0 + 5000, mustChangePassword: false });
+    expect(result.state.step).toEqual({ name: 'home' });
+    expect(menuOf(result).text).toContain('学生基本信息');
+  });
+
+  it('the initial password forces a password change first', () => {
+    const h = atPasswordPrompt();
+    const result = h.send({ kind: 'login.result', result: { ok: true, studentId: '2023001', mustChangePassword: true } });
+    expect(messageTexts(result)).toEqual(['您正在使用初始密码，请先修改密码']);
+    expect(result.state.step).toEqual({ name: 'password.new', forced: true });
+    expect(labelsOf(menuOf(result))).toEqual(['退出系统']);
+    expect(menuOf(result).input).toBe('password');
+  });
+
+  it('a wrong password says 学号或密码有误 and asks for the 学号 again', () => {
+    const h = atPasswordPrompt();
+    const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'invalid' } });
+    expect(messageTexts(result)).toEqual(['学号或密码有误']);
+    expect(result.state.step).toEqual({ name: 'login.studentId' });
+    expect(result.state.session).toBeNull();
+  });
+
+  it('a lockout tells the minutes left, rounded up', () => {
+    const h = atPasswordPrompt();
+    const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'locked', until: T0 + 14 * MINUTE + 1 } });
+    expect(messageTexts(result)).toEqual(['登录失败次数过多，账号已暂时锁定，请 15 分钟后再试']);
+    expect(result.state.step).toEqual({ name: 'login.studentId' });
+  });
+
+  it('ignores a login answer when no login is waiting', () => {
+    const state = initialState('zh-CN');
+    const result = transition(state, { kind: 'login.result', at: T0, result: { ok: true, studentId: 'x', mustChangePassword: false } }, ctx);
+    expect(result).toEqual({ state, effects: [] });
+  });
+
+  it.each([
+    ['pay', 'select'],
+    ['history', 'items'],
+    ['bogus', 'home'],
+  ])('honours the deep link %j after login', (payload, stepName) => {
+    const h = createHarness();
+    h.send({ kind: 'start', payload });
+    h.type('2023001');
+    const result = h.send({ kind: 'login.result', result: { ok: true, studentId: '2023001', mustChangePassword: false } });
+    expect(result.state.step.name).toBe(stepName);
+    if (stepName === 'items') expect(result.state.step).toEqual({ name: 'items', tab: 'history', period: null });
+  });
+
+  it('a deep link with a session goes straight there', () => {
+    const h = createHarness({ state: loggedInState() });
+    expect(h.send({ kind: 'start', payload: 'pay' }).state.step).toEqual({ name: 'select', selection: [] });
+    expect(h.send({ kind: 'start' }).state.step).toEqual({ name: 'home' });
+  });
+
+  it('switches the language at the login prompt', () => {
+    const h = createHarness();
+    h.send({ kind: 'start' });
+    const result = h.press('English');
+    expect(result.state.lang).toBe('en');
+    expect(menuOf(result).text).toContain('Please enter your student ID');
+    expect(labelsOf(menuOf(result))).toEqual(['中文']);
+  });
+});
+
+describe('session', () => {
+  it('times out after the idle limit: the event is not executed', () => {
+    const h = createHarness({ state: loggedInState({ name: 'home' }) });
+    h.send({ kind: 'start' });
+    const payCode = codeOf(h.menu(), '网上缴费');
+    h.tick(30 * MINUTE + 1);
+    const result = h.send({ kind: 'action', code: payCode });
+    expect(result.state.session).toBeNull();
+    expect(result.state.step).toEqual({ name: 'login.studentId' });
+    expect(messageTexts(result)).toEqual(['会话已超时，请重新登录']);
+    expect(menuOf(result).text).toContain('请输入学号');
+  });
+
+  it('does not time out at exactly the limit, and activity renews the session', () => {
+    const h = createHarness({ state: loggedInState({ name: 'home' }) });
+    h.send({ kind: 'start' });
+    h.tick(30 * MINUTE);
+    const result = h.press('网上缴费');
+    expect(result.state.step.name).toBe('select');
+    expect(result.state.session?.lastActiveAt).toBe(T0 + 30 * MINUTE);
+  });
+
+  it('times out typed text too', () => {
+    const state = loggedInState({ name: 'home' }, { session: makeSession({ lastActiveAt: T0 - 31 * MINUTE }) });
+    const result = transition(state, { kind: 'text', at: T0, text: 'pay' }, ctx);
+    expect(result.state.session).toBeNull();
+    expect(messageTexts(result)).toEqual(['会话已超时，请重新登录']);
+  });
+
+  it('退出系统 ends the session', () => {
+    const h = createHarness({ state: loggedInState() });
+    h.send({ kind: 'start' });
+    const result = h.press('退出系统');
+    expect(result.state.session).toBeNull();
+    expect(messageTexts(result)).toEqual(['您已退出系统']);
+    expect(result.state.step).toEqual({ name: 'login.studentId' });
+  });
+
+  it('session.revoked logs out with an explanation', () => {
+    const result = transition(loggedInState({ name: 'items', tab: 'unpaid', period: null }), { kind: 'session.revoked', at: T0 }, ctx);
+    expect(result.state.session).toBeNull();
+    expect(messageTexts(result)).toEqual(['您的密码已在其他地方修改，请重新登录']);
+    expect(menuOf(result).text).toContain('请输入学号');
+    const idle = initialState('zh-CN');
+    expect(transition(idle, { kind: 'session.revoked', at: T0 }, ctx)).toEqual({ state: idle, effects: [] });
+  });
+
+  it('resets a state saved with another version', () => {
+    const old = { ...loggedInState(), version: 0 } as unknown as ReturnType<typeof initialState>;
+    const result = transition(old, { kind: 'start', at: T0 }, ctx);
+    expect(result.state.session).toBeNull();
+    expect(result.state.version).toBe(1);
+    expect(menuOf(result).text).toContain('请输入学号');
+  });
+});

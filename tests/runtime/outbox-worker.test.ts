@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.js';
+import { enqueueOutbox, countPendingOutbox } from '../../src/db/repositories/outbox.repository.js';
+import { ChannelError } from '../../src/errors.js';
+import { createLogger } from '../../src/logger.js';
+import { createOutboxWorker } from '../../src/runtime/outbox-worker.js';
+
+let db: Db;
+let now = 1_000_000;
+const clock = () => now;
+
+beforeEach(async () => {
+  db = openDatabase(':memory:');
+  await migrateToLatest(db);
+  now = 1_000_000;
+});
+afterEach(async () => db.destroy());
+
+function worker(handler: (payload: { chat: string; n: number }) => Promise<void>, extra: Partial<Parameters<typeof createOutboxWorker>[0]> = {}) {
+  return createOutboxWorker({
+    db,
+    clock,
+    logger: createLogger('silent'),
+    pollMs: 10,
+    backoffMs: [100, 200],
+    maxAttempts: 3,
+    handlers: { send: (entry) => handler(entry.payload as { chat: string; n: number }) },
+    ...extra,
+  });
+}
+
+async function enqueue(chat: string, count: number) {
+  await enqueueOutbox(db, Array.from({ length: count }, (_, n) => ({ lane: `chat:t:${chat}`, kind: 'send', payload: { chat, n }, runAfter: now })), now);
+}
+
+describe('outbox worker', () => {
+  it('delivers every entry once, in order per lane', async () => {
+    const seen: string[] = [];
+    await enqueue('a', 5);
+    await enqueue('b', 5);
+    await worker(async (p) => void seen.push(`${p.chat}${p.n}`)).drain();
+    expect(seen.filter((s) => s.startsWith('a'))).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+    expect(seen.filter((s) => s.startsWith('b'))).toEqual(['b0', 'b1', 'b2', 'b3', 'b4']);
+    expect(await countPendingOutbox(db)).toBe(0);
+  });
+
+  it('waits out a 429 without dropping or reordering the chat, and other chats go on', async () => {
+    const seen: string[] = [];
+    let limited = 2;
+    await enqueue('a', 3);
+    await enqueue('b', 2);
+    const w = worker(async (p) => {
+      if (p.chat === 'a' && p.n === 1 && limited-- > 0) throw new ChannelError('Too Many Requests', 3);
+      seen.push(`${p.chat}${p.n}`);
+    });
+    await w.drain();
+    expect(seen).toContain('b1');
+    expect(seen.filter((s) => s.startsWith('a'))).toEqual(['a0']);
+    now += 3_000; // retry_after elapsed
+    await w.drain();
+    now += 3_000;
+    await w.drain();
+    expect(seen.filter((s) => s.startsWith('a'))).toEqual(['a0', 'a1', 'a2']);
+    expect(await countPendingOutbox(db)).toBe(0);
+  });
+
+  it('stops a chat that blocked the bot and reports it', async () => {
+    const blocked: string[] = [];
+    await enqueue('a', 3);
+    const w = worker(async () => {
+      throw new ChannelError('Forbidden: bot was blocked by the user', undefined, true);
+    }, { onPermanentFailure: async (e) => void blocked.push(e.lane) });
+    await w.drain();
+    expect(blocked).toEqual(['chat:t:a']);
+    expect(await countPendingOutbox(db)).toBe(0);
+  });
+
+  it('retries other failures with backoff, then gives up', async () => {
+    let calls = 0;
+    await enqueue('a', 1);
+    const w = worker(async () => {
+      calls++;
+      throw new Error('network down');
+    });
+    await w.drain();
+    expect(calls).toBe(1);
+    await w.drain();
+    expect(calls).toBe(1); // backoff not elapsed
+    now += 100;
+    await w.drain();
+    expect(calls).toBe(2);
+    now += 200;
+    await w.drain();
+    expect(calls).toBe(3);
+    now += 10_000;
+    await w.drain();
+    expect(calls).toBe(3);
+    expect(await countPendingOutbox(db)).toBe(0);
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSandboxPayload } from '../../adapters/sandbox-gateway/index.js';
+import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+import { createWebChatClient, type WebChatClient } from '../support/web-chat-client.js';
+
+// The dispatcher, outbox and ledger working together through the web chat's HTTP endpoints.
+
+const SECRET = 'flow-test-secret-0123456789';
+let app: TestFeebot;
+
+beforeAll(async () => {
+  app = await startTestFeebot({ AGREEMENT_SECONDS: '1', SANDBOX_GATEWAY_SECRET: SECRET });
+});
+afterAll(async () => app?.stop());
+
+async function loggedIn(studentId = '2023010101', password = 'Demo@2026'): Promise<WebChatClient> {
+  const chat = createWebChatClient(app.baseUrl);
+  await chat.start();
+  await chat.waitFor((m) => m.payload.text.includes('学号'));
+  await chat.text(studentId);
+  await chat.waitFor((m) => m.payload.input === 'password');
+  await chat.text(password);
+  await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
+  return chat;
+}
+
+/** Home → select everything → agree after the unlock → confirm; returns the order id. */
+async function placeOrder(chat: WebChatClient): Promise<string> {
+  let menu = await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
+  await chat.action(chat.buttonCode(menu, '网上缴费'));
+  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.includes('全选')));
+  await chat.action(chat.buttonCode(menu, '全选'));
+  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.startsWith('✓')));
+  await chat.action(chat.buttonCode(menu, '下一步'));
+  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => 'code' in b && b.label.includes('同意') && !b.disabled), 5_000);
+  await chat.action(chat.buttonCode(menu, '同意'));
+  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label === '确认'));
+  await chat.action(chat.buttonCode(menu, '确认'));
+  const paying = await chat.waitFor((m) => m.payload.imageDataUrl !== undefined);
+  return chat.buttonUrl(paying, '去支付').split('/').pop()!;
+}
+
+function notify(body: string, secret = SECRET, at = Date.now()) {
+  return fetch(`${app.baseUrl}/webhooks/gateway/sandbox`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signSandboxPayload(secret, body, at) },
+    body,
+  });
+}
+
+describe('web chat flow over HTTP', () => {
+  it('answers /healthz with the database state', async () => {
+    const res = await fetch(`${app.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', db: 'reachable' });
+  });
+
+  it('refuses a chat request without a proper token', async () => {
+    const res = await fetch(`${app.baseUrl}/api/chat/send`, { method: 'POST', body: '{}', headers: { 'x-chat-token': 'short' } });
+    expect(res.status).toBe(401);
+  });
+
+  it('pays through a signed notification; duplicates and forgeries change nothing', async () => {
+    const chat = await loggedIn('2024020201');
+    const orderId = await placeOrder(chat);
+    const order = (await app.feebot.ledger.getOrder(orderId))!;
+    expect(order.status).toBe('pending');
+    const body = JSON.stringify({ transactionId: `T-${orderId}`, orderId, amount: order.total, status: 'paid', paidAt: Date.now() });
+
+    // Forged: tampered body, wrong secret, stale timestamp → 401, order untouched.
+    const tampered = body.replace(String(order.total), String(order.total + 1));
+    const sig = signSandboxPayload(SECRET, body, Date.now());
+    const forged = await fetch(`${app.baseUrl}/webhooks/gateway/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...sig }, body: tampered });
+    expect(forged.status).toBe(401);
+    expect((await notify(body, 'wrong-secret-0123456789')).status).toBe(401);
+    expect((await notify(body, SECRET, Date.now() - 10 * 60_000)).status).toBe(401);
+    expect((await app.feebot.ledger.getOrder(orderId))!.status).toBe('pending');
+
+    // Genuine, delivered five times at once: one credit, one receipt message.
+    const answers = await Promise.all(Array.from({ length: 5 }, () => notify(body)));
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    expect((await app.feebot.ledger.getOrder(orderId))!.status).toBe('paid');
+    const confirmed = await chat.waitFor((m) => m.payload.text.includes('缴费成功'));
+    expect(chat.buttonUrl(confirmed, '电子票据')).toMatch(/\/receipts\//);
+    const facts = await app.feebot.ledger.loadFacts('2024020201', Date.now());
+    expect(facts.items.every((i) => i.amountPaid === i.amountDue)).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    await chat.latest();
+    expect(chat.all().filter((m) => m.payload.text.includes('缴费成功'))).toHaveLength(1);
+  });
+
+  it('answers a stale button with the current menu instead of acting on it', async () => {
+    const chat = await loggedIn('2025030301');
+    const home = await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
+    const staleDetail = chat.buttonCode(home, '明细');
+    await chat.action(chat.buttonCode(home, '网上缴费'));
+    await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.includes('全选')));
+    const answer = await chat.action(staleDetail);
+    expect(answer.acks[0]?.text).toMatch(/过期/);
+  });
+
+  it('ignores a repeated client message id (dedupe per channel update id)', async () => {
+    const chat = createWebChatClient(app.baseUrl);
+    const first = await chat.send({ id: 'fixed-id-123', kind: 'start' });
+    const again = await chat.send({ id: 'fixed-id-123', kind: 'start' });
+    expect(first).toMatchObject({ duplicate: false });
+    expect(again).toMatchObject({ duplicate: true });
+  });
+});
