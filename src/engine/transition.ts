@@ -26,6 +26,13 @@ export interface TransitionContext {
 }
 
 /**
+ * Conventions of the results:
+ * - A step is shown as one `menu` view; showing a new menu increments `menuRev` and records its
+ *   code buttons in `menuCodes` (URL buttons are not numbered; disabled ones are).
+ * - Notices (errors, confirmations) are separate `message` views placed before the menu.
+ * - Acks answer button presses; for a numbered text reply they are turned into messages.
+ * - Secrets (passwords) produce `deleteInbound` + a command and no view at all.
+ *
  * The conversation engine: pure and total. Given the state, one event and the facts, returns the
  * next state and the effects to perform (views, acks, commands, timers). No I/O, no clock.
  */

@@ -57,24 +57,27 @@ async function payAtGateway(context: BrowserContext, payUrl: string, phone: stri
 }
 
 /** From the home menu: select items (one in full, one as an installment), agree, confirm. */
-async function orderItems(page: Page, full: RegExp, installment: { item: RegExp; amount: string } | null): Promise<string> {
+const toggle = (label: string) => new RegExp(`^[✓☐] ${label}`);
+
+async function orderItems(page: Page, full: string, installment: { item: string; amount: string } | null): Promise<string> {
   await button(page, '网上缴费').click();
-  await button(page, full).click();
-  await expect.poll(() => button(page, full).textContent()).toMatch(/^✓/);
+  await button(page, toggle(full)).click();
+  await expect.poll(() => button(page, toggle(full)).textContent()).toMatch(/^✓/);
   if (installment) {
-    await button(page, installment.item).click();
+    await button(page, toggle(installment.item)).click();
     await button(page, /^分期/).first().click();
     await page.getByLabel('输入消息').fill('12.345');
     await page.getByLabel('输入消息').press('Enter');
-    await expect.poll(() => page.locator('.bubble.bot').last().textContent()).toContain('金额格式不正确');
+    await expect.poll(() => page.locator('.bubble.bot', { hasText: '金额格式不正确' }).count()).toBe(1);
     await page.getByLabel('输入消息').fill(installment.amount);
     await page.getByLabel('输入消息').press('Enter');
-    await expect.poll(() => lastBubble(page).getByRole('button', { name: /^分期/ }).first().textContent()).toContain(installment.amount);
+    await expect.poll(() => lastBubble(page).getByRole('button', { name: /^分期/ }).first().textContent()).toContain('1,000.50');
   }
   await button(page, '下一步').click();
   // Early press: the engine refuses and says how long to wait.
   await expect.poll(() => button(page, /同意/).getAttribute('aria-disabled')).toBe('true');
-  await button(page, /同意/).click();
+  // force: Playwright would otherwise wait for an aria-disabled button to become enabled.
+  await button(page, /同意/).click({ force: true });
   await expect.poll(() => page.locator('#toast').textContent()).toMatch(/秒/);
   // The agreement bubble is edited in place when the countdown ends.
   await expect.poll(() => button(page, /同意/).getAttribute('aria-disabled'), { timeout: 10_000 }).toBeNull();
@@ -98,11 +101,11 @@ async function expectReceipt(context: BrowserContext, page: Page): Promise<void>
 
 describe('web chat, end to end in Chromium', () => {
   it('pays one item in full and one in installments, gets the receipt, sees the history', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: 'zh-CN' });
     const page = await openChat(context);
     await login(page, '2023010101', 'Demo@2026');
 
-    const payUrl = await orderItems(page, /住宿费/, { item: /学费/, amount: '1000.50' });
+    const payUrl = await orderItems(page, '2024-2025 住宿费', { item: '2025-2026 学费', amount: '1000.50' });
     await payAtGateway(context, payUrl, '13800138000');
     await expectReceipt(context, page);
 
@@ -115,10 +118,10 @@ describe('web chat, end to end in Chromium', () => {
   });
 
   it('lets two students pay at the same time', async () => {
-    const [a, b] = await Promise.all([browser.newContext(), browser.newContext()]);
+    const [a, b] = await Promise.all([browser.newContext({ locale: 'zh-CN' }), browser.newContext({ locale: 'zh-CN' })]);
     const [pageA, pageB] = await Promise.all([openChat(a), openChat(b)]);
     await Promise.all([login(pageA, '2024020201', 'Demo@2026'), login(pageB, '2025030301', 'Demo@2026')]);
-    const [urlA, urlB] = await Promise.all([orderItems(pageA, /学费/, null), orderItems(pageB, /学费|住宿费/, null)]);
+    const [urlA, urlB] = await Promise.all([orderItems(pageA, '2025-2026 学费', null), orderItems(pageB, '2025-2026 住宿费', null)]);
     expect(urlA).not.toBe(urlB);
     await Promise.all([payAtGateway(a, urlA, '13900139000'), payAtGateway(b, urlB, '13700137000')]);
     await Promise.all([expectReceipt(a, pageA), expectReceipt(b, pageB)]);

@@ -104,9 +104,11 @@ export function labelsOf(view: View): string[] {
   return view.buttons.flat().map((b) => b.label);
 }
 
-/** The button whose label contains `label` (exactly one must). */
+/** The button labelled `label`, else the one button whose label contains it. */
 export function findButton(view: View, label: string): Button {
-  const found = view.buttons.flat().filter((b) => b.label.includes(label));
+  const all = view.buttons.flat();
+  const exact = all.filter((b) => b.label === label);
+  const found = exact.length === 1 ? exact : all.filter((b) => b.label.includes(label));
   if (found.length !== 1) throw new Error(`expected one button "${label}", found ${found.length} in ${JSON.stringify(labelsOf(view))}`);
   return found[0] as Button;
 }

@@ -1,0 +1,96 @@
+import type { Db } from '../db/database.js';
+import { insertAuditEntry, listAuditEntriesForStudent, type AuditRow } from '../db/repositories/audit.repository.js';
+
+// The security audit trail. Callers pass only non-secret details: never a password, token,
+// link or code. `feebot audit STUDENT_ID` prints `trail()`.
+
+export type AuditEvent =
+  | 'login.ok'
+  | 'login.failed'
+  | 'login.challenge'
+  | 'login.challengeFailed'
+  | 'login.locked'
+  | 'reset.requested'
+  | 'reset.used'
+  | 'password.changed'
+  | 'email.changeRequested'
+  | 'email.changed'
+  | 'logout'
+  | 'session.revoked';
+
+export interface AuditEntry {
+  studentId: string | null;
+  event: AuditEvent;
+  channel: string;
+  chatId: string;
+  detail?: string;
+}
+
+export interface Audit {
+  record(e: AuditEntry): Promise<void>;
+  /** Printable text of the student's most recent `limit` events, newest first. */
+  trail(studentId: string, limit?: number): Promise<string>;
+}
+
+export interface AuditDeps {
+  db: Db;
+  clock?: () => number;
+  /** Display time zone of `trail()`. */
+  timezone?: string;
+}
+
+// One event, one line: control characters (a newline in a chat id) cannot forge extra entries.
+const oneLine = (value: string, max: number): string => {
+  const clean = value.replace(/\p{Cc}+/gu, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+};
+
+export function createAudit(deps: AuditDeps): Audit {
+  const { db, clock = Date.now, timezone = 'Asia/Shanghai' } = deps;
+  return {
+    async record(e) {
+      await insertAuditEntry(db, {
+        studentId: e.studentId,
+        event: e.event,
+        channel: oneLine(e.channel, 16),
+        chatId: oneLine(e.chatId, 128),
+        detail: e.detail === undefined ? null : oneLine(e.detail, 200),
+        at: clock(),
+      });
+    },
+    async trail(studentId, limit = 50) {
+      const rows = await listAuditEntriesForStudent(db, studentId, limit);
+      return formatAuditTrail(rows, timezone, studentId);
+    },
+  };
+}
+
+function formatTime(at: number, timezone: string): string {
+  // sv-SE formats as `2025-09-01 16:00:00`.
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(new Date(at));
+}
+
+/** The rows (newest first, as listed) as aligned text lines under a header. */
+export function formatAuditTrail(rows: readonly AuditRow[], timezone: string, studentId?: string): string {
+  const who = studentId ?? rows.find((r) => r.student_id)?.student_id ?? '?';
+  if (rows.length === 0) return `Audit trail for ${who}: no events.\n`;
+  const header = `Audit trail for ${who}: ${rows.length} most recent event${rows.length === 1 ? '' : 's'}, newest first (times in ${timezone})`;
+  const table = rows.map((r) => [formatTime(r.at, timezone), r.event, r.channel, oneLine(r.chat_id, 40), r.detail ? oneLine(r.detail, 200) : '']);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((cols) => cols[i]?.length ?? 0)));
+  const lines = table.map((cols) =>
+    cols
+      .map((col, i) => (i < widths.length ? col.padEnd(widths[i] ?? 0) : col))
+      .join('  ')
+      .trimEnd(),
+  );
+  return `${header}\n${lines.join('\n')}\n`;
+}

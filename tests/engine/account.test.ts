@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import { encodeAction } from '../../src/engine/action-codec.js';
+import type { PasswordProblem } from '../../src/engine/events.js';
+import {
+  acksOf,
+  commandsOf,
+  createHarness,
+  homeHarness,
+  labelsOf,
+  loggedInState,
+  makeFacts,
+  makeSession,
+  menuOf,
+  messageTexts,
+  STUDENT,
+  type Harness,
+} from './fixtures.js';
+
+function forcedHarness(): Harness {
+  const h = createHarness({ state: loggedInState({ name: 'home' }, { session: makeSession({ mustChangePassword: true }) }) });
+  h.send({ kind: 'start' });
+  return h;
+}
+
+describe('修改密码', () => {
+  it('runs old → new → confirm, deleting every password and never echoing it', () => {
+    const h = homeHarness();
+    const old = h.press('修改密码');
+    expect(old.state.step).toEqual({ name: 'password.old', forced: false });
+    expect(menuOf(old).input).toBe('password');
+    expect(labelsOf(menuOf(old))).toEqual(['取消']);
+
+    const verify = h.type('oldpass1');
+    expect(verify.effects).toEqual([
+      { type: 'deleteInbound' },
+      { type: 'command', command: { kind: 'password.verifyOld', studentId: '2023001', password: 'oldpass1' } },
+    ]);
+    expect(h.send({ kind: 'password.result', stage: 'old', ok: true }).state.step).toEqual({ name: 'password.new', forced: false });
+
+    expect(h.type('newpass99').effects).toEqual([
+      { type: 'deleteInbound' },
+      { type: 'command', command: { kind: 'password.stage', studentId: '2023001', password: 'newpass99' } },
+    ]);
+    expect(h.send({ kind: 'password.result', stage: 'new', ok: true }).state.step).toEqual({ name: 'password.confirm', forced: false });
+
+    expect(h.type('newpass99').effects).toEqual([
+      { type: 'deleteInbound' },
+      { type: 'command', command: { kind: 'password.commit', studentId: '2023001', password: 'newpass99' } },
+    ]);
+    const done = h.send({ kind: 'password.result', stage: 'confirm', ok: true });
+    expect(messageTexts(done)).toEqual(['密码修改成功']);
+    expect(done.state.step).toEqual({ name: 'home' });
+  });
+
+  it('旧密码不正确 keeps asking for the old password', () => {
+    const h = homeHarness();
+    h.press('修改密码');
+    h.type('wrong');
+    const result = h.send({ kind: 'password.result', stage: 'old', ok: false, problem: 'wrongOld' });
+    expect(messageTexts(result)).toEqual(['旧密码不正确']);
+    expect(result.state.step).toEqual({ name: 'password.old', forced: false });
+  });
+
+  it.each<[PasswordProblem, string]>([
+    ['tooShort', '新密码至少8位'],
+    ['sameAsStudentId', '新密码不能与学号相同'],
+    ['sameAsInitial', '新密码不能与初始密码相同'],
+    ['sameAsCurrent', '新密码不能与当前密码相同'],
+  ])('%s keeps asking for a new password', (problem, text) => {
+    const h = homeHarness();
+    h.press('修改密码');
+    h.send({ kind: 'password.result', stage: 'old', ok: true });
+    h.type('x');
+    const result = h.send({ kind: 'password.result', stage: 'new', ok: false, problem });
+    expect(messageTexts(result)).toEqual([text]);
+    expect(result.state.step).toEqual({ name: 'password.new', forced: false });
+  });
+
+  it('新密码与确认密码要求一致: a mismatch goes back to the new password', () => {
+    const h = homeHarness();
+    h.press('修改密码');
+    h.send({ kind: 'password.result', stage: 'old', ok: true });
+    h.send({ kind: 'password.result', stage: 'new', ok: true });
+    h.type('different1');
+    const result = h.send({ kind: 'password.result', stage: 'confirm', ok: false, problem: 'mismatch' });
+    expect(messageTexts(result)).toEqual(['新密码与确认密码要求一致']);
+    expect(result.state.step).toEqual({ name: 'password.new', forced: false });
+  });
+
+  it('ignores an answer for a prompt that is not on screen', () => {
+    const h = homeHarness();
+    h.press('修改密码');
+    const before = h.state;
+    expect(h.send({ kind: 'password.result', stage: 'confirm', ok: true })).toEqual({ state: before, effects: [] });
+  });
+
+  it('a bare command word is a password here; the slash form is a command', () => {
+    const h = homeHarness();
+    h.press('修改密码');
+    expect(commandsOf(h.type('menu'))).toEqual([{ kind: 'password.verifyOld', studentId: '2023001', password: 'menu' }]);
+    expect(h.type('/menu').state.step).toEqual({ name: 'home' });
+  });
+
+  it('取消 goes home', () => {
+    const h = homeHarness();
+    h.press('修改密码');
+    expect(h.press('取消').state.step).toEqual({ name: 'home' });
+  });
+});
+
+describe('the initial password (mustChangePassword)', () => {
+  it('starts at the new password with no 取消', () => {
+    const h = forcedHarness();
+    expect(messageTexts(h.last)).toEqual(['您正在使用初始密码，请先修改密码']);
+    expect(h.state.step).toEqual({ name: 'password.new', forced: true });
+    expect(labelsOf(h.menu())).toEqual(['退出系统']);
+  });
+
+  it.each(['/menu', '/pay', '/history', '/settings', '/start'])('%s leads back to the forced change', (text) => {
+    const h = forcedHarness();
+    const result = h.type(text);
+    expect(messageTexts(result)).toEqual(['您正在使用初始密码，请先修改密码']);
+    expect(result.state.step).toEqual({ name: 'password.new', forced: true });
+  });
+
+  it.each(['home', 'pay', 'detail', 'items', 'settings', 'email', 'pwd', 'cancel'] as const)('the %s button leads back too', (op) => {
+    const h = forcedHarness();
+    const result = h.send({ kind: 'action', code: encodeAction({ op, arg: '', rev: h.state.menuRev }) });
+    expect(result.state.step).toEqual({ name: 'password.new', forced: true });
+    expect(messageTexts(result)).toEqual(['您正在使用初始密码，请先修改密码']);
+    expect(commandsOf(result)).toEqual([]);
+  });
+
+  it('help, lang and logout still work', () => {
+    const h = forcedHarness();
+    expect(messageTexts(h.type('/help'))[0]).toContain('可用指令');
+    expect(h.state.step).toEqual({ name: 'password.new', forced: true });
+    const en = h.type('/lang');
+    expect(en.state.lang).toBe('en');
+    expect(menuOf(en).text).toContain('new password');
+    const out = h.press('Log out');
+    expect(out.state.session).toBeNull();
+  });
+
+  it('typed text is the new password (even a number)', () => {
+    const h = forcedHarness();
+    expect(commandsOf(h.type('2'))).toEqual([{ kind: 'password.stage', studentId: '2023001', password: '2' }]);
+  });
+
+  it('completing the change lifts the restriction', () => {
+    const h = forcedHarness();
+    h.type('Str0ngPass');
+    h.send({ kind: 'password.result', stage: 'new', ok: true });
+    expect(labelsOf(h.menu())).toEqual(['退出系统']);
+    h.type('Str0ngPass');
+    const done = h.send({ kind: 'password.result', stage: 'confirm', ok: true });
+    expect(done.state.session?.mustChangePassword).toBe(false);
+    expect(done.state.step).toEqual({ name: 'home' });
+    expect(h.press('网上缴费').state.step.name).toBe('select');
+  });
+
+  it('a mismatch in the forced flow stays forced', () => {
+    const h = forcedHarness();
+    h.send({ kind: 'password.result', stage: 'new', ok: true });
+    const result = h.send({ kind: 'password.result', stage: 'confirm', ok: false, problem: 'mismatch' });
+    expect(result.state.step).toEqual({ name: 'password.new', forced: true });
+  });
+});
+
+describe('修改邮箱', () => {
+  it('shows the current masked email and takes a new one', () => {
+    const h = homeHarness();
+    const prompt = h.press('修改邮箱');
+    expect(prompt.state.step).toEqual({ name: 'email.new' });
+    expect(menuOf(prompt).text).toContain(`当前密保邮箱：${STUDENT.recoveryEmailMasked}`);
+    expect(menuOf(prompt).input).toBe('text');
+    const sent = h.type('  new.mail@example.edu.cn ');
+    expect(commandsOf(sent)).toEqual([{ kind: 'email.change', studentId: '2023001', email: 'new.mail@example.edu.cn' }]);
+    const done = h.send({ kind: 'email.result', ok: true, email: 'new.mail@example.edu.cn' });
+    expect(messageTexts(done)).toEqual(['邮箱已更新']);
+    expect(done.state.step).toEqual({ name: 'home' });
+  });
+
+  it.each(['abc', 'a@b', 'a b@c.de', '@example.com', 'x@.com', `${'a'.repeat(250)}@b.cn`])('rejects %j', (text) => {
+    const h = homeHarness();
+    h.press('修改邮箱');
+    const result = h.type(text);
+    expect(messageTexts(result)).toEqual(['邮箱格式不正确，请重新输入']);
+    expect(commandsOf(result)).toEqual([]);
+    expect(result.state.step).toEqual({ name: 'email.new' });
+  });
+
+  it('a failed update says so and asks again', () => {
+    const h = homeHarness();
+    h.press('修改邮箱');
+    h.type('a@b.cn');
+    const result = h.send({ kind: 'email.result', ok: false });
+    expect(messageTexts(result)).toEqual(['邮箱更新失败，请稍后再试']);
+    expect(result.state.step).toEqual({ name: 'email.new' });
+  });
+
+  it('shows 未设置 without an email, and 取消 goes home', () => {
+    const h = homeHarness({ facts: makeFacts(undefined, { ...STUDENT, recoveryEmailMasked: null }) });
+    expect(menuOf(h.press('修改邮箱')).text).toContain('当前密保邮箱：未设置');
+    expect(h.press('取消').state.step).toEqual({ name: 'home' });
+  });
+});
+
+describe('设置', () => {
+  it('shows language and email, with password, email, language and 返回', () => {
+    const h = homeHarness();
+    const result = h.type('设置');
+    expect(menuOf(result).text).toContain('语言：中文');
+    expect(labelsOf(menuOf(result))).toEqual(['修改密码', '修改邮箱', 'English', '返回']);
+    expect(h.press('修改邮箱').state.step).toEqual({ name: 'email.new' });
+    h.press('取消');
+    h.type('settings');
+    expect(h.press('返回').state.step).toEqual({ name: 'home' });
+  });
+
+  it('a stale settings button is not performed', () => {
+    const h = homeHarness();
+    h.type('设置');
+    const code = encodeAction({ op: 'pwd', arg: '', rev: h.state.menuRev - 1 });
+    const result = h.send({ kind: 'action', code });
+    expect(acksOf(result)[0]?.text).toBe('此菜单已过期，已为您显示最新菜单');
+    expect(result.state.step).toEqual({ name: 'settings' });
+  });
+});
