@@ -11,17 +11,17 @@ export default tseslint.config(
     },
   },
   {
-    // The engine is pure: no I/O, no clock, no infrastructure.
-    files: ['src/engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'kysely', 'hono', '*/db/*', '*/http/*', '*/runtime/*', '*/adapters/*'] }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now' }],
-    },
-  },
-  {
     // SQL lives only in repositories.
     files: ['src/**/*.ts', 'adapters/**/*.ts'],
     ignores: ['src/db/**'],
     rules: { 'no-restricted-imports': ['error', { paths: ['kysely', 'better-sqlite3'] }] },
+  },
+  {
+    // The engine is pure: no I/O, no clock, no infrastructure.
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['kysely', 'better-sqlite3'], patterns: ['node:*', 'kysely', 'hono', '*/db/*', '*/http/*', '*/runtime/*', '*/adapters/*'] }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now' }],
+    },
   },
 );

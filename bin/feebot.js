@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process */
 // Runs the TypeScript CLI through tsx so no build step is needed.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

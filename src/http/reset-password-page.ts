@@ -119,7 +119,7 @@ export function mountResetPasswordRoutes<E extends Env, S extends Schema, P exte
   const cookieOptions = { path: '/', secure, httpOnly: true, sameSite: 'Strict' as const };
   const csp = `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${new URL(base).origin}; frame-ancestors 'none'; base-uri 'none'`;
 
-  const protect = (c: Context<E>): void => {
+  const protect = (c: Pick<Context, 'header'>): void => {
     for (const [name, value] of Object.entries(PRIVATE_PAGE_HEADERS)) c.header(name, value);
     c.header('Content-Security-Policy', csp);
   };
@@ -141,7 +141,7 @@ export function mountResetPasswordRoutes<E extends Env, S extends Schema, P exte
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) => {
-        protect(c as Context<E>);
+        protect(c);
         return c.html(renderResetForbidden(), 413);
       },
     }),
