@@ -20,6 +20,7 @@ import { createOrderSweeper } from './runtime/order-sweeper.js';
 import { createOutboxHandlers } from './runtime/outbox-handlers.js';
 import { createOutboxWorker } from './runtime/outbox-worker.js';
 import { createPaymentIntake } from './runtime/payment-intake.js';
+import { createSessionRevoker } from './runtime/session-revoker.js';
 
 export interface FeebotOptions {
   /** Use DEMO_DATABASE_URL and seed the demo students. */
@@ -72,7 +73,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const outboxRef: { kick: () => void } = { kick: () => undefined };
   const onEnqueued = () => outboxRef.kick();
   const intake = createPaymentIntake({ db, gateway, ledger, clock, logger, onEnqueued });
-  const runCommand = createCommandRunner({ ledger, accounts, gateway, intake, logger });
+  const revokeSessions = createSessionRevoker({ db, clock, onEnqueued });
+  const runCommand = createCommandRunner({ ledger, accounts, gateway, intake, revokeSessions, logger });
   dispatcher = createDispatcher({
     db,
     engineConfig: {

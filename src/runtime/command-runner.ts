@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { PaymentGateway } from '../ports/gateway.port.js';
 import type { PaymentIntake } from './payment-intake.js';
+import type { SessionRevoker } from './session-revoker.js';
 import type { Accounts } from '../accounts/accounts.service.js';
 import type { Ledger } from '../ledger/index.js';
 
@@ -21,6 +22,8 @@ export interface CommandRunnerDeps {
   accounts: Accounts;
   gateway: PaymentGateway;
   intake: PaymentIntake;
+  /** Ends the student's other sessions after a password change. */
+  revokeSessions: SessionRevoker;
   logger: Logger;
 }
 
@@ -85,6 +88,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       }
       case 'password.commit': {
         const problem = await accounts.commitPassword(command.studentId, command.password, ctx.now);
+        if (problem === null) await deps.revokeSessions(command.studentId, ctx);
         return { kind: 'password.result', stage: 'confirm', ok: problem === null, ...(problem ? { problem } : {}) };
       }
       case 'email.change': {

@@ -106,4 +106,26 @@ describe('web chat flow over HTTP', () => {
     expect(first).toMatchObject({ duplicate: false });
     expect(again).toMatchObject({ duplicate: true });
   });
+
+  it('a password change ends the student\'s other sessions but keeps the current one', async () => {
+    const a = await loggedIn('2023010102');
+    const b = await loggedIn('2023010102');
+    let menu = await a.waitFor((m) => m.payload.text.includes('欠费总额'));
+    await a.action(a.buttonCode(menu, '修改密码'));
+    await a.waitFor((m) => m.payload.text.includes('请输入旧密码'));
+    await a.text('Demo@2026');
+    await a.waitFor((m) => m.payload.text.includes('请输入新密码'));
+    await a.text('Another#2026');
+    await a.waitFor((m) => m.payload.text.includes('确认密码'));
+    await a.text('Another#2026');
+    await a.waitFor((m) => m.payload.text.includes('密码修改成功'));
+    // B is told and logged out; A goes on.
+    await b.waitFor((m) => m.payload.text.includes('请重新登录'));
+    await b.text('menu');
+    await b.waitFor((m) => m.payload.text.includes('请输入学号'));
+    a.forget();
+    await a.text('menu');
+    menu = await a.waitFor((m) => m.payload.text.includes('欠费总额') || m.payload.text.includes('请输入学号'));
+    expect(menu.payload.text).toContain('欠费总额');
+  });
 });
