@@ -146,6 +146,11 @@ describe('password resets', () => {
     ]);
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(JSON.stringify(rows)).not.toContain(NEW_PASSWORD);
+    const trail = await h.audit.trail('2023010101');
+    expect(trail).toContain('reset.used');
+    expect(trail).toContain('password.changed');
+    expect(trail).not.toContain(token);
+    expect(trail).not.toContain(NEW_PASSWORD);
     const log = h.log.text();
     expect(log).toContain('password reset requested');
     expect(log).not.toContain(token);
