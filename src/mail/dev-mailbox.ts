@@ -42,7 +42,7 @@ export function createDevMailbox(options: DevMailboxOptions): DevMailbox {
       kept.unshift(mail);
       if (kept.length > capacity) kept.length = capacity;
       logger.warn(
-        { mailId: mail.id, to: maskEmail(msg.to), subject: msg.subject, body: msg.text },
+        { mailId: mail.id, to: maskEmail(msg.to), subject: msg.subject, body: redactSecrets(msg.text) },
         'mail kept in the dev mailbox (no SMTP_URL): open /dev/mailbox',
       );
     },

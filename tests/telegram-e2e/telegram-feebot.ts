@@ -1,0 +1,31 @@
+import { createTelegramChannels } from '../../src/telegram-wiring.js';
+import { freePort } from '../support/free-port.js';
+import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+
+export interface TelegramFeebot {
+  app: TestFeebot;
+  /** Where feebot listens (its PUBLIC_BASE_URL too). */
+  baseUrl: string;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real feebot (temp SQLite, demo data) with the Telegram channel built exactly as production
+ * builds it, from TELEGRAM_* variables. The port is chosen here, so a webhook URL can name it.
+ */
+export async function startTelegramFeebot(
+  telegramEnv: (baseUrl: string) => Record<string, string>,
+  extraEnv: Record<string, string> = {},
+): Promise<TelegramFeebot> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = { PORT: String(port), TELEGRAM_RATE_PER_CHAT_PER_SEC: '100', ...extraEnv, ...telegramEnv(baseUrl) };
+  const app = await startTestFeebot(env, { channels: createTelegramChannels(env) });
+  return { app, baseUrl, env, stop: () => app.stop() };
+}
+
+/** Logs must never carry the bot token or a password. */
+export function leakedSecrets(logLines: string[], secrets: string[]): string[] {
+  return secrets.filter((secret) => logLines.some((line) => line.includes(secret)));
+}
