@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createAudit } from './accounts/audit.service.js';
 import { createPasswordHasher } from './accounts/password-hasher.js';
 import { loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
@@ -17,6 +18,7 @@ Usage:
   feebot migrate                   apply pending migrations to DATABASE_URL
   feebot import students FILE.csv  import or update students (see README "CSV formats")
   feebot import fees FILE.csv      import or update fee items
+  feebot audit STUDENT_ID           print the student's recent security audit trail
   feebot help                      this text
 
 Configuration comes from environment variables (see .env.example).`;
@@ -66,6 +68,22 @@ async function runImport(kind: string | undefined, file: string | undefined): Pr
   }
 }
 
+async function printAudit(studentId: string | undefined): Promise<number> {
+  if (!studentId) {
+    console.error('Usage: feebot audit STUDENT_ID');
+    return 2;
+  }
+  const config = loadConfig();
+  const db = openDatabase(config.DATABASE_URL);
+  try {
+    await migrateToLatest(db);
+    console.log(await createAudit({ db, timezone: config.TIMEZONE }).trail(studentId));
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -84,6 +102,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import':
       return runImport(args[0], args[1]);
+    case 'audit':
+      return printAudit(args[0]);
     case undefined:
     case 'help':
     case '--help':

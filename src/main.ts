@@ -2,7 +2,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createSandboxGateway } from '../adapters/sandbox-gateway/index.js';
 import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js';
 import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
-import { createAccounts } from './accounts/accounts.service.js';
+import { createAccountServices } from './accounts/account-services.js';
+import type { Captcha } from './accounts/captcha.js';
 import { createPasswordHasher } from './accounts/password-hasher.js';
 import { loadAgreementText } from './agreement/agreement-text.js';
 import type { Config } from './config.js';
@@ -10,9 +11,12 @@ import { migrateToLatest, openDatabase, type Db } from './db/database.js';
 import { updateChannelChat } from './db/repositories/channel-chat.repository.js';
 import { seedDemoData } from './demo/demo-data.js';
 import { createHttpApp } from './http/app.js';
+import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
+import { mountResetPasswordRoutes } from './http/reset-password-page.js';
 import { createLedger } from './ledger/index.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMailer, loadMailConfig } from './mail/index.js';
 import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
 import { createCommandRunner } from './runtime/command-runner.js';
 import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.js';
@@ -30,6 +34,8 @@ export interface FeebotOptions {
   /** scrypt cost exponent; tests lower it, production keeps the OWASP default. */
   passwordHashCost?: number;
   gatewayRetryScheduleMs?: number[];
+  /** Tests: captchas with a known answer. */
+  captchaGenerator?: () => Captcha;
   /** Extra channel adapters (Telegram, …) built by the caller with the dispatcher getter. */
   channels?: (deps: { dispatcher: () => RuntimeDispatcher; db: Db; logger: Logger; clock: () => number }) => ChannelAdapter[];
   env?: Record<string, string | undefined>;
@@ -46,7 +52,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
 
   const hasher = createPasswordHasher(options.passwordHashCost ? { cost: options.passwordHashCost } : {});
   if (options.demo) await seedDemoData(db, { hasher, now: clock(), initialPasswordPolicy: config.INITIAL_PASSWORD });
-  const accounts = createAccounts({ db, hasher, initialPasswordPolicy: config.INITIAL_PASSWORD });
+  const mailConfig = loadMailConfig(options.env ?? process.env);
+  const mailer = createMailer({ ...mailConfig, logger });
   const sandbox = createSandboxGateway({
     db,
     secret: config.SANDBOX_GATEWAY_SECRET,
@@ -74,7 +81,19 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const onEnqueued = () => outboxRef.kick();
   const intake = createPaymentIntake({ db, gateway, ledger, clock, logger, onEnqueued });
   const revokeSessions = createSessionRevoker({ db, clock, onEnqueued });
-  const runCommand = createCommandRunner({ ledger, accounts, gateway, intake, revokeSessions, logger });
+  const accountServices = createAccountServices({
+    db,
+    hasher,
+    mailer,
+    initialPasswordPolicy: config.INITIAL_PASSWORD,
+    publicBaseUrl: config.publicBaseUrl,
+    timezone: config.TIMEZONE,
+    clock,
+    logger,
+    ...(options.captchaGenerator ? { captchaGenerator: options.captchaGenerator } : {}),
+    onPasswordReset: async (studentId) => void (await revokeSessions(studentId)),
+  });
+  const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, logger, ...accountServices });
   dispatcher = createDispatcher({
     db,
     engineConfig: {
@@ -116,6 +135,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger });
   sandbox.mount(app);
   mountReceiptRoutes(app, ledger);
+  mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
+  if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
   for (const channel of channels) channel.mount?.(app);
 
   let server: ServerType | null = null;
@@ -123,7 +144,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     app,
     db,
     ledger,
-    accounts,
+    ...accountServices,
+    mailer,
     gateway,
     dispatcher,
     outbox,
@@ -145,6 +167,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       sweeper.stop();
       sandbox.stop();
       await outbox.stop();
+      await accountServices.resets.idle();
+      mailer.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await db.destroy();
     },

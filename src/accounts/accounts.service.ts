@@ -3,6 +3,7 @@ import {
   clearLoginFailures,
   countLoginFailuresSince,
   deleteStagedPassword,
+  deleteLockout,
   findLockout,
   findStagedPassword,
   purgeLockoutsEndedBefore,
@@ -43,6 +44,12 @@ export interface LoginContext {
   channel: string;
   chatId: string;
   now: number;
+  /**
+   * The student has logged in from this very chat before: a lockout (which anyone can cause by
+   * failing on purpose) does not apply here, so an attacker cannot lock a student out of their
+   * own chats. Failures still count.
+   */
+  trusted?: boolean;
 }
 
 export interface Accounts {
@@ -51,6 +58,8 @@ export interface Accounts {
   stagePassword(studentId: string, newPassword: string, now: number): Promise<PasswordProblem | null>;
   commitPassword(studentId: string, confirmPassword: string, now: number): Promise<PasswordProblem | null>;
   changeEmail(studentId: string, email: string, now: number): Promise<boolean>;
+  /** A password reset proves ownership: the lockout and the failure count end. */
+  clearLockout(studentId: string): Promise<void>;
   /** Housekeeping for a scheduler: drops failures and lockouts that no longer matter. */
   purgeExpired(now: number): Promise<void>;
 }
@@ -74,7 +83,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
     inTransaction(db, async (tx) => {
       const lock = await findLockout(tx, studentId);
       // A concurrent attempt may have locked the account while we were hashing.
-      if (lock && lock.locked_until > ctx.now) return { ok: false, reason: 'locked', until: lock.locked_until };
+      if (lock && lock.locked_until > ctx.now && !ctx.trusted) return { ok: false, reason: 'locked', until: lock.locked_until };
       await recordLoginFailure(tx, { studentId, channel: ctx.channel, chatId: ctx.chatId, at: ctx.now });
       const failures = await countLoginFailuresSince(tx, studentId, ctx.now - failureWindowMs);
       if (failures < maxFailures) return { ok: false, reason: 'invalid' };
@@ -91,7 +100,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
       const studentId = studentIdInput.trim();
       // Malformed IDs cannot exist; they get the same work and answer but leave no rows behind.
       const trackable = isValidStudentId(studentId);
-      if (trackable) {
+      if (trackable && !ctx.trusted) {
         const lock = await findLockout(db, studentId);
         if (lock && lock.locked_until > ctx.now) {
           await hasher.verifyDummy(password);
@@ -108,6 +117,13 @@ export function createAccounts(deps: AccountsDeps): Accounts {
       const initial = initialPasswordFor(initialPasswordPolicy, student);
       const mustChangePassword = student.must_change_password === 1 || (initial !== null && password === initial);
       return { ok: true, studentId: student.student_id, mustChangePassword };
+    },
+
+    async clearLockout(studentId) {
+      await inTransaction(db, async (tx) => {
+        await deleteLockout(tx, studentId);
+        await clearLoginFailures(tx, studentId);
+      });
     },
 
     async verifyPassword(studentId, password) {

@@ -221,6 +221,11 @@ export interface CaptchaChallengesTable {
   expires_at: number;
 }
 
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -239,6 +244,7 @@ export interface Database {
   lockouts: LockoutsTable;
   staged_passwords: StagedPasswordsTable;
   sandbox_orders: SandboxOrdersTable;
+  settings: SettingsTable;
   password_resets: PasswordResetsTable;
   audit_log: AuditLogTable;
   email_changes: EmailChangesTable;

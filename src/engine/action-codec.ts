@@ -25,6 +25,9 @@ export const ACTION_OPS = [
   'logout',
   'lang',
   'settings',
+  'captcha',
+  'forgot',
+  'send',
 ] as const;
 
 export type ActionOp = (typeof ACTION_OPS)[number];

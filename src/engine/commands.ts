@@ -6,11 +6,20 @@ import type { SelectionLine } from './state.js';
  * persisted; the others travel through the outbox with retries.
  */
 export type Command =
-  | { kind: 'login'; studentId: string; password: string }
+  /** `challengeSolved`: a captcha was solved in this conversation right before this try. */
+  | { kind: 'login'; studentId: string; password: string; challengeSolved: boolean }
+  | { kind: 'captcha.refresh'; studentId: string }
+  | { kind: 'captcha.verify'; studentId: string; answer: string }
+  /** 【忘记密码】: the (masked) address the mail would go to. */
+  | { kind: 'reset.preview'; studentId: string }
+  | { kind: 'reset.request'; studentId: string }
   | { kind: 'password.verifyOld'; studentId: string; password: string }
   | { kind: 'password.stage'; studentId: string; password: string }
   | { kind: 'password.commit'; studentId: string; password: string }
   | { kind: 'email.change'; studentId: string; email: string }
+  | { kind: 'email.confirm'; studentId: string; code: string }
+  /** Tells the runtime a session ended (for the audit trail); answered by no event. */
+  | { kind: 'session.ended'; studentId: string; reason: 'logout' | 'idle' | 'revoked' }
   | { kind: 'order.create'; studentId: string; lines: SelectionLine[] }
   | { kind: 'order.query'; orderId: string }
   | { kind: 'order.close'; orderId: string }
@@ -22,4 +31,6 @@ export const SECRET_COMMANDS: ReadonlySet<Command['kind']> = new Set([
   'password.verifyOld',
   'password.stage',
   'password.commit',
+  'captcha.verify',
+  'email.confirm',
 ]);

@@ -2,8 +2,14 @@ import type { Fen } from '../money.js';
 
 export type LoginResult =
   | { ok: true; studentId: string; mustChangePassword: boolean }
-  | { ok: false; reason: 'invalid' }
+  /** Wrong pair; `challengePng` when the next try needs a captcha (after 3 failures). */
+  | { ok: false; reason: 'invalid'; challengePng?: string }
+  /** Too many failures: a captcha must be solved before the password is even checked. */
+  | { ok: false; reason: 'challenge'; challengePng: string }
   | { ok: false; reason: 'locked'; until: number };
+
+export type EmailChangeProblem = 'invalidEmail' | 'sameAsCurrent' | 'rateLimited' | 'noStudent';
+export type EmailConfirmProblem = 'wrongCode' | 'expired' | 'none' | 'tooManyAttempts';
 
 export type PasswordProblem =
   | 'wrongOld'
@@ -25,7 +31,19 @@ export type EngineEvent =
   | { kind: 'action'; at: number; code: string }
   | { kind: 'login.result'; at: number; result: LoginResult }
   | { kind: 'password.result'; at: number; stage: 'old' | 'new' | 'confirm'; ok: boolean; problem?: PasswordProblem }
-  | { kind: 'email.result'; at: number; ok: boolean; email?: string }
+  /** A new captcha image (PNG, base64) for this conversation. */
+  | { kind: 'captcha.issued'; at: number; pngBase64: string }
+  /** Captcha answer checked; when wrong, a fresh image comes with it. */
+  | { kind: 'captcha.result'; at: number; ok: boolean; pngBase64?: string }
+  /** Masked recovery address for the 【忘记密码】 dialog (a stable decoy when there is none, so IDs can't be probed). */
+  | { kind: 'reset.previewed'; at: number; studentId: string; maskedEmail: string }
+  /** Always the same answer, whether or not a mail was sent. */
+  | { kind: 'reset.requested'; at: number }
+  /** 【修改邮箱】: a 6-digit code was mailed to the new address (ok), or why not. */
+  | { kind: 'email.result'; at: number; ok: true; maskedEmail: string }
+  | { kind: 'email.result'; at: number; ok: false; problem: EmailChangeProblem }
+  | { kind: 'email.confirmed'; at: number; ok: true; email: string }
+  | { kind: 'email.confirmed'; at: number; ok: false; problem: EmailConfirmProblem }
   | { kind: 'order.created'; at: number; orderId: string; payUrl: string; qrPayload: string; total: Fen; expiresAt: number }
   | { kind: 'order.failed'; at: number; reason: 'exceedsOutstanding' | 'gateway' }
   | { kind: 'order.status'; at: number; orderId: string; status: OrderStatusAnswer }

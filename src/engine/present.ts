@@ -4,13 +4,16 @@ import { translate, type MessageArgs, type MessageKey } from './i18n/index.js';
 import { menuCodesOf } from './menus/menu-kit.js';
 import { renderStep } from './menus/render-step.js';
 import type { ConversationState, Lang, Step } from './state.js';
-import type { Button, View } from './views.js';
+import type { Button, ImageSpec, View } from './views.js';
 
 // Building blocks of every transition result: menus, notices and acks.
 
-/** Shows `step` as a NEW menu: menuRev + 1, menuCodes recorded. `lead` effects come first. */
-export function showStep(state: ConversationState, step: Step, env: EngineEnv, lead: Effect[] = []): TransitionResult {
-  return paint({ ...state, step, menuRev: state.menuRev + 1 }, env, lead);
+/**
+ * Shows `step` as a NEW menu: menuRev + 1, menuCodes recorded. `lead` effects come first.
+ * `image`: a picture kept outside the state (a captcha) for the menus that show one.
+ */
+export function showStep(state: ConversationState, step: Step, env: EngineEnv, lead: Effect[] = [], image?: ImageSpec): TransitionResult {
+  return paint({ ...state, step, menuRev: state.menuRev + 1 }, env, lead, image);
 }
 
 /** Re-shows the current step as a new menu (after a help text, an error, a stale press…). */
@@ -19,14 +22,25 @@ export function reshow(state: ConversationState, env: EngineEnv, lead: Effect[] 
 }
 
 /** Draws the current step under the CURRENT menuRev: the same codes, so channels edit in place. */
-export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] = []): TransitionResult {
-  const spec = renderStep(state, env, state.menuRev);
+export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] = [], image?: ImageSpec): TransitionResult {
+  const spec = renderStep(state, env, state.menuRev, image);
   const view: View = { placement: 'menu', text: spec.text, buttons: spec.buttons };
   if (spec.image) view.image = spec.image;
   if (spec.input) view.input = spec.input;
   return {
     state: { ...state, menuCodes: menuCodesOf(spec.buttons) },
     effects: [...lead, { type: 'show', view }, ...(spec.effects ?? [])],
+  };
+}
+
+/**
+ * A buttonless menu under a new revision while an answer is awaited: the menu it replaces can no
+ * longer be pressed twice. The step stays as it is.
+ */
+export function showWaiting(state: ConversationState, text: string, trail: Effect[] = []): TransitionResult {
+  return {
+    state: { ...state, menuRev: state.menuRev + 1, menuCodes: [] },
+    effects: [{ type: 'show', view: { placement: 'menu', text, buttons: [] } }, ...trail],
   };
 }
 

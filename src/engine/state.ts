@@ -23,7 +23,13 @@ export type DeepLink = 'pay' | 'history';
 
 export type Step =
   | { name: 'login.studentId'; next?: DeepLink }
-  | { name: 'login.password'; studentId: string; next?: DeepLink }
+  | { name: 'login.password'; studentId: string; next?: DeepLink; challengeSolved?: boolean }
+  /** A captcha (sent as a picture) must be answered before the next password try. */
+  | { name: 'login.captcha'; studentId: string; next?: DeepLink }
+  /** 【忘记密码】 without a known 学号: ask for it. */
+  | { name: 'forgot.studentId' }
+  /** 系统将发送邮件到你的密保邮箱，是否确认发送？ 【发送】【取消】 */
+  | { name: 'forgot.confirm'; studentId: string; maskedEmail: string | null }
   | { name: 'home' }
   | { name: 'settings' }
   | { name: 'arrears.detail' }
@@ -49,7 +55,9 @@ export type Step =
   | { name: 'password.old'; forced: boolean }
   | { name: 'password.new'; forced: boolean }
   | { name: 'password.confirm'; forced: boolean }
-  | { name: 'email.new' };
+  | { name: 'email.new' }
+  /** Waiting for the 6-digit code mailed to the new address. */
+  | { name: 'email.code'; maskedEmail: string };
 
 export interface ConversationState {
   version: typeof STATE_VERSION;

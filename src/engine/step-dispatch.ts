@@ -2,10 +2,19 @@ import { assertNever } from '../errors.js';
 import type { TransitionResult } from './effects.js';
 import type { EngineEnv, UserAction } from './engine-env.js';
 import type { ConversationState, Step } from './state.js';
-import { emailAction, emailText, passwordAction, passwordText } from './steps/account.step.js';
+import { passwordAction, passwordText } from './steps/account.step.js';
 import { agreementAction, confirmAction } from './steps/agreement.step.js';
 import { backToHomeAction, itemsAction } from './steps/browse.step.js';
-import { loginPasswordAction, loginPasswordText, loginStudentIdText } from './steps/login.step.js';
+import { emailAction, emailCodeText, emailText } from './steps/email.step.js';
+import { forgotConfirmAction, forgotStudentIdAction, forgotStudentIdText } from './steps/forgot.step.js';
+import {
+  loginCaptchaAction,
+  loginCaptchaText,
+  loginPasswordAction,
+  loginPasswordText,
+  loginStudentIdAction,
+  loginStudentIdText,
+} from './steps/login.step.js';
 import { orderAction, reportAction, reportText } from './steps/order.step.js';
 import { installmentAction, installmentText, selectAction } from './steps/select.step.js';
 
@@ -13,12 +22,19 @@ import { installmentAction, installmentText, selectAction } from './steps/select
 export function stepAction(state: ConversationState, action: UserAction, env: EngineEnv): TransitionResult | null {
   const step = state.step;
   switch (step.name) {
-    case 'login.studentId':
     case 'home':
     case 'order.creating':
       return null;
+    case 'login.studentId':
+      return loginStudentIdAction(state, action, env);
     case 'login.password':
       return loginPasswordAction(state, step, action, env);
+    case 'login.captcha':
+      return loginCaptchaAction(state, step, action, env);
+    case 'forgot.studentId':
+      return forgotStudentIdAction(state, action, env);
+    case 'forgot.confirm':
+      return forgotConfirmAction(state, step, action, env);
     case 'arrears.detail':
     case 'settings':
       return backToHomeAction(state, action, env);
@@ -42,6 +58,7 @@ export function stepAction(state: ConversationState, action: UserAction, env: En
     case 'password.confirm':
       return passwordAction(state, step, action, env);
     case 'email.new':
+    case 'email.code':
       return emailAction(state, action, env);
     default:
       return assertNever(step);
@@ -56,6 +73,10 @@ export function stepText(state: ConversationState, text: string, env: EngineEnv)
       return loginStudentIdText(state, step, text, env);
     case 'login.password':
       return loginPasswordText(state, step, text, env);
+    case 'login.captcha':
+      return loginCaptchaText(state, step, text);
+    case 'forgot.studentId':
+      return forgotStudentIdText(state, text, env);
     case 'installment.amount':
       return installmentText(state, step, text, env);
     case 'order.report':
@@ -66,6 +87,9 @@ export function stepText(state: ConversationState, text: string, env: EngineEnv)
       return passwordText(state, step, text, env);
     case 'email.new':
       return emailText(state, text, env);
+    case 'email.code':
+      return emailCodeText(state, text, env);
+    case 'forgot.confirm':
     case 'home':
     case 'settings':
     case 'arrears.detail':
@@ -87,6 +111,24 @@ export function expectsSecret(step: Step): boolean {
   return step.name === 'login.password' || step.name.startsWith('password.');
 }
 
+/**
+ * Steps where a bare word is an answer, not a command: secrets, and the captcha (whose alphabet can
+ * spell MENU).
+ */
+export function slashCommandsOnly(step: Step): boolean {
+  return expectsSecret(step) || step.name === 'login.captcha';
+}
+
+/** Steps for a student who is not logged in: logging in and 忘记密码. */
 export function isLoginStep(step: Step): boolean {
-  return step.name === 'login.studentId' || step.name === 'login.password';
+  switch (step.name) {
+    case 'login.studentId':
+    case 'login.password':
+    case 'login.captcha':
+    case 'forgot.studentId':
+    case 'forgot.confirm':
+      return true;
+    default:
+      return false;
+  }
 }

@@ -1,6 +1,6 @@
 // Typed commands: case-insensitive, optional leading '/', English or Chinese.
 
-export type TextCommand = 'menu' | 'pay' | 'history' | 'settings' | 'logout' | 'help' | 'lang' | 'start';
+export type TextCommand = 'menu' | 'pay' | 'history' | 'settings' | 'logout' | 'help' | 'lang' | 'start' | 'forgot';
 
 const ALIASES: Readonly<Record<string, TextCommand>> = {
   menu: 'menu',
@@ -21,6 +21,8 @@ const ALIASES: Readonly<Record<string, TextCommand>> = {
   language: 'lang',
   语言: 'lang',
   start: 'start',
+  forgot: 'forgot',
+  忘记密码: 'forgot',
 };
 
 export interface ParsedCommand {

@@ -5,10 +5,12 @@ import type { EngineEvent } from './events.js';
 import type { EngineConfig, Facts } from './facts.js';
 import { notice, stay } from './present.js';
 import { initialState, STATE_VERSION, type ConversationState } from './state.js';
-import { onEmailResult, onPasswordResult } from './steps/account.step.js';
+import { onPasswordResult } from './steps/account.step.js';
 import { onAgreementTimer } from './steps/agreement.step.js';
-import { onLoginResult } from './steps/login.step.js';
-import { toLogin } from './steps/navigation.step.js';
+import { onEmailConfirmed, onEmailResult } from './steps/email.step.js';
+import { onResetPreviewed, onResetRequested } from './steps/forgot.step.js';
+import { onCaptchaIssued, onCaptchaResult, onLoginResult } from './steps/login.step.js';
+import { endSession } from './steps/navigation.step.js';
 import {
   onOrderClosed,
   onOrderCreated,
@@ -32,6 +34,7 @@ export interface TransitionContext {
  * - Notices (errors, confirmations) are separate `message` views placed before the menu.
  * - Acks answer button presses; for a numbered text reply they are turned into messages.
  * - Secrets (passwords) produce `deleteInbound` + a command and no view at all.
+ * - Whenever a session ends (logout, idle timeout, revocation) a `session.ended` command tells the runtime.
  *
  * The conversation engine: pure and total. Given the state, one event and the facts, returns the
  * next state and the effects to perform (views, acks, commands, timers). No I/O, no clock.
@@ -49,8 +52,18 @@ export function transition(state: ConversationState, event: EngineEvent, ctx: Tr
       return onLoginResult(current, event, env);
     case 'password.result':
       return onPasswordResult(current, event, env);
+    case 'captcha.issued':
+      return onCaptchaIssued(current, event, env);
+    case 'captcha.result':
+      return onCaptchaResult(current, event, env);
+    case 'reset.previewed':
+      return onResetPreviewed(current, event, env);
+    case 'reset.requested':
+      return onResetRequested(current, event, env);
     case 'email.result':
       return onEmailResult(current, event, env);
+    case 'email.confirmed':
+      return onEmailConfirmed(current, event, env);
     case 'order.created':
       return onOrderCreated(current, event, env);
     case 'order.failed':
@@ -68,7 +81,7 @@ export function transition(state: ConversationState, event: EngineEvent, ctx: Tr
     case 'timer.agreementUnlocked':
       return onAgreementTimer(current, event, env);
     case 'session.revoked':
-      return current.session ? toLogin(current, env, [notice(current.lang, 'session.revoked')]) : stay(current);
+      return current.session ? endSession(current, env, 'revoked', [notice(current.lang, 'session.revoked')]) : stay(current);
     default:
       return assertNever(event);
   }

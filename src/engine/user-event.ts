@@ -6,9 +6,10 @@ import type { EngineEvent } from './events.js';
 import { translate } from './i18n/index.js';
 import { ack, acksToMessages, message, notice, reshow, showStep } from './present.js';
 import type { ConversationState, Step } from './state.js';
-import { expectsSecret, isLoginStep, stepAction, stepText } from './step-dispatch.js';
+import { isLoginStep, slashCommandsOnly, stepAction, stepText } from './step-dispatch.js';
 import { isPasswordStep } from './steps/account.step.js';
-import { handleStart, logout, toForcedPassword, toLogin, toggleLang } from './steps/navigation.step.js';
+import { openForgot } from './steps/forgot.step.js';
+import { endSession, handleStart, logout, toForcedPassword, toLogin, toggleLang } from './steps/navigation.step.js';
 import { isOpenCommand, parseTextCommand, type TextCommand } from './text-commands.js';
 
 // What the student does: start, text, button. Idle timeout, stale menus, commands and numbered
@@ -22,7 +23,7 @@ export function handleUserEvent(state: ConversationState, event: UserEvent, env:
   const { session } = state;
   if (session && env.at - session.lastActiveAt > env.config.idleTimeoutMs) {
     // The event itself is not executed: it may have been meant for a screen left long ago.
-    return toLogin(state, env, [notice(state.lang, 'session.timeout')]);
+    return endSession(state, env, 'idle', [notice(state.lang, 'session.timeout')]);
   }
   let current: ConversationState = session ? { ...state, session: { ...session, lastActiveAt: env.at } } : state;
   // Defensive: without a session only the login steps make sense.
@@ -48,7 +49,7 @@ function handleActionCode(state: ConversationState, code: string, env: EngineEnv
 }
 
 function handleText(state: ConversationState, text: string, env: EngineEnv): TransitionResult {
-  const parsed = parseTextCommand(text, expectsSecret(state.step));
+  const parsed = parseTextCommand(text, slashCommandsOnly(state.step));
   if (parsed) return runCommand(state, parsed.command, parsed.payload, env);
   if (state.session?.mustChangePassword && !isPasswordStep(state.step)) return toForcedPassword(state, env);
   const answered = stepText(state, text, env);
@@ -73,6 +74,8 @@ function runCommand(state: ConversationState, command: TextCommand, payload: str
   if (command === 'lang') return toggleLang(state, env);
   if (command === 'start') return handleStart(state, payload, env);
   if (isOpenCommand(command)) return reshow(state, env);
+  // 忘记密码 is for students who cannot log in; once logged in, 修改密码 is the way.
+  if (command === 'forgot') return state.session ? reshow(state, env, [notice(state.lang, 'help.text')]) : openForgot(state, env);
   if (!state.session) return toLogin(state, env, [notice(state.lang, 'session.loginFirst')]);
   if (command === 'logout') return logout(state, env);
   if (state.session.mustChangePassword) return toForcedPassword(state, env);
@@ -118,6 +121,9 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     case 'problem':
     case 'close':
     case 'report':
+    case 'captcha':
+    case 'forgot':
+    case 'send':
       return stepAction(state, action, env) ?? reshow(state, env, [ack(state.lang, false, 'action.invalid')]);
     default:
       return assertNever(action.op);

@@ -5,6 +5,7 @@ import type { EngineConfig, Facts } from '../engine/facts.js';
 import { STATE_VERSION, initialState, type ConversationState, type Lang } from '../engine/state.js';
 import { transition } from '../engine/transition.js';
 import { inTransaction, type Db } from '../db/database.js';
+import { findChannelChat, updateChannelChat } from '../db/repositories/channel-chat.repository.js';
 import { findConversation, saveConversation } from '../db/repositories/conversation.repository.js';
 import { recordInboundUpdate } from '../db/repositories/inbound-update.repository.js';
 import { enqueueOutbox, type NewOutboxEntry } from '../db/repositories/outbox.repository.js';
@@ -73,12 +74,20 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
   }
 
   /** One transition, saved with its outbox entries in one transaction. Returns inline commands. */
-  async function step(channel: ChannelName, chatId: string, event: EventWithoutTime, options: HandleOptions, acks: DispatchOutcome['acks']): Promise<Command[]> {
+  async function step(
+    channel: ChannelName,
+    chatId: string,
+    event: EventWithoutTime,
+    options: HandleOptions,
+    acks: DispatchOutcome['acks'],
+  ): Promise<{ inline: Command[]; lang: Lang }> {
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       const at = clock();
       const stored = await findConversation(db, channel, chatId);
       const state = parseState(stored?.stateJson, stored?.stateVersion, options.languageHint ?? deps.defaultLanguage);
-      const facts = state.session ? await deps.ledger.loadFacts(state.session.studentId, at) : NO_FACTS;
+      // A successful login answer is drawn as the student's home, so it needs their facts already.
+      const factsFor = state.session?.studentId ?? (event.kind === 'login.result' && event.result.ok ? event.result.studentId : null);
+      const facts = factsFor ? await deps.ledger.loadFacts(factsFor, at) : NO_FACTS;
       const result = transition(state, { ...event, at } as EngineEvent, { facts, config: deps.engineConfig });
 
       const entries: NewOutboxEntry[] = [];
@@ -89,7 +98,7 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
         else if (effect.type === 'command') {
           if (SECRET_COMMANDS.has(effect.command.kind)) inline.push(effect.command);
           else {
-            const payload: OutboxPayloads['command'] = { channel, chatId, command: effect.command };
+            const payload: OutboxPayloads['command'] = { channel, chatId, command: effect.command, lang: result.state.lang };
             entries.push({ lane: `cmd:${chatLane(channel, chatId)}`, kind: 'command', payload, runAfter: at });
           }
         } else {
@@ -114,7 +123,7 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
       if (saved) {
         acks.push(...roundAcks);
         if (entries.length > 0) deps.onEnqueued();
-        return inline;
+        return { inline, lang: result.state.lang };
       }
       logger.debug({ channel, attempt }, 'conversation changed concurrently; retrying');
     }
@@ -129,9 +138,12 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
       for (let round = 0; events.length > 0 && round < MAX_INLINE_ROUNDS; round++) {
         const next: EventWithoutTime[] = [];
         for (const event of events) {
-          const commands = await step(channel, chatId, event, opts, acks);
+          const { inline, lang } = await step(channel, chatId, event, opts, acks);
           // Secret-carrying commands run here, in memory, and their answer is the next event.
-          for (const command of commands) next.push(await deps.runCommand(command, { channel, chatId, now: clock() }));
+          for (const command of inline) {
+            const answer = await deps.runCommand(command, { channel, chatId, now: clock(), lang });
+            if (answer) next.push(answer);
+          }
         }
         events = next;
         opts = { ...opts, inboundMessageId: undefined };
@@ -149,6 +161,9 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
           return { duplicate: true, acks: [] };
         }
       }
+      // Writing to the bot again (e.g. after unblocking it) makes an inactive chat reachable again.
+      const chat = await findChannelChat(db, update.channel, update.chatId);
+      if (!chat.active) await updateChannelChat(db, update.channel, update.chatId, { active: true }, clock());
       const acks = await handle(update.channel, update.chatId, update.event, {
         inboundMessageId: update.inboundMessageId,
         languageHint: update.languageHint,

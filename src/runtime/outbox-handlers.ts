@@ -63,9 +63,9 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
     },
 
     async command(entry) {
-      const { channel, chatId, command } = payloadOf<'command'>(entry);
-      const answer = await deps.runCommand(command, { channel, chatId, now: clock() });
-      await deps.dispatcher.deliverEvent(channel, chatId, answer);
+      const { channel, chatId, command, lang } = payloadOf<'command'>(entry);
+      const answer = await deps.runCommand(command, { channel, chatId, now: clock(), lang });
+      if (answer) await deps.dispatcher.deliverEvent(channel, chatId, answer);
     },
 
     async receipt(entry) {

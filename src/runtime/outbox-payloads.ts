@@ -1,4 +1,5 @@
 import type { Command } from '../engine/commands.js';
+import type { Lang } from '../engine/state.js';
 import type { View } from '../engine/views.js';
 import type { ChannelName } from '../ports/channel.port.js';
 import type { EventWithoutTime } from './command-runner.js';
@@ -8,7 +9,7 @@ export interface OutboxPayloads {
   deliver: { channel: ChannelName; chatId: string; view: View; freshMenu: boolean };
   delete: { channel: ChannelName; chatId: string; messageId: string };
   event: { channel: ChannelName; chatId: string; event: EventWithoutTime };
-  command: { channel: ChannelName; chatId: string; command: Command };
+  command: { channel: ChannelName; chatId: string; command: Command; lang: Lang };
   receipt: { orderId: string };
 }
 

@@ -37,6 +37,7 @@ async function login(page: Page, studentId: string, password: string): Promise<v
   await page.getByLabel('输入消息').fill(password);
   await page.getByLabel('输入消息').press('Enter');
   await expect.poll(() => lastBubble(page).textContent(), { timeout: 15_000 }).toContain('欠费总额');
+  expect(await lastBubble(page).textContent()).toContain(studentId);
 }
 
 /** Pays an open order in the hosted sandbox pages in a second tab. */

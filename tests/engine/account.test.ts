@@ -176,9 +176,8 @@ describe('修改邮箱', () => {
     expect(menuOf(prompt).input).toBe('text');
     const sent = h.type('  new.mail@example.edu.cn ');
     expect(commandsOf(sent)).toEqual([{ kind: 'email.change', studentId: '2023001', email: 'new.mail@example.edu.cn' }]);
-    const done = h.send({ kind: 'email.result', ok: true, email: 'new.mail@example.edu.cn' });
-    expect(messageTexts(done)).toEqual(['邮箱已更新']);
-    expect(done.state.step).toEqual({ name: 'home' });
+    const sentCode = h.send({ kind: 'email.result', ok: true, maskedEmail: 'n***@example.edu.cn' });
+    expect(sentCode.state.step).toEqual({ name: 'email.code', maskedEmail: 'n***@example.edu.cn' });
   });
 
   it.each(['abc', 'a@b', 'a b@c.de', '@example.com', 'x@.com', `${'a'.repeat(250)}@b.cn`])('rejects %j', (text) => {
@@ -194,7 +193,7 @@ describe('修改邮箱', () => {
     const h = homeHarness();
     h.press('修改邮箱');
     h.type('a@b.cn');
-    const result = h.send({ kind: 'email.result', ok: false });
+    const result = h.send({ kind: 'email.result', ok: false, problem: 'noStudent' });
     expect(messageTexts(result)).toEqual(['邮箱更新失败，请稍后再试']);
     expect(result.state.step).toEqual({ name: 'email.new' });
   });

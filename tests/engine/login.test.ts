@@ -27,14 +27,14 @@ function atPasswordPrompt() {
 }
 
 describe('login', () => {
-  it('start without a session asks for the 学号 with a language button', () => {
+  it('start without a session asks for the 学号 with 忘记密码 and a language button', () => {
     const result = transition(initialState('zh-CN'), { kind: 'start', at: T0 }, ctx);
     const menu = menuOf(result);
     expect(menu.text).toContain('请输入学号');
     expect(menu.input).toBe('text');
-    expect(labelsOf(menu)).toEqual(['English']);
+    expect(labelsOf(menu)).toEqual(['忘记密码', 'English']);
     expect(result.state.menuRev).toBe(1);
-    expect(result.state.menuCodes).toEqual([encodeAction({ op: 'lang', arg: '', rev: 1 })]);
+    expect(result.state.menuCodes).toEqual([encodeAction({ op: 'forgot', arg: '', rev: 1 }), encodeAction({ op: 'lang', arg: '', rev: 1 })]);
   });
 
   it.each(['ab1', 'abc!1', '学号1234', '1'.repeat(21), '   '])('rejects the 学号 %j', (text) => {
@@ -63,7 +63,7 @@ describe('login', () => {
     const result = h.type('s3cret pass');
     expect(result.effects).toEqual([
       { type: 'deleteInbound' },
-      { type: 'command', command: { kind: 'login', studentId: '2023001', password: 's3cret pass' } },
+      { type: 'command', command: { kind: 'login', studentId: '2023001', password: 's3cret pass', challengeSolved: false } },
     ]);
     expect(result.state).toEqual(before);
     expect(JSON.stringify(result.effects.filter((e) => e.type === 'show'))).not.toContain('s3cret');
@@ -71,7 +71,7 @@ describe('login', () => {
 
   it.each(['help', 'menu', '1', '菜单'])('treats %j at the password prompt as the password', (text) => {
     const h = atPasswordPrompt();
-    expect(commandsOf(h.type(text))).toEqual([{ kind: 'login', studentId: '2023001', password: text }]);
+    expect(commandsOf(h.type(text))).toEqual([{ kind: 'login', studentId: '2023001', password: text, challengeSolved: false }]);
   });
 
   it('still understands slash commands at the password prompt', () => {
@@ -151,7 +151,7 @@ describe('login', () => {
     const result = h.press('English');
     expect(result.state.lang).toBe('en');
     expect(menuOf(result).text).toContain('Please enter your student ID');
-    expect(labelsOf(menuOf(result))).toEqual(['中文']);
+    expect(labelsOf(menuOf(result))).toEqual(['Forgot password', '中文']);
   });
 });
 

@@ -20,7 +20,9 @@ async function loggedIn(studentId = '2023010101', password = 'Demo@2026'): Promi
   await chat.text(studentId);
   await chat.waitFor((m) => m.payload.input === 'password');
   await chat.text(password);
-  await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
+  const home = await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
+  // The very first home after login already shows the student's own data.
+  expect(home.payload.text).toContain(studentId);
   return chat;
 }
 

@@ -1,6 +1,7 @@
 import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { FakeBotApi } from '../telegram/fake-bot-api.js';
+import { callbackQuery, privateMessage } from './telegram-update-builder.js';
 
 // The student's side of a Telegram chat, over either Bot API peer: the npm telegram-test-api
 // server or the project's fake Bot API. Tests drive a chat the same way on both.
@@ -24,9 +25,6 @@ export interface TelegramChat {
   /** Whether a message the student sent is still in the chat. */
   userMessagePresent(messageId: number): boolean;
 }
-
-const student = (chatId: number) => ({ id: chatId, is_bot: false, first_name: '同学', language_code: 'zh-CN' });
-const privateChat = (chatId: number) => ({ id: chatId, type: 'private', first_name: '同学' });
 
 // Far above the fake's bot message ids (100, 101, …), so the two never collide.
 let nextUserMessageId = 1_000_000;
@@ -53,22 +51,12 @@ export function fakeApiChat(fake: FakeBotApi, chatId: number): TelegramChat {
       const id = nextUserMessageId++;
       userIds.add(id);
       fake.messages.set(id, { message_id: id, chat_id: String(chatId), text });
-      fake.pushUpdate({
-        message: { message_id: id, date: unixNow(), chat: privateChat(chatId), from: student(chatId), text },
-      });
+      fake.pushUpdate({ message: privateMessage(chatId, id, text) });
       return id;
     },
     async press(message, data) {
       const id = `cb-${chatId}-${nextCallbackId++}`;
-      fake.pushUpdate({
-        callback_query: {
-          id,
-          from: student(chatId),
-          chat_instance: `ci-${chatId}`,
-          data,
-          message: { message_id: message.messageId, date: unixNow(), chat: privateChat(chatId), text: message.text },
-        },
-      });
+      fake.pushUpdate({ callback_query: callbackQuery(chatId, message.messageId, data, id) });
       return id;
     },
     userMessagePresent: (messageId) => fake.messages.has(messageId),
@@ -113,10 +101,6 @@ export function keyboardOf(markup: unknown): InlineKeyboardButton[][] {
   const parsed = typeof markup === 'string' ? (JSON.parse(markup) as unknown) : markup;
   if (typeof parsed !== 'object' || parsed === null || !('inline_keyboard' in parsed)) return [];
   return (parsed as InlineKeyboardMarkup).inline_keyboard;
-}
-
-function unixNow(): number {
-  return Math.floor(Date.now() / 1000);
 }
 
 // ---- Peer-independent helpers ------------------------------------------------------------------

@@ -29,3 +29,12 @@ export async function startTelegramFeebot(
 export function leakedSecrets(logLines: string[], secrets: string[]): string[] {
   return secrets.filter((secret) => logLines.some((line) => line.includes(secret)));
 }
+
+/** Polls a (possibly async) condition until it holds. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -35,13 +35,18 @@ const baseEnv = { AGREEMENT_SECONDS: '2', SANDBOX_GATEWAY_SECRET: SANDBOX_SECRET
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
 /** /start → 学号 → password → home. Returns the ids of the two messages the student typed. */
-async function login(chat: TelegramChat, studentId: string): Promise<{ studentIdMessage: number; passwordMessage: number; home: BotMessage }> {
-  await chat.sendText('/start');
+async function login(
+  chat: TelegramChat,
+  studentId: string,
+  start = '/start',
+  landing: (m: BotMessage) => boolean = withText('欠费总额'),
+): Promise<{ studentIdMessage: number; passwordMessage: number; home: BotMessage }> {
+  await chat.sendText(start);
   await waitForBotMessage(chat, withText('请输入学号'));
   const studentIdMessage = await chat.sendText(studentId);
   await waitForBotMessage(chat, withText(`学号：${studentId}\n请输入密码`));
   const passwordMessage = await chat.sendText(PASSWORD);
-  const home = await waitForBotMessage(chat, withText('欠费总额'));
+  const home = await waitForBotMessage(chat, landing, 10_000, 'the first menu after login');
   return { studentIdMessage, passwordMessage, home };
 }
 
@@ -90,7 +95,8 @@ describe('Telegram journey against telegram-test-api (login, menus, agreement ti
   it('logs in (password message deleted), edits menus in place and unlocks 同意 by the timer', async () => {
     const chat = testApiChat(server, TOKEN, 7101);
     const { studentIdMessage, passwordMessage, home } = await login(chat, '2023010101');
-    expect(home.text).toContain('姓名：张三');
+    // Soft: the home menu drawn right after login must already show the student's facts.
+    expect.soft(home.text).toContain('姓名：张三');
     // The password disappears from the chat; the 学号 stays.
     await waitFor(() => !chat.userMessagePresent(passwordMessage));
     expect(chat.userMessagePresent(studentIdMessage)).toBe(true);
@@ -136,7 +142,8 @@ describe('Telegram payment, end to end against the fake Bot API (sendPhoto suppo
   it('pays an installment: QR pay message, sandbox gateway, 缴费成功 with a working receipt link', async () => {
     const chat = fakeApiChat(fake, 7201);
     const { studentIdMessage, passwordMessage, home } = await login(chat, '2024020201');
-    expect(home.text).toContain('姓名：赵六');
+    // Soft: the home menu drawn right after login must already show the student's facts.
+    expect.soft(home.text).toContain('姓名：赵六');
     await waitFor(() => fake.callsOf('deleteMessage').some((c) => Number(c.params.message_id) === passwordMessage));
     expect(chat.userMessagePresent(passwordMessage)).toBe(false);
     expect(chat.userMessagePresent(studentIdMessage)).toBe(true);
@@ -199,5 +206,15 @@ describe('Telegram payment, end to end against the fake Bot API (sendPhoto suppo
     for (const code of codes) expect(utf8Bytes(code)).toBeLessThanOrEqual(MAX_CALLBACK_DATA_BYTES);
     expect(fake.callsOf('editMessageText').length).toBeGreaterThan(2);
     expect(leakedSecrets(bot.app.logLines, [PASSWORD, fake.token])).toEqual([]);
+  });
+
+  it('follows a t.me deep link: /start pay lands on 网上缴费 with the payable items after login', async () => {
+    const chat = fakeApiChat(fake, 7202);
+    const { home: select } = await login(chat, '2025030301', '/start pay', (m) => m.text.startsWith('网上缴费\n'));
+    expect(select.text).toContain('请勾选本次要缴费的项目');
+    const toggles = select.buttons.flat().map((b) => b.text).filter((t) => t.startsWith('☐'));
+    expect([...toggles].sort()).toEqual(
+      ['☐ 2025-2026 学费 ¥5,000.00', '☐ 2025-2026 住宿费 ¥1,200.00', '☐ 2025-2026 教材费 ¥420.80', '☐ 2025-2026 城乡居民医疗保险 ¥400.00'].sort(),
+    );
   });
 });

@@ -133,6 +133,7 @@ export async function startFakeBotApi(token = '123456:TEST-token'): Promise<Fake
           function done() {
             clearTimeout(timer);
             waiters.delete(done);
+            req.socket.off('close', done);
             resolve();
           }
           waiters.add(done);

@@ -55,6 +55,22 @@ export async function saveLockout(db: Db, lockout: LockoutRow): Promise<void> {
     .execute();
 }
 
+export async function deleteLockout(db: Db, studentId: string): Promise<void> {
+  await db.deleteFrom('lockouts').where('student_id', '=', studentId).execute();
+}
+
+/** Failures typed into one chat (whatever the student ID), for the per-chat challenge rule. */
+export async function countChatLoginFailuresSince(db: Db, channel: string, chatId: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('login_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('channel', '=', channel)
+    .where('chat_id', '=', chatId)
+    .where('at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export function findStagedPassword(db: Db, studentId: string): Promise<StagedPasswordRow | undefined> {
   return db.selectFrom('staged_passwords').selectAll().where('student_id', '=', studentId).executeTakeFirst();
 }

@@ -59,3 +59,17 @@ export async function purgeAuditEntriesBefore(db: Db, before: number): Promise<n
   const result = await db.deleteFrom('audit_log').where('at', '<=', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Whether the student ever logged in from this chat (a "known" chat for the lockout rule). */
+export async function hasLoggedInFrom(db: Db, studentId: string, channel: string, chatId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('student_id', '=', studentId)
+    .where('event', '=', 'login.ok')
+    .where('channel', '=', channel)
+    .where('chat_id', '=', chatId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -79,3 +79,14 @@ export async function updateRecoveryEmail(db: Db, studentId: string, email: stri
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** The most used recovery-email domain (for decoy addresses that look like the real ones). */
+export async function mostCommonEmailDomain(db: Db): Promise<string | null> {
+  const rows = await db.selectFrom('students').select('recovery_email').where('recovery_email', 'is not', null).limit(500).execute();
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const domain = r.recovery_email?.split('@')[1]?.toLowerCase();
+    if (domain) counts.set(domain, (counts.get(domain) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}

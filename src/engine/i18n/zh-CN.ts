@@ -31,13 +31,16 @@ export const zhCN = {
   'btn.closeOrder': '取消订单',
   'btn.report': '报告问题',
   'btn.receipt': '查看电子票据',
+  'btn.forgotPassword': '忘记密码',
+  'btn.refreshCaptcha': '换一张',
+  'btn.send': '发送',
 
   // Conversation-wide
   'action.invalid': '无效操作',
   'action.stale': '此菜单已过期，已为您显示最新菜单',
   'action.noSuchOption': '没有第 {n} 项，请回复菜单中的序号',
   'input.unknown': '抱歉，没有理解您的输入。',
-  'help.text': '可用指令：\n菜单 / menu — 返回主页\n缴费 / pay — 网上缴费\n历史 / history — 缴费历史项目\n设置 / settings — 设置\n语言 / lang — 切换语言（English）\n帮助 / help — 显示本帮助\n退出 / logout — 退出系统\n没有按钮时，可回复菜单中选项的序号（如 1）。',
+  'help.text': '可用指令：\n菜单 / menu — 返回主页\n缴费 / pay — 网上缴费\n历史 / history — 缴费历史项目\n设置 / settings — 设置\n语言 / lang — 切换语言（English）\n帮助 / help — 显示本帮助\n退出 / logout — 退出系统\n忘记密码 / forgot — 找回密码（登录前）\n没有按钮时，可回复菜单中选项的序号（如 1）。',
   'session.timeout': '会话已超时，请重新登录',
   'session.revoked': '您的密码已在其他地方修改，请重新登录',
   'session.loggedOut': '您已退出系统',
@@ -52,6 +55,18 @@ export const zhCN = {
   'login.badStudentId': '学号格式不正确：请输入 4–20 位字母或数字',
   'login.invalid': '学号或密码有误',
   'login.locked': '登录失败次数过多，账号已暂时锁定，请 {minutes} 分钟后再试',
+  'login.challenge': '登录失败次数过多，请先输入验证码',
+  'captcha.prompt': '学号：{studentId}\n请输入图片中的验证码（不区分大小写）',
+  'captcha.empty': '请输入图片中的验证码',
+  'code.wrong': '验证码错误',
+
+  // 忘记密码
+  'forgot.promptStudentId': '忘记密码\n请输入学号以找回密码',
+  'forgot.confirm': '系统将发送邮件到你的密保邮箱（{maskedEmail}），是否确认发送？',
+  'forgot.confirmUnknown': '系统将发送邮件到你的密保邮箱，是否确认发送？',
+  'forgot.sending': '正在发送…',
+  'forgot.sent': '如果该学号设置了密保邮箱，重置密码的邮件已发送，请在30分钟内点击邮件中的链接设置新密码',
+  'forgot.cancelled': '已取消重置密码',
 
   // Home: 学生基本信息
   'home.title': '学生基本信息',
@@ -159,8 +174,15 @@ export const zhCN = {
   'email.prompt': '修改邮箱\n当前密保邮箱：{current}\n请输入新的密保邮箱（忘记密码时用于重置密码）',
   'email.none': '未设置',
   'email.invalid': '邮箱格式不正确，请重新输入',
-  'email.updated': '邮箱已更新',
   'email.failed': '邮箱更新失败，请稍后再试',
+  'email.sameAsCurrent': '新邮箱与当前邮箱相同',
+  'email.rateLimited': '发送过于频繁，请稍后再试',
+  'email.codePrompt': '验证码已发送到 {maskedEmail}，请输入邮件中的6位验证码（30分钟内有效）',
+  'email.codeFormat': '请输入6位数字验证码',
+  'email.codeExpired': '验证码已过期，请重新修改邮箱',
+  'email.codeNone': '没有待确认的邮箱修改，请重新修改邮箱',
+  'email.codeTooMany': '验证码错误次数过多，请重新修改邮箱',
+  'email.confirmed': '密保邮箱已更新为 {email}',
 
   // 设置
   'settings.text': '设置\n语言：{language}\n密保邮箱：{email}',

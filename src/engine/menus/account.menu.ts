@@ -21,3 +21,9 @@ export function emailMenu(k: MenuKit): MenuSpec {
   const current = k.env.facts.student?.recoveryEmailMasked ?? t('email.none');
   return { text: t('email.prompt', { current }), buttons: [[k.btn(t('btn.cancel'), 'cancel')]], input: 'text' };
 }
+
+/** The 6-digit code mailed to the new address. */
+export function emailCodeMenu(k: MenuKit, step: StepOf<'email.code'>): MenuSpec {
+  const { t } = k;
+  return { text: t('email.codePrompt', { maskedEmail: step.maskedEmail }), buttons: [[k.btn(t('btn.cancel'), 'cancel')]], input: 'text' };
+}

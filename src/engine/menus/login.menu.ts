@@ -4,7 +4,7 @@ import type { MenuKit, MenuSpec } from './menu-kit.js';
 export function loginStudentIdMenu(k: MenuKit): MenuSpec {
   return {
     text: k.t('login.promptStudentId'),
-    buttons: [[k.btn(k.t('btn.switchLang'), 'lang')]],
+    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.switchLang'), 'lang')]],
     input: 'text',
   };
 }
@@ -12,7 +12,32 @@ export function loginStudentIdMenu(k: MenuKit): MenuSpec {
 export function loginPasswordMenu(k: MenuKit, step: StepOf<'login.password'>): MenuSpec {
   return {
     text: k.t('login.promptPassword', { studentId: step.studentId }),
-    buttons: [[k.btn(k.t('btn.back'), 'back')]],
+    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.back'), 'back')]],
     input: 'password',
   };
+}
+
+/**
+ * The login captcha. Its picture is not kept in the state: drawn without one (a redraw after help,
+ * a language switch, a stale press…), the menu asks for a new captcha, whose arrival redraws it.
+ */
+export function loginCaptchaMenu(k: MenuKit, step: StepOf<'login.captcha'>): MenuSpec {
+  const spec: MenuSpec = {
+    text: k.t('captcha.prompt', { studentId: step.studentId }),
+    buttons: [[k.btn(k.t('btn.refreshCaptcha'), 'captcha'), k.btn(k.t('btn.cancel'), 'cancel')]],
+    input: 'text',
+  };
+  if (k.image) return { ...spec, image: k.image };
+  return { ...spec, effects: [{ type: 'command', command: { kind: 'captcha.refresh', studentId: step.studentId } }] };
+}
+
+/** 忘记密码 before a 学号 was given. */
+export function forgotStudentIdMenu(k: MenuKit): MenuSpec {
+  return { text: k.t('forgot.promptStudentId'), buttons: [[k.btn(k.t('btn.cancel'), 'cancel')]], input: 'text' };
+}
+
+/** 系统将发送邮件到你的密保邮箱，是否确认发送？ 【发送】【取消】 */
+export function forgotConfirmMenu(k: MenuKit, step: StepOf<'forgot.confirm'>): MenuSpec {
+  const text = step.maskedEmail === null ? k.t('forgot.confirmUnknown') : k.t('forgot.confirm', { maskedEmail: step.maskedEmail });
+  return { text, buttons: [[k.btn(k.t('btn.send'), 'send'), k.btn(k.t('btn.cancel'), 'cancel')]] };
 }

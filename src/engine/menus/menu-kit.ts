@@ -23,6 +23,8 @@ export interface MenuKit {
   readonly env: EngineEnv;
   readonly rev: number;
   readonly t: Translator;
+  /** A picture supplied with this drawing (a captcha); it is not kept in the state. */
+  readonly image: ImageSpec | undefined;
   /** A button carrying an action code for this menu's revision. */
   btn(label: string, op: ActionOp, arg?: string | number, disabled?: boolean): Button;
   link(label: string, url: string): Button;
@@ -32,7 +34,7 @@ export interface MenuKit {
   item(itemId: number): FeeItemFacts | undefined;
 }
 
-export function createMenuKit(state: ConversationState, env: EngineEnv, rev: number): MenuKit {
+export function createMenuKit(state: ConversationState, env: EngineEnv, rev: number, image?: ImageSpec): MenuKit {
   const t = createTranslator(state.lang);
   const item = (itemId: number): FeeItemFacts | undefined => env.facts.items.find((i) => i.id === itemId);
   return {
@@ -40,6 +42,7 @@ export function createMenuKit(state: ConversationState, env: EngineEnv, rev: num
     env,
     rev,
     t,
+    image,
     btn(label, op, arg = '', disabled = false) {
       const code = encodeAction({ op, arg: String(arg), rev });
       return disabled ? { label, code, disabled: true } : { label, code };

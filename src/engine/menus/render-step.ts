@@ -1,24 +1,31 @@
 import { assertNever } from '../../errors.js';
 import type { EngineEnv } from '../engine-env.js';
 import type { ConversationState } from '../state.js';
-import { emailMenu, passwordMenu } from './account.menu.js';
+import type { ImageSpec } from '../views.js';
+import { emailCodeMenu, emailMenu, passwordMenu } from './account.menu.js';
 import { agreementMenu, confirmMenu } from './agreement.menu.js';
 import { arrearsDetailMenu, homeMenu, settingsMenu } from './home.menu.js';
 import { itemsMenu } from './items.menu.js';
-import { loginPasswordMenu, loginStudentIdMenu } from './login.menu.js';
+import { forgotConfirmMenu, forgotStudentIdMenu, loginCaptchaMenu, loginPasswordMenu, loginStudentIdMenu } from './login.menu.js';
 import { createMenuKit, type MenuSpec } from './menu-kit.js';
 import { orderCreatingMenu, orderPayingMenu, orderProblemMenu, orderReportMenu } from './order.menu.js';
 import { installmentMenu, selectMenu } from './select.menu.js';
 
-/** The menu of `state.step`, with buttons encoded for revision `rev`. */
-export function renderStep(state: ConversationState, env: EngineEnv, rev: number): MenuSpec {
-  const k = createMenuKit(state, env, rev);
+/** The menu of `state.step`, with buttons encoded for revision `rev`; `image` for steps that show a supplied picture. */
+export function renderStep(state: ConversationState, env: EngineEnv, rev: number, image?: ImageSpec): MenuSpec {
+  const k = createMenuKit(state, env, rev, image);
   const step = state.step;
   switch (step.name) {
     case 'login.studentId':
       return loginStudentIdMenu(k);
     case 'login.password':
       return loginPasswordMenu(k, step);
+    case 'login.captcha':
+      return loginCaptchaMenu(k, step);
+    case 'forgot.studentId':
+      return forgotStudentIdMenu(k);
+    case 'forgot.confirm':
+      return forgotConfirmMenu(k, step);
     case 'home':
       return homeMenu(k);
     case 'settings':
@@ -49,6 +56,8 @@ export function renderStep(state: ConversationState, env: EngineEnv, rev: number
       return passwordMenu(k, step);
     case 'email.new':
       return emailMenu(k);
+    case 'email.code':
+      return emailCodeMenu(k, step);
     default:
       return assertNever(step);
   }

@@ -8,12 +8,9 @@ import { notice, reshow, showStep, stay } from '../present.js';
 import type { ConversationState, Step } from '../state.js';
 import { toHome, toLogin } from './navigation.step.js';
 
-// 修改密码 (three prompts, each checked outside) and 修改邮箱.
+// 修改密码: three prompts, each checked outside.
 
 type PasswordStep = StepOf<'password.old'> | StepOf<'password.new'> | StepOf<'password.confirm'>;
-
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-const MAX_EMAIL_LENGTH = 254;
 
 export function isPasswordStep(step: Step): step is PasswordStep {
   return step.name === 'password.old' || step.name === 'password.new' || step.name === 'password.confirm';
@@ -87,25 +84,4 @@ export function onPasswordResult(
   if (!event.problem) return reshow(state, env, [notice(state.lang, 'password.failed')]);
   const text = notice(state.lang, PROBLEM_MESSAGES[event.problem]);
   return showStep(state, retryStep(event.problem, forced), env, [text]);
-}
-
-export function emailAction(state: ConversationState, action: UserAction, env: EngineEnv): TransitionResult | null {
-  return action.op === 'cancel' ? toHome(state, env) : null;
-}
-
-export function emailText(state: ConversationState, text: string, env: EngineEnv): TransitionResult {
-  const email = text.trim();
-  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) return reshow(state, env, [notice(state.lang, 'email.invalid')]);
-  if (!state.session) return toLogin(state, env);
-  return stay(state, [{ type: 'command', command: { kind: 'email.change', studentId: state.session.studentId, email } }]);
-}
-
-export function onEmailResult(
-  state: ConversationState,
-  event: Extract<EngineEvent, { kind: 'email.result' }>,
-  env: EngineEnv,
-): TransitionResult {
-  const onStep = state.step.name === 'email.new' && state.session !== null;
-  if (event.ok) return onStep ? toHome(state, env, [notice(state.lang, 'email.updated')]) : stay(state, [notice(state.lang, 'email.updated')]);
-  return onStep ? reshow(state, env, [notice(state.lang, 'email.failed')]) : stay(state, [notice(state.lang, 'email.failed')]);
 }

@@ -1,11 +1,16 @@
-import type { TransitionResult } from '../effects.js';
+import { assertNever } from '../../errors.js';
+import type { Effect, TransitionResult } from '../effects.js';
 import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
 import type { EngineEvent } from '../events.js';
 import { notice, reshow, showStep, stay } from '../present.js';
-import type { ConversationState } from '../state.js';
+import type { ConversationState, DeepLink } from '../state.js';
+import { parseStudentId } from '../student-id.js';
+import { forgotFromStudentId, requestResetPreview } from './forgot.step.js';
 import { landingStep, toForcedPassword, toLogin } from './navigation.step.js';
 
-const STUDENT_ID = /^[A-Za-z0-9]{4,20}$/;
+// 登录: 学号, 密码, and the captcha demanded after repeated failures.
+
+const withNext = (next: DeepLink | undefined): { next?: DeepLink } => (next ? { next } : {});
 
 export function loginStudentIdText(
   state: ConversationState,
@@ -13,9 +18,13 @@ export function loginStudentIdText(
   text: string,
   env: EngineEnv,
 ): TransitionResult {
-  const studentId = text.trim();
-  if (!STUDENT_ID.test(studentId)) return reshow(state, env, [notice(state.lang, 'login.badStudentId')]);
-  return showStep(state, { name: 'login.password', studentId, ...(step.next ? { next: step.next } : {}) }, env);
+  const studentId = parseStudentId(text);
+  if (studentId === null) return reshow(state, env, [notice(state.lang, 'login.badStudentId')]);
+  return showStep(state, { name: 'login.password', studentId, ...withNext(step.next) }, env);
+}
+
+export function loginStudentIdAction(state: ConversationState, action: UserAction, env: EngineEnv): TransitionResult | null {
+  return action.op === 'forgot' ? forgotFromStudentId(state, env) : null;
 }
 
 /** The password is never shown back: delete it and ask the outside world; no view. */
@@ -26,9 +35,10 @@ export function loginPasswordText(
   env: EngineEnv,
 ): TransitionResult {
   if (text === '') return reshow(state, env, [notice(state.lang, 'password.empty')]);
+  const challengeSolved = step.challengeSolved === true;
   return stay(state, [
     { type: 'deleteInbound' },
-    { type: 'command', command: { kind: 'login', studentId: step.studentId, password: text } },
+    { type: 'command', command: { kind: 'login', studentId: step.studentId, password: text, challengeSolved } },
   ]);
 }
 
@@ -38,7 +48,27 @@ export function loginPasswordAction(
   action: UserAction,
   env: EngineEnv,
 ): TransitionResult | null {
-  return action.op === 'back' ? toLogin(state, env, [], step.next) : null;
+  switch (action.op) {
+    case 'back':
+      return toLogin(state, env, [], step.next);
+    case 'forgot':
+      return requestResetPreview(state, step.studentId);
+    default:
+      return null;
+  }
+}
+
+/** The captcha menu with this picture (PNG, base64); without one, the menu fetches a new captcha. */
+function showCaptcha(
+  state: ConversationState,
+  studentId: string,
+  next: DeepLink | undefined,
+  env: EngineEnv,
+  pngBase64: string | undefined,
+  lead: Effect[] = [],
+): TransitionResult {
+  const image = pngBase64 === undefined ? undefined : { kind: 'png' as const, base64: pngBase64 };
+  return showStep(state, { name: 'login.captcha', studentId, ...withNext(next) }, env, lead, image);
 }
 
 export function onLoginResult(
@@ -55,7 +85,63 @@ export function onLoginResult(
     const next = { ...state, session };
     return result.mustChangePassword ? toForcedPassword(next, env) : showStep(next, landingStep(step.next), env);
   }
-  if (result.reason === 'invalid') return toLogin(state, env, [notice(state.lang, 'login.invalid')], step.next);
-  const minutes = Math.max(1, Math.ceil((result.until - event.at) / 60_000));
-  return toLogin(state, env, [notice(state.lang, 'login.locked', { minutes })], step.next);
+  switch (result.reason) {
+    case 'invalid': {
+      const lead = [notice(state.lang, 'login.invalid')];
+      if (result.challengePng === undefined) return toLogin(state, env, lead, step.next);
+      return showCaptcha(state, step.studentId, step.next, env, result.challengePng, lead);
+    }
+    case 'challenge':
+      return showCaptcha(state, step.studentId, step.next, env, result.challengePng, [notice(state.lang, 'login.challenge')]);
+    case 'locked': {
+      const minutes = Math.max(1, Math.ceil((result.until - event.at) / 60_000));
+      return toLogin(state, env, [notice(state.lang, 'login.locked', { minutes })], step.next);
+    }
+    default:
+      return assertNever(result);
+  }
+}
+
+/** The captcha answer is checked outside; no view until the answer comes back. */
+export function loginCaptchaText(state: ConversationState, step: StepOf<'login.captcha'>, text: string): TransitionResult {
+  const answer = text.trim();
+  if (answer === '') return stay(state, [notice(state.lang, 'captcha.empty')]);
+  return stay(state, [{ type: 'command', command: { kind: 'captcha.verify', studentId: step.studentId, answer } }]);
+}
+
+export function loginCaptchaAction(
+  state: ConversationState,
+  step: StepOf<'login.captcha'>,
+  action: UserAction,
+  env: EngineEnv,
+): TransitionResult | null {
+  switch (action.op) {
+    case 'captcha':
+      return stay(state, [{ type: 'command', command: { kind: 'captcha.refresh', studentId: step.studentId } }]);
+    case 'cancel':
+      return toLogin(state, env, [], step.next);
+    default:
+      return null;
+  }
+}
+
+export function onCaptchaIssued(
+  state: ConversationState,
+  event: Extract<EngineEvent, { kind: 'captcha.issued' }>,
+  env: EngineEnv,
+): TransitionResult {
+  const step = state.step;
+  if (step.name !== 'login.captcha') return stay(state);
+  return showCaptcha(state, step.studentId, step.next, env, event.pngBase64);
+}
+
+export function onCaptchaResult(
+  state: ConversationState,
+  event: Extract<EngineEvent, { kind: 'captcha.result' }>,
+  env: EngineEnv,
+): TransitionResult {
+  const step = state.step;
+  if (step.name !== 'login.captcha') return stay(state);
+  if (event.ok) return showStep(state, { name: 'login.password', studentId: step.studentId, ...withNext(step.next), challengeSolved: true }, env);
+  return showCaptcha(state, step.studentId, step.next, env, event.pngBase64, [notice(state.lang, 'code.wrong')]);
 }

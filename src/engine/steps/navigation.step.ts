@@ -1,3 +1,4 @@
+import type { Command } from '../commands.js';
 import type { TransitionResult, Effect } from '../effects.js';
 import type { EngineEnv } from '../engine-env.js';
 import { otherLang } from '../i18n/index.js';
@@ -21,8 +22,18 @@ export function toForcedPassword(state: ConversationState, env: EngineEnv): Tran
   return showStep(state, { name: 'password.new', forced: true }, env, [notice(state.lang, 'password.forced')]);
 }
 
+export type SessionEndReason = Extract<Command, { kind: 'session.ended' }>['reason'];
+
+/** Ends the session and asks for the 学号; the runtime is told (for the audit trail) when there was one. */
+export function endSession(state: ConversationState, env: EngineEnv, reason: SessionEndReason, lead: Effect[] = []): TransitionResult {
+  const shown = toLogin(state, env, lead);
+  if (!state.session) return shown;
+  const ended: Effect = { type: 'command', command: { kind: 'session.ended', studentId: state.session.studentId, reason } };
+  return { state: shown.state, effects: [...shown.effects, ended] };
+}
+
 export function logout(state: ConversationState, env: EngineEnv): TransitionResult {
-  return toLogin(state, env, [notice(state.lang, 'session.loggedOut')]);
+  return endSession(state, env, 'logout', [notice(state.lang, 'session.loggedOut')]);
 }
 
 export function toggleLang(state: ConversationState, env: EngineEnv): TransitionResult {

@@ -1,0 +1,60 @@
+import type { Db } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { Mailer } from '../mail/index.js';
+import { createAccounts } from './accounts.service.js';
+import { createAudit } from './audit.service.js';
+import type { Captcha } from './captcha.js';
+import { createCaptchaService } from './captcha.service.js';
+import { createEmailChanges } from './email-change.service.js';
+import type { InitialPasswordSetting } from './initial-password.js';
+import { createLoginGuard } from './login-guard.service.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { createPasswordResets } from './password-reset.service.js';
+import { createResetPreview } from './reset-preview.js';
+
+export interface AccountServicesDeps {
+  db: Db;
+  hasher: PasswordHasher;
+  mailer: Mailer;
+  initialPasswordPolicy: InitialPasswordSetting;
+  publicBaseUrl: string;
+  timezone: string;
+  clock: () => number;
+  logger: Logger;
+  /** Tests pass a captcha with a known answer. */
+  captchaGenerator?: () => Captcha;
+  /** After a reset by e-mail: end every session of the student. */
+  onPasswordReset: (studentId: string) => Promise<void>;
+}
+
+/** Every account service, built once over one database and mailer. */
+export function createAccountServices(deps: AccountServicesDeps) {
+  const { db, hasher, mailer, clock, logger, timezone } = deps;
+  const accounts = createAccounts({ db, hasher, initialPasswordPolicy: deps.initialPasswordPolicy });
+  const audit = createAudit({ db, clock, timezone });
+  const captcha = createCaptchaService({ db, clock, ...(deps.captchaGenerator ? { generate: deps.captchaGenerator } : {}) });
+  const resets = createPasswordResets({
+    db,
+    hasher,
+    mailer,
+    publicBaseUrl: deps.publicBaseUrl,
+    initialPasswordPolicy: deps.initialPasswordPolicy,
+    clock,
+    logger,
+    audit,
+    onPasswordChanged: async (studentId) => {
+      await accounts.clearLockout(studentId);
+      await deps.onPasswordReset(studentId);
+    },
+  });
+  return {
+    accounts,
+    audit,
+    resets,
+    guard: createLoginGuard({ db, accounts, captcha, audit }),
+    emailChanges: createEmailChanges({ db, mailer, clock, audit, logger, timezone }),
+    maskedRecoveryEmail: createResetPreview(db),
+  };
+}
+
+export type AccountServices = ReturnType<typeof createAccountServices>;

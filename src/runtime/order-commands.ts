@@ -1,0 +1,89 @@
+import type { Command } from '../engine/commands.js';
+import { assertNever } from '../errors.js';
+import type { Ledger } from '../ledger/index.js';
+import type { Logger } from '../logger.js';
+import { formatMoney } from '../money.js';
+import type { PaymentGateway } from '../ports/gateway.port.js';
+import type { CommandContext, EventWithoutTime } from './command-context.js';
+import type { PaymentIntake } from './payment-intake.js';
+
+export type OrderCommand = Extract<Command, { kind: 'order.create' | 'order.query' | 'order.close' | 'problem.report' }>;
+
+export interface OrderCommandDeps {
+  ledger: Ledger;
+  gateway: PaymentGateway;
+  intake: PaymentIntake;
+  logger: Logger;
+}
+
+/** Orders at the ledger and the gateway, on the student's behalf. */
+export function createOrderCommands(deps: OrderCommandDeps) {
+  const { ledger, gateway, logger } = deps;
+
+  async function createOrder(command: Extract<Command, { kind: 'order.create' }>, ctx: CommandContext): Promise<EventWithoutTime> {
+    const created = await ledger.createOrder({ studentId: command.studentId, lines: command.lines, channel: ctx.channel, chatId: ctx.chatId, now: ctx.now });
+    if (!created.ok) return { kind: 'order.failed', reason: 'exceedsOutstanding' };
+    const order = created.order;
+    try {
+      const subject = order.lines.map((l) => `${l.feePeriod} ${l.name}`).join('、');
+      const atGateway = await gateway.createOrder({
+        orderId: order.id,
+        amount: order.total,
+        subject: subject.length > 60 ? `${subject.slice(0, 57)}…` : subject,
+        studentId: order.studentId,
+        payerName: order.studentId,
+        expiresAt: order.expiresAt,
+      });
+      await ledger.attachGatewayOrder(order.id, atGateway.payUrl, atGateway.qrPayload);
+      logger.info({ orderId: order.id, total: formatMoney(order.total) }, 'order created');
+      return { kind: 'order.created', orderId: order.id, payUrl: atGateway.payUrl, qrPayload: atGateway.qrPayload, total: order.total, expiresAt: order.expiresAt };
+    } catch (error) {
+      // Release the reservation: the student can try again without waiting for expiry.
+      await ledger.markOrder(order.id, 'failed', ctx.now);
+      logger.error({ err: error, orderId: order.id }, 'gateway createOrder failed');
+      return { kind: 'order.failed', reason: 'gateway' };
+    }
+  }
+
+  async function queryOrder(orderId: string, ctx: CommandContext): Promise<EventWithoutTime> {
+    const order = await ledger.getOrder(orderId);
+    if (!order) return { kind: 'order.status', orderId, status: 'failed' };
+    if (order.status !== 'pending') return { kind: 'order.status', orderId, status: order.status };
+    // The ledger has not heard of a payment yet: ask the gateway, and reconcile what it says.
+    const answer = await gateway.queryOrder(orderId);
+    if (answer.status === 'paid') {
+      await deps.intake.acceptPaidState(orderId, answer);
+      return { kind: 'order.status', orderId, status: 'paid' };
+    }
+    if (answer.status === 'failed') {
+      await ledger.markOrder(orderId, 'failed', ctx.now);
+      return { kind: 'order.status', orderId, status: 'failed' };
+    }
+    if (answer.status === 'closed') return { kind: 'order.status', orderId, status: 'closed' };
+    return { kind: 'order.status', orderId, status: 'pending' };
+  }
+
+  return async function run(command: OrderCommand, ctx: CommandContext): Promise<EventWithoutTime> {
+    switch (command.kind) {
+      case 'order.create':
+        return createOrder(command, ctx);
+      case 'order.query':
+        return queryOrder(command.orderId, ctx);
+      case 'order.close': {
+        await gateway.closeOrder(command.orderId);
+        const closed = await ledger.markOrder(command.orderId, 'closed', ctx.now);
+        if (!closed) {
+          const order = await ledger.getOrder(command.orderId);
+          return { kind: 'order.status', orderId: command.orderId, status: order?.status ?? 'failed' };
+        }
+        return { kind: 'order.closed', orderId: command.orderId };
+      }
+      case 'problem.report': {
+        const reportId = await ledger.reportProblem({ ...command, channel: ctx.channel, chatId: ctx.chatId, now: ctx.now });
+        return { kind: 'problem.reported', reportId };
+      }
+      default:
+        return assertNever(command);
+    }
+  };
+}
