@@ -146,3 +146,42 @@ describe('【忘记密码】 by e-mail', () => {
     expect(trail).not.toContain('Fresh#Start26');
   });
 });
+
+describe('【修改邮箱】 and sessions', () => {
+  it('changes the recovery e-mail only after the 6-digit code mailed to the new address; the old one gets a notice', async () => {
+    const chat = await newChat();
+    let menu = await tryLogin(chat, '2023010102', 'Demo@2026');
+    await chat.action(chat.buttonCode(menu, '修改邮箱'));
+    await chat.waitFor((m) => m.payload.text.includes('请输入新的密保邮箱'));
+    const before = smtp.received.length;
+    chat.forget();
+    await chat.text('lisi.new@example.edu.cn');
+    await chat.waitFor((m) => m.payload.text.includes('6位验证码'));
+    const [codeMail] = (await smtp.waitFor(before + 1)).slice(before);
+    expect(codeMail!.to).toEqual(['lisi.new@example.edu.cn']);
+    const code = /\b(\d{6})\b/.exec(codeMail!.mail.text ?? '')![1]!;
+    expect((await app.feebot.ledger.loadFacts('2023010102', Date.now())).student?.recoveryEmailMasked).toBe('l***@example.edu.cn');
+
+    chat.forget();
+    await chat.text(code === '000000' ? '111111' : '000000');
+    await chat.waitFor((m) => m.payload.text.includes('验证码错误'));
+    chat.forget();
+    await chat.text(code);
+    await chat.waitFor((m) => m.payload.text.includes('密保邮箱已更新为 lisi.new@example.edu.cn'));
+    const notices = (await smtp.waitFor(before + 2)).slice(before + 1);
+    expect(notices.map((n) => n.to[0])).toContain('lisi@example.edu.cn');
+  });
+
+  it('a reset by e-mail ends every open session of the student', async () => {
+    const chat = await newChat();
+    await tryLogin(chat, '2024020201', 'Demo@2026');
+    const before = smtp.received.length;
+    await app.feebot.resets.request('2024020201', 'zh-CN', { channel: 'test', chatId: 'test' });
+    await app.feebot.resets.idle();
+    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    const token = /token=([A-Za-z0-9_-]+)/.exec(mail!.mail.text ?? '')![1]!;
+    expect(await app.feebot.resets.consume(token, 'Reset#Works26', 'Reset#Works26')).toMatchObject({ ok: true });
+    await chat.waitFor((m) => m.payload.text.includes('请重新登录'));
+  });
+});
+
