@@ -134,7 +134,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
 
   const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger });
   sandbox.mount(app);
-  mountReceiptRoutes(app, ledger);
+  mountReceiptRoutes(app, ledger, config.TIMEZONE);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
   for (const channel of channels) channel.mount?.(app);

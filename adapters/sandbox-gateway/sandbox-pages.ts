@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../src/display-time.js';
 import { formatMoney, type Fen } from '../../src/money.js';
 
 // Pure renderers for the hosted E缴通 sandbox pages: data in, HTML string out, every value escaped.
@@ -75,12 +76,6 @@ ${body}
 </html>`;
 }
 
-function formatTime(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
-  }).format(at);
-}
-
 function summary(order: SandboxOrderView, timeZone = 'Asia/Shanghai'): string {
   return `<section class="card" id="order-summary">
 <h2>订单信息</h2>
@@ -89,7 +84,7 @@ function summary(order: SandboxOrderView, timeZone = 'Asia/Shanghai'): string {
 <dt>金额</dt><dd class="amount" id="order-amount">${esc(formatMoney(order.amount))}</dd>
 <dt>缴费人</dt><dd id="order-payer">${esc(order.payerName)}（${esc(order.studentId)}）</dd>
 <dt>订单号</dt><dd id="order-id">${esc(order.orderId)}</dd>
-<dt>有效期至</dt><dd>${esc(formatTime(order.expiresAt, timeZone))}</dd>
+<dt>有效期至</dt><dd>${esc(formatDateTime(order.expiresAt, timeZone))}</dd>
 </dl>
 </section>`;
 }

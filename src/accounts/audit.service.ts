@@ -1,3 +1,4 @@
+import { formatDateTime } from '../display-time.js';
 import type { Db } from '../db/database.js';
 import { insertAuditEntry, listAuditEntriesForStudent, type AuditRow } from '../db/repositories/audit.repository.js';
 
@@ -65,26 +66,13 @@ export function createAudit(deps: AuditDeps): Audit {
   };
 }
 
-function formatTime(at: number, timezone: string): string {
-  // sv-SE formats as `2025-09-01 16:00:00`.
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(new Date(at));
-}
 
 /** The rows (newest first, as listed) as aligned text lines under a header. */
 export function formatAuditTrail(rows: readonly AuditRow[], timezone: string, studentId?: string): string {
   const who = studentId ?? rows.find((r) => r.student_id)?.student_id ?? '?';
   if (rows.length === 0) return `Audit trail for ${who}: no events.\n`;
   const header = `Audit trail for ${who}: ${rows.length} most recent event${rows.length === 1 ? '' : 's'}, newest first (times in ${timezone})`;
-  const table = rows.map((r) => [formatTime(r.at, timezone), r.event, r.channel, oneLine(r.chat_id, 40), r.detail ? oneLine(r.detail, 200) : '']);
+  const table = rows.map((r) => [formatDateTime(r.at, timezone, true), r.event, r.channel, oneLine(r.chat_id, 40), r.detail ? oneLine(r.detail, 200) : '']);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((cols) => cols[i]?.length ?? 0)));
   const lines = table.map((cols) =>
     cols

@@ -1,6 +1,7 @@
 import type { Env, Hono, Schema } from 'hono';
 import type { DevMailbox } from '../mail/dev-mailbox.js';
-import { escapeHtml, formatReceiptDate } from './receipt-page.js';
+import { formatDateTime } from '../display-time.js';
+import { escapeHtml } from './simple-page.js';
 import { PRIVATE_PAGE_HEADERS, renderSimplePage } from './simple-page.js';
 
 // GET /dev/mailbox: the mail feebot would have sent, for development without SMTP_URL.
@@ -34,7 +35,7 @@ export function renderDevMailbox(mailbox: Pick<DevMailbox, 'messages'>): string 
     .map(
       (m) => `<article id="mail-${m.id}">
 <h2>${escapeHtml(m.subject)}</h2>
-<p class="meta">#${m.id} · To: ${escapeHtml(m.to)} · ${escapeHtml(formatReceiptDate(m.at, 'zh-CN'))} · <a href="/dev/mailbox/${m.id}/html">HTML</a></p>
+<p class="meta">#${m.id} · To: ${escapeHtml(m.to)} · ${escapeHtml(formatDateTime(m.at, 'Asia/Shanghai'))} · <a href="/dev/mailbox/${m.id}/html">HTML</a></p>
 <pre>${linkify(m.text)}</pre>
 </article>`,
     )

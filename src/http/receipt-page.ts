@@ -1,7 +1,9 @@
 import type { Env, Hono, Schema } from 'hono';
 import type { Lang } from '../engine/state.js';
 import type { ReceiptView } from '../ledger/ledger.types.js';
+import { formatDateTime } from '../display-time.js';
 import { formatMoney } from '../money.js';
+import { escapeHtml, PRIVATE_PAGE_HEADERS, renderSimplePage } from './simple-page.js';
 
 // The printable 财政电子票据 page behind a receipt's unguessable view token.
 
@@ -46,10 +48,10 @@ const TEXT = {
   },
 } as const;
 
+// On top of the shared page frame (simple-page.ts).
 const STYLE = `
-body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f4f4f4;color:#222}
-main{max-width:640px;margin:0 auto;background:#fff;padding:20px 16px;box-sizing:border-box}
-h1{font-size:1.3rem;text-align:center;color:#b22222;margin:0 0 4px}
+main{max-width:640px}
+h1{text-align:center;color:#b22222}
 .sandbox{text-align:center;font-size:.8rem;color:#888;margin:0 0 16px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:0 0 16px}
 dt{color:#666}dd{margin:0;word-break:break-all}
@@ -57,27 +59,11 @@ table{width:100%;border-collapse:collapse;margin-bottom:16px}
 th,td{border-bottom:1px solid #ddd;padding:6px 4px;text-align:left}
 td.amount,th.amount{text-align:right;white-space:nowrap}
 tfoot td{font-weight:bold;border-bottom:none}
-button{display:block;margin:0 auto;padding:10px 32px;font-size:1rem}
+button{display:block;margin:0 auto;width:auto;padding:10px 32px}
 @media print{body{background:#fff}button{display:none}main{max-width:none}}
 `;
 
-export function escapeHtml(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
-export function formatReceiptDate(at: number, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(at));
-}
-
-export function renderReceiptPage(view: ReceiptView, lang: Lang = 'zh-CN'): string {
+export function renderReceiptPage(view: ReceiptView, lang: Lang = 'zh-CN', timezone = 'Asia/Shanghai'): string {
   const t = TEXT[lang];
   const { receipt, student } = view;
   const rows = view.lines
@@ -91,7 +77,7 @@ export function renderReceiptPage(view: ReceiptView, lang: Lang = 'zh-CN'): stri
 <dl>
 <dt>${t.receiptNo}</dt><dd id="receipt-no">${escapeHtml(receipt.receiptNo)}</dd>
 <dt>${t.checkCode}</dt><dd id="check-code">${escapeHtml(receipt.checkCode)}</dd>
-<dt>${t.issuedAt}</dt><dd id="issued-at">${escapeHtml(formatReceiptDate(receipt.issuedAt, lang))}</dd>
+<dt>${t.issuedAt}</dt><dd id="issued-at">${escapeHtml(formatDateTime(receipt.issuedAt, timezone))}</dd>
 <dt>${t.payer}</dt><dd id="payer-name">${escapeHtml(receipt.payerName)}</dd>
 <dt>${t.studentId}</dt><dd id="student-id">${escapeHtml(student.studentId)}</dd>
 ${student.college ? `<dt>${t.college}</dt><dd>${escapeHtml(student.college)}</dd>\n` : ''}<dt>${t.order}</dt><dd>${escapeHtml(receipt.orderId)}</dd>
@@ -113,22 +99,7 @@ export function renderReceiptNotFound(lang: Lang = 'zh-CN'): string {
 }
 
 function page(lang: Lang, title: string, body: string): string {
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return renderSimplePage(lang, title, body, STYLE);
 }
 
 // Tokens are 24 random bytes in base64url (32 chars); anything else is not worth a lookup.
@@ -143,16 +114,15 @@ function pickLang(query: string | undefined, acceptLanguage: string | undefined)
 export function mountReceiptRoutes<E extends Env, S extends Schema, P extends string>(
   app: Hono<E, S, P>,
   ledger: { getReceiptByToken(token: string): Promise<ReceiptView | null> },
+  timezone = 'Asia/Shanghai',
 ): void {
   app.get('/receipts/:token', async (c) => {
     const lang = pickLang(c.req.query('lang'), c.req.header('accept-language'));
-    c.header('Cache-Control', 'no-store');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('X-Robots-Tag', 'noindex');
+    for (const [name, value] of Object.entries(PRIVATE_PAGE_HEADERS)) c.header(name, value);
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'");
     const token = c.req.param('token') ?? '';
     const view = TOKEN_PATTERN.test(token) ? await ledger.getReceiptByToken(token) : null;
     if (!view) return c.html(renderReceiptNotFound(lang), 404);
-    return c.html(renderReceiptPage(view, lang));
+    return c.html(renderReceiptPage(view, lang, timezone));
   });
 }

@@ -6,7 +6,7 @@ import type { PasswordResets } from '../accounts/password-reset.service.js';
 import type { PasswordProblem } from '../engine/events.js';
 import { CATALOGS } from '../engine/i18n/index.js';
 import type { Logger } from '../logger.js';
-import { escapeHtml } from './receipt-page.js';
+import { escapeHtml } from './simple-page.js';
 import { PRIVATE_PAGE_HEADERS, renderSimplePage } from './simple-page.js';
 
 // The page behind the link in a reset mail: GET shows the form, POST sets the new password.

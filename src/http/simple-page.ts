@@ -1,6 +1,8 @@
-import { escapeHtml } from './receipt-page.js';
-
 // The frame of feebot's small server-rendered pages: phone-first, no JavaScript, no external assets.
+
+export function escapeHtml(value: string | number): string {
+  return String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
 
 const BASE_STYLE = `
 body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f4f4f4;color:#222;line-height:1.5}

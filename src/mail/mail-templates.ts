@@ -1,3 +1,4 @@
+import { formatDateTime } from '../display-time.js';
 import type { Lang } from '../engine/state.js';
 
 // The three account mails, in zh-CN and English, as plain text plus HTML. Every value is
@@ -119,16 +120,7 @@ export function emailChangedNoticeMail(lang: Lang, v: EmailChangedNoticeValues):
   return { subject: t.subject, text, html: html(lang, t.subject, [p(t.greeting), p(t.intro), `<p><strong>${escapeHtml(t.warn)}</strong></p>`]) };
 }
 
-/** `2025-09-01 16:00` in `timezone`, for mail bodies. */
+/** `2025-09-01 16:00 (Asia/Shanghai)`, for mail bodies. */
 export function formatMailTime(at: number, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(at));
-  return `${parts} (${timezone})`;
+  return `${formatDateTime(at, timezone)} (${timezone})`;
 }

@@ -150,7 +150,7 @@ describe('【忘记密码】 by e-mail', () => {
 describe('【修改邮箱】 and sessions', () => {
   it('changes the recovery e-mail only after the 6-digit code mailed to the new address; the old one gets a notice', async () => {
     const chat = await newChat();
-    let menu = await tryLogin(chat, '2023010102', 'Demo@2026');
+    const menu = await tryLogin(chat, '2023010102', 'Demo@2026');
     await chat.action(chat.buttonCode(menu, '修改邮箱'));
     await chat.waitFor((m) => m.payload.text.includes('请输入新的密保邮箱'));
     const before = smtp.received.length;

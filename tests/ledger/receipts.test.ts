@@ -82,7 +82,7 @@ describe('receipt page', () => {
     expect(html).toContain('李雷');
     expect(html).toContain('window.print()');
     // 16:30 UTC is the next morning in Beijing.
-    expect(html).toMatch(/<dd id="issued-at">2026\/09\/02 00:30<\/dd>/);
+    expect(html).toMatch(/<dd id="issued-at">2026-09-02 00:30<\/dd>/);
     expect(renderReceiptPage(view, 'en')).toContain('>Print<');
   });
 
