@@ -7,12 +7,11 @@ import { mountResetPasswordRoutes } from '../../src/http/reset-password-page.js'
 import { redactSecrets } from '../../src/mail/dev-mailbox.js';
 import { loadMailConfig } from '../../src/mail/mail-config.js';
 import { createMailer } from '../../src/mail/mailer.js';
-import { addStudent, capturedLogger, freshDb, resetsHarness, tokenFrom } from './fixture.js';
+import { capturedLogger, dbWithStudents, resetsHarness, tokenFrom } from './fixture.js';
 
 describe('dev mailbox (no SMTP_URL)', () => {
   it('keeps the reset mail for /dev/mailbox and logs it with the link redacted', async () => {
-    const db = await freshDb();
-    await addStudent(db, '2023010101', 'li.lei@example.edu.cn');
+    const db = await dbWithStudents(['2023010101', 'li.lei@example.edu.cn']);
     const log = capturedLogger();
     const mailer = createMailer({ from: 'feebot <no-reply@localhost>', logger: log.logger });
     expect(mailer.devMailbox).toBeDefined();
@@ -47,8 +46,7 @@ describe('dev mailbox (no SMTP_URL)', () => {
   });
 
   it('never logs an e-mail change code', async () => {
-    const db = await freshDb();
-    await addStudent(db, '2023010101', 'old@example.edu.cn');
+    const db = await dbWithStudents(['2023010101', 'old@example.edu.cn']);
     const log = capturedLogger();
     const mailer = createMailer({ from: 'feebot <no-reply@localhost>', logger: log.logger });
     const changes = createEmailChanges({ db, mailer, audit: createAudit({ db }), logger: log.logger });

@@ -1,34 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createAudit } from '../../src/accounts/audit.service.js';
 import { createEmailChanges, type EmailChanges } from '../../src/accounts/email-change.service.js';
 import type { Db } from '../../src/db/database.js';
 import { findStudentById } from '../../src/db/repositories/student.repository.js';
-import { createMailer, type FeebotMailer } from '../../src/mail/mailer.js';
-import { addStudent, capturedLogger, freshDb, manualClock, MIN, resetsHarness, startSmtpServer } from './fixture.js';
+import { dbWithStudents, manualClock, MIN, resetsHarness, smtpSuite } from './fixture.js';
 
 const CTX = { channel: 'telegram', chatId: '42' };
 
 describe('recovery e-mail change', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-  let mailer: FeebotMailer;
+  const smtp = smtpSuite();
   let db: Db;
   let clock: ReturnType<typeof manualClock>;
   let changes: EmailChanges;
 
-  beforeAll(async () => {
-    smtp = await startSmtpServer();
-    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: 'feebot <no-reply@fees.example.edu>', logger: capturedLogger().logger });
-  });
-  afterAll(async () => {
-    mailer.close();
-    await smtp.close();
-  });
   beforeEach(async () => {
-    smtp.received.length = 0;
-    db = await freshDb();
-    await addStudent(db, '2023010101', 'old@example.edu.cn');
+    db = await dbWithStudents(['2023010101', 'old@example.edu.cn']);
     clock = manualClock();
-    changes = createEmailChanges({ db, mailer, clock: clock.now, audit: createAudit({ db, clock: clock.now }) });
+    changes = createEmailChanges({ db, mailer: smtp.mailer, clock: clock.now, audit: createAudit({ db, clock: clock.now }) });
   });
 
   const email = async () => (await findStudentById(db, '2023010101'))?.recovery_email;
@@ -108,7 +96,7 @@ describe('recovery e-mail change', () => {
   });
 
   it('voids open reset links and records the change in the audit trail without the full addresses', async () => {
-    const h = resetsHarness(db, mailer);
+    const h = resetsHarness(db, smtp.mailer);
     await h.resets.request('2023010101', 'zh-CN', CTX);
     await h.resets.idle();
     await smtp.waitFor(1);

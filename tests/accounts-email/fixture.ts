@@ -1,24 +1,22 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createAudit } from '../../src/accounts/audit.service.js';
 import { createPasswordHasher } from '../../src/accounts/password-hasher.js';
 import { createPasswordResets, type PasswordResetDeps } from '../../src/accounts/password-reset.service.js';
-import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.js';
-import { updatePassword, upsertStudent } from '../../src/db/repositories/student.repository.js';
+import type { Db } from '../../src/db/database.js';
+import { findStudentById } from '../../src/db/repositories/student.repository.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import { createMailer, type FeebotMailer } from '../../src/mail/mailer.js';
 import type { Mailer } from '../../src/mail/mailer.port.js';
+import { freshDb, seedStudent, T0 } from '../accounts/accounts-fixture.js';
 
-export const MIN = 60_000;
-export const T0 = Date.UTC(2025, 8, 1, 8, 0, 0);
+// The same database, clock origin and student rows as the accounts tests.
+export { freshDb, MIN, T0 } from '../accounts/accounts-fixture.js';
+
 export const PUBLIC_BASE_URL = 'https://fees.example.edu';
 export const OLD_PASSWORD = 'Old#Pass2024';
-
-export async function freshDb(): Promise<Db> {
-  const db = openDatabase(':memory:');
-  await migrateToLatest(db);
-  return db;
-}
 
 /** A clock the test moves by hand. */
 export function manualClock(start = T0): { now: () => number; advance(ms: number): void; set(at: number): void } {
@@ -36,19 +34,19 @@ export function capturedLogger(): { logger: Logger; lines: string[]; text(): str
 export const hasher = createPasswordHasher({ cost: 12 });
 
 export async function addStudent(db: Db, studentId: string, email: string | null, password = OLD_PASSWORD): Promise<void> {
-  const hash = await hasher.hash(password);
-  const profile = {
-    student_id: studentId,
-    name: `学生${studentId.slice(-2)}`,
-    college: '计算机科学与技术学院',
-    major: '软件工程',
-    class_name: '软件2301班',
-    recovery_email: email,
-    phone: null,
-    id_number: null,
-  };
-  await upsertStudent(db, profile, hash, T0);
-  await updatePassword(db, studentId, hash, T0);
+  await seedStudent(db, studentId, await hasher.hash(password), { email });
+}
+
+/** A fresh database holding these students, each `[studentId, recovery e-mail]`, with OLD_PASSWORD. */
+export async function dbWithStudents(...students: Array<[studentId: string, email: string | null]>): Promise<Db> {
+  const db = await freshDb();
+  for (const [studentId, email] of students) await addStudent(db, studentId, email);
+  return db;
+}
+
+/** Whether the student's stored hash matches `password`. */
+export async function passwordMatches(db: Db, studentId: string, password: string): Promise<boolean> {
+  return hasher.verify(password, (await findStudentById(db, studentId))?.password_hash ?? '');
 }
 
 export interface Received {
@@ -56,8 +54,15 @@ export interface Received {
   to: string[];
 }
 
+export interface SmtpServerFixture {
+  port: number;
+  received: Received[];
+  waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
+  close(): Promise<void>;
+}
+
 /** A real SMTP server on 127.0.0.1 (random port) that parses what it receives. */
-export async function startSmtpServer(): Promise<{ port: number; received: Received[]; waitFor(count: number, timeoutMs?: number): Promise<Received[]>; close(): Promise<void> }> {
+export async function startSmtpServer(): Promise<SmtpServerFixture> {
   const received: Received[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -87,6 +92,47 @@ export async function startSmtpServer(): Promise<{ port: number; received: Recei
       return received;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface SmtpSuite {
+  /** What the server received since the current test began. */
+  readonly received: Received[];
+  waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
+  /** A mailer sending to the server. */
+  readonly mailer: FeebotMailer;
+}
+
+/**
+ * Registers hooks in the enclosing describe: one SMTP server and a mailer on it for the whole
+ * block (closed afterwards), with the inbox emptied before each test.
+ */
+export function smtpSuite(): SmtpSuite {
+  let server: SmtpServerFixture | undefined;
+  let mailer: FeebotMailer | undefined;
+  beforeAll(async () => {
+    server = await startSmtpServer();
+    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${server.port}`, from: 'feebot <no-reply@fees.example.edu>', logger: capturedLogger().logger });
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await server?.close();
+  });
+  beforeEach(() => {
+    started().server.received.length = 0;
+  });
+  const started = () => {
+    if (!server || !mailer) throw new Error('smtpSuite() is used outside the tests of its describe');
+    return { server, mailer };
+  };
+  return {
+    get received() {
+      return started().server.received;
+    },
+    waitFor: (count, timeoutMs) => started().server.waitFor(count, timeoutMs),
+    get mailer() {
+      return started().mailer;
+    },
   };
 }
 

@@ -1,20 +1,8 @@
 import { Hono } from 'hono';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findStudentById } from '../../src/db/repositories/student.repository.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { mountResetPasswordRoutes } from '../../src/http/reset-password-page.js';
-import { createMailer, type FeebotMailer } from '../../src/mail/mailer.js';
-import {
-  addStudent,
-  capturedLogger,
-  freshDb,
-  hasher,
-  OLD_PASSWORD,
-  PUBLIC_BASE_URL,
-  resetsHarness,
-  startSmtpServer,
-  tokenFrom,
-} from './fixture.js';
+import { dbWithStudents, OLD_PASSWORD, passwordMatches, PUBLIC_BASE_URL, resetsHarness, smtpSuite, tokenFrom } from './fixture.js';
 
 // The whole 【忘记密码】 path through real parts: a real SMTP server receives the mail,
 // mailparser reads it, the link's page is fetched from the hono app and its form posted.
@@ -24,25 +12,14 @@ const NEW_PASSWORD = 'Brand-New#Pass9';
 const COOKIE = '__Host-feebot_reset_csrf';
 
 describe('password reset through SMTP and the reset page', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-  let mailer: FeebotMailer;
+  const smtp = smtpSuite();
   let db: Db;
   let h: ReturnType<typeof resetsHarness>;
   let app: Hono;
 
-  beforeAll(async () => {
-    smtp = await startSmtpServer();
-    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: 'feebot <no-reply@fees.example.edu>', logger: capturedLogger().logger });
-  });
-  afterAll(async () => {
-    mailer.close();
-    await smtp.close();
-  });
   beforeEach(async () => {
-    smtp.received.length = 0;
-    db = await freshDb();
-    await addStudent(db, '2023010101', 'li.lei@example.edu.cn');
-    h = resetsHarness(db, mailer);
+    db = await dbWithStudents(['2023010101', 'li.lei@example.edu.cn']);
+    h = resetsHarness(db, smtp.mailer);
     app = new Hono();
     mountResetPasswordRoutes(app, { resets: h.resets, publicBaseUrl: PUBLIC_BASE_URL });
   });
@@ -74,10 +51,7 @@ describe('password reset through SMTP and the reset page', () => {
       body: new URLSearchParams(fields).toString(),
     });
 
-  const passwordIs = async (password: string) => {
-    const student = await findStudentById(db, '2023010101');
-    return hasher.verify(password, student?.password_hash ?? '');
-  };
+  const passwordIs = (password: string) => passwordMatches(db, '2023010101', password);
 
   it('mails a link built from the public base URL; the page form sets the new password once', async () => {
     const { mail, to } = await requestMail();

@@ -1,33 +1,20 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
-import { findStudentById } from '../../src/db/repositories/student.repository.js';
-import { createMailer, type FeebotMailer } from '../../src/mail/mailer.js';
-import { addStudent, capturedLogger, freshDb, hasher, MIN, OLD_PASSWORD, resetsHarness, startSmtpServer, tokenFrom } from './fixture.js';
+import { createMailer } from '../../src/mail/mailer.js';
+import { capturedLogger, dbWithStudents, MIN, OLD_PASSWORD, passwordMatches, resetsHarness, smtpSuite, tokenFrom } from './fixture.js';
 
 const CTX = { channel: 'web', chatId: 'chat-9' };
 const NEW_PASSWORD = 'Brand-New#Pass9';
 
 describe('password resets', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-  let mailer: FeebotMailer;
+  const smtp = smtpSuite();
   let db: Db;
   let h: ReturnType<typeof resetsHarness>;
 
-  beforeAll(async () => {
-    smtp = await startSmtpServer();
-    mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: 'feebot <no-reply@fees.example.edu>', logger: capturedLogger().logger });
-  });
-  afterAll(async () => {
-    mailer.close();
-    await smtp.close();
-  });
   beforeEach(async () => {
-    smtp.received.length = 0;
-    db = await freshDb();
-    await addStudent(db, '2023010101', 'li.lei@example.edu.cn');
-    await addStudent(db, '2023010102', null);
-    h = resetsHarness(db, mailer);
+    db = await dbWithStudents(['2023010101', 'li.lei@example.edu.cn'], ['2023010102', null]);
+    h = resetsHarness(db, smtp.mailer);
   });
 
   /** Requests a reset and returns the token of the newest mail. */
@@ -39,7 +26,7 @@ describe('password resets', () => {
     return tokenFrom(all[before]?.mail.text ?? '');
   };
 
-  const passwordIs = async (password: string) => hasher.verify(password, (await findStudentById(db, '2023010101'))?.password_hash ?? '');
+  const passwordIs = (password: string) => passwordMatches(db, '2023010101', password);
 
   it('stores only the SHA-256 of the token', async () => {
     const token = await requestToken();
@@ -98,7 +85,7 @@ describe('password resets', () => {
 
   it('refuses the initial password', async () => {
     const token = await requestToken();
-    const initial = resetsHarness(db, mailer, { initialPasswordPolicy: 'Initial#Pass1' });
+    const initial = resetsHarness(db, smtp.mailer, { initialPasswordPolicy: 'Initial#Pass1' });
     expect(await initial.resets.consume(token, 'Initial#Pass1', 'Initial#Pass1')).toEqual({ ok: false, problem: 'sameAsInitial' });
   });
 

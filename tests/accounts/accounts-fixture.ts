@@ -15,6 +15,27 @@ export async function freshDb(): Promise<Db> {
   return db;
 }
 
+/** Stores a student with this password hash; `initial` keeps the forced-change flag set. */
+export async function seedStudent(
+  db: Db,
+  studentId: string,
+  passwordHash: string,
+  opts: { initial?: boolean; idNumber?: string; email?: string | null } = {},
+): Promise<void> {
+  const profile = {
+    student_id: studentId,
+    name: `学生${studentId.slice(-2)}`,
+    college: '计算机科学与技术学院',
+    major: '软件工程',
+    class_name: '软件2301班',
+    recovery_email: opts.email ?? null,
+    phone: null,
+    id_number: opts.idNumber ?? null,
+  };
+  await upsertStudent(db, profile, passwordHash, T0);
+  if (!opts.initial) await updatePassword(db, studentId, passwordHash, T0);
+}
+
 export interface Harness {
   db: Db;
   hasher: PasswordHasher;
@@ -34,19 +55,7 @@ export async function harness(overrides: Partial<AccountsDeps> = {}): Promise<Ha
   const hash = vi.spyOn(hasher, 'hash');
   const accounts = createAccounts({ db, hasher, initialPasswordPolicy: '123456', ...overrides });
   const addStudent: Harness['addStudent'] = async (studentId, password, opts = {}) => {
-    const passwordHash = await hasher.hash(password);
-    const profile = {
-      student_id: studentId,
-      name: `学生${studentId.slice(-2)}`,
-      college: '计算机科学与技术学院',
-      major: '软件工程',
-      class_name: '软件2301班',
-      recovery_email: null,
-      phone: null,
-      id_number: opts.idNumber ?? null,
-    };
-    await upsertStudent(db, profile, passwordHash, T0);
-    if (!opts.initial) await updatePassword(db, studentId, passwordHash, T0);
+    await seedStudent(db, studentId, await hasher.hash(password), opts);
     hash.mockClear();
   };
   return { db, hasher, verify, verifyDummy, hash, accounts, addStudent };
