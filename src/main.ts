@@ -9,6 +9,7 @@ import { loadAgreementText } from './agreement/agreement-text.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, type Db } from './db/database.js';
 import { updateChannelChat } from './db/repositories/channel-chat.repository.js';
+import { findStudentById } from './db/repositories/student.repository.js';
 import { seedDemoData } from './demo/demo-data.js';
 import { createHttpApp } from './http/app.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
@@ -93,7 +94,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...(options.captchaGenerator ? { captchaGenerator: options.captchaGenerator } : {}),
     onPasswordReset: async (studentId) => void (await revokeSessions(studentId)),
   });
-  const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, logger, ...accountServices });
+  const studentName = async (studentId: string) => (await findStudentById(db, studentId))?.name ?? studentId;
+  const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, studentName, logger, ...accountServices });
   dispatcher = createDispatcher({
     db,
     engineConfig: {

@@ -13,6 +13,8 @@ export interface OrderCommandDeps {
   ledger: Ledger;
   gateway: PaymentGateway;
   intake: PaymentIntake;
+  /** The payer's name shown at the gateway (and later on the receipt). */
+  studentName: (studentId: string) => Promise<string>;
   logger: Logger;
 }
 
@@ -31,7 +33,7 @@ export function createOrderCommands(deps: OrderCommandDeps) {
         amount: order.total,
         subject: subject.length > 60 ? `${subject.slice(0, 57)}…` : subject,
         studentId: order.studentId,
-        payerName: order.studentId,
+        payerName: await deps.studentName(order.studentId),
         expiresAt: order.expiresAt,
       });
       await ledger.attachGatewayOrder(order.id, atGateway.payUrl, atGateway.qrPayload);
