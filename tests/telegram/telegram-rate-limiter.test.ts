@@ -94,4 +94,18 @@ describe('rate limiter measured at the fake Bot API', () => {
     // 15 sends at ≤ 5/s take close to 3 s; an unlimited run would take milliseconds.
     expect(elapsed).toBeGreaterThan(2800);
   });
+
+  it('keeps a bulk send under the default cap of 30/s', async () => {
+    const adapter = createTelegramAdapter({ config: testConfig(fake.apiRoot, fake.token, { rateGlobalPerSec: 30, ratePerChatPerSec: 1 }), logger: silentLogger });
+    const view = { placement: 'message' as const, text: 'reminder', buttons: [] };
+    const before = fake.callsOf('sendMessage').length;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 75 }, (_, i) => adapter.transport.deliver({ channel: 'telegram', chatId: String(5000 + i), view, menuMessageId: null })));
+    const elapsed = performance.now() - started;
+    const sends = fake.callsOf('sendMessage').slice(before);
+    expect(sends).toHaveLength(75);
+    expect(maxPerSecond(sends)).toBeLessThanOrEqual(30);
+    // 75 sends at ≤ 30/s need more than 2 s.
+    expect(elapsed).toBeGreaterThan(2000);
+  });
 });
