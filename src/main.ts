@@ -24,6 +24,7 @@ import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.j
 import { createOrderSweeper } from './runtime/order-sweeper.js';
 import { createOutboxHandlers } from './runtime/outbox-handlers.js';
 import { createOutboxWorker } from './runtime/outbox-worker.js';
+import { createHousekeeping } from './runtime/housekeeping.js';
 import { createPaymentIntake } from './runtime/payment-intake.js';
 import { createSessionRevoker } from './runtime/session-revoker.js';
 
@@ -43,6 +44,7 @@ export interface FeebotOptions {
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 
 /** Wires adapters to the core. The one place that knows every concrete part. */
 export async function createFeebot(config: Config, options: FeebotOptions = {}) {
@@ -133,6 +135,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   });
   outboxRef.kick = () => outbox.kick();
   const sweeper = createOrderSweeper({ ledger, gateway, intake, dispatcher, clock, logger });
+  const { accounts, resets, emailChanges, captcha } = accountServices;
+  const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha], clock, logger });
 
   const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger });
   sandbox.mount(app);
@@ -152,6 +156,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     dispatcher,
     outbox,
     sweeper,
+    housekeeping,
     logger,
     /** Listens on HOST:PORT and starts the background workers. */
     async start(): Promise<{ url: string; port: number }> {
@@ -160,6 +165,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       });
       outbox.start();
       sweeper.start(SWEEP_INTERVAL_MS);
+      housekeeping.start(HOUSEKEEPING_INTERVAL_MS);
       for (const channel of channels) await channel.start?.();
       logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
       return { url: config.publicBaseUrl, port };
@@ -167,6 +173,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     async stop(): Promise<void> {
       for (const channel of channels) await channel.stop?.();
       sweeper.stop();
+      housekeeping.stop();
       sandbox.stop();
       await outbox.stop();
       await accountServices.resets.idle();

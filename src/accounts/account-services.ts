@@ -51,6 +51,7 @@ export function createAccountServices(deps: AccountServicesDeps) {
     accounts,
     audit,
     resets,
+    captcha,
     guard: createLoginGuard({ db, accounts, captcha, audit }),
     emailChanges: createEmailChanges({ db, mailer, clock, audit, logger, timezone }),
     maskedRecoveryEmail: createResetPreview(db),

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import {
+  claimOutbox,
   killOutboxLane,
   listDueLaneHeads,
   markOutboxDead,
@@ -28,6 +29,8 @@ export interface OutboxWorkerOptions {
 }
 
 const DEFAULT_BACKOFF = [1_000, 2_000, 5_000, 15_000, 60_000, 300_000];
+/** Longer than any handler should take (Telegram's handler timeout is 9 s). */
+const LEASE_MS = 60_000;
 
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { db, handlers, clock, logger } = options;
@@ -40,6 +43,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let stopped = true;
 
   async function runOne(entry: OutboxEntry): Promise<void> {
+    // Another worker got there first.
+    if (!(await claimOutbox(db, entry, clock() + LEASE_MS))) return;
     const handler = handlers[entry.kind];
     if (!handler) {
       await markOutboxDead(db, entry.id, `no handler for ${entry.kind}`);

@@ -97,4 +97,17 @@ describe('outbox worker', () => {
     expect(calls).toBe(3);
     expect(await countPendingOutbox(db)).toBe(0);
   });
+
+  it('never runs an entry twice when two workers drain the same outbox', async () => {
+    const seen: string[] = [];
+    for (const chat of ['a', 'b', 'c', 'd']) await enqueue(chat, 10);
+    const slowly = async (p: { chat: string; n: number }) => {
+      await new Promise((r) => setTimeout(r, 1));
+      seen.push(`${p.chat}${p.n}`);
+    };
+    await Promise.all([worker(slowly).drain(), worker(slowly).drain()]);
+    expect(seen).toHaveLength(40);
+    expect(new Set(seen).size).toBe(40);
+    for (const chat of ['a', 'b', 'c', 'd']) expect(seen.filter((s) => s.startsWith(chat))).toEqual(Array.from({ length: 10 }, (_, n) => `${chat}${n}`));
+  });
 });

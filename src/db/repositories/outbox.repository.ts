@@ -7,6 +7,7 @@ export interface OutboxEntry {
   kind: string;
   payload: unknown;
   attempts: number;
+  runAfter: number;
 }
 
 export interface NewOutboxEntry {
@@ -31,7 +32,7 @@ export async function enqueueOutbox(db: Db, entries: NewOutboxEntry[], now: numb
 export async function listDueLaneHeads(db: Db, now: number, limit: number): Promise<OutboxEntry[]> {
   const rows = await db
     .selectFrom('outbox as o')
-    .select(['o.id', 'o.lane', 'o.kind', 'o.payload_json', 'o.attempts'])
+    .select(['o.id', 'o.lane', 'o.kind', 'o.payload_json', 'o.attempts', 'o.run_after'])
     .where('o.status', '=', 'pending')
     .where('o.run_after', '<=', now)
     .where(({ not, exists, selectFrom }) =>
@@ -48,7 +49,29 @@ export async function listDueLaneHeads(db: Db, now: number, limit: number): Prom
     .orderBy('o.id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, lane: r.lane, kind: r.kind, payload: JSON.parse(r.payload_json) as unknown, attempts: r.attempts }));
+  return rows.map((r) => ({ id: r.id, lane: r.lane, kind: r.kind, payload: JSON.parse(r.payload_json) as unknown, attempts: r.attempts, runAfter: r.run_after }));
+}
+
+/**
+ * Takes an entry for `leaseUntil` by moving its run_after (compare-and-set on the value read), so
+ * two workers (processes or instances) never run the same entry at once; if the taker dies, the
+ * entry becomes due again when the lease ends.
+ */
+export async function claimOutbox(db: Db, entry: Pick<OutboxEntry, 'id' | 'runAfter'>, leaseUntil: number): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ run_after: leaseUntil })
+    .where('id', '=', entry.id)
+    .where('status', '=', 'pending')
+    .where('run_after', '=', entry.runAfter)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Housekeeping: finished entries older than `before` go. */
+export async function pruneOutbox(db: Db, before: number): Promise<number> {
+  const result = await db.deleteFrom('outbox').where('status', '=', 'done').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function markOutboxDone(db: Db, id: number): Promise<void> {
