@@ -4,22 +4,21 @@ import type { PasswordProblem } from '../../src/engine/events.js';
 import {
   acksOf,
   commandsOf,
-  createHarness,
+  forcedPasswordHarness,
   homeHarness,
   labelsOf,
-  loggedInState,
   makeFacts,
-  makeSession,
   menuOf,
   messageTexts,
+  newEmailHarness,
+  refusedNewEmail,
   STUDENT,
   type Harness,
 } from './fixtures.js';
 
-function forcedHarness(): Harness {
-  const h = createHarness({ state: loggedInState({ name: 'home' }, { session: makeSession({ mustChangePassword: true }) }) });
-  h.send({ kind: 'start' });
-  return h;
+/** At 修改密码's prompt for the old password. */
+function atOldPassword(): Harness {
+  return homeHarness().pressAll('修改密码');
 }
 
 describe('修改密码', () => {
@@ -53,8 +52,7 @@ describe('修改密码', () => {
   });
 
   it('旧密码不正确 keeps asking for the old password', () => {
-    const h = homeHarness();
-    h.press('修改密码');
+    const h = atOldPassword();
     h.type('wrong');
     const result = h.send({ kind: 'password.result', stage: 'old', ok: false, problem: 'wrongOld' });
     expect(messageTexts(result)).toEqual(['旧密码不正确']);
@@ -67,8 +65,7 @@ describe('修改密码', () => {
     ['sameAsInitial', '新密码不能与初始密码相同'],
     ['sameAsCurrent', '新密码不能与当前密码相同'],
   ])('%s keeps asking for a new password', (problem, text) => {
-    const h = homeHarness();
-    h.press('修改密码');
+    const h = atOldPassword();
     h.send({ kind: 'password.result', stage: 'old', ok: true });
     h.type('x');
     const result = h.send({ kind: 'password.result', stage: 'new', ok: false, problem });
@@ -77,8 +74,7 @@ describe('修改密码', () => {
   });
 
   it('新密码与确认密码要求一致: a mismatch goes back to the new password', () => {
-    const h = homeHarness();
-    h.press('修改密码');
+    const h = atOldPassword();
     h.send({ kind: 'password.result', stage: 'old', ok: true });
     h.send({ kind: 'password.result', stage: 'new', ok: true });
     h.type('different1');
@@ -88,43 +84,40 @@ describe('修改密码', () => {
   });
 
   it('ignores an answer for a prompt that is not on screen', () => {
-    const h = homeHarness();
-    h.press('修改密码');
+    const h = atOldPassword();
     const before = h.state;
     expect(h.send({ kind: 'password.result', stage: 'confirm', ok: true })).toEqual({ state: before, effects: [] });
   });
 
   it('a bare command word is a password here; the slash form is a command', () => {
-    const h = homeHarness();
-    h.press('修改密码');
+    const h = atOldPassword();
     expect(commandsOf(h.type('menu'))).toEqual([{ kind: 'password.verifyOld', studentId: '2023001', password: 'menu' }]);
     expect(h.type('/menu').state.step).toEqual({ name: 'home' });
   });
 
   it('取消 goes home', () => {
-    const h = homeHarness();
-    h.press('修改密码');
+    const h = atOldPassword();
     expect(h.press('取消').state.step).toEqual({ name: 'home' });
   });
 });
 
 describe('the initial password (mustChangePassword)', () => {
   it('starts at the new password with no 取消', () => {
-    const h = forcedHarness();
+    const h = forcedPasswordHarness();
     expect(messageTexts(h.last)).toEqual(['您正在使用初始密码，请先修改密码']);
     expect(h.state.step).toEqual({ name: 'password.new', forced: true });
     expect(labelsOf(h.menu())).toEqual(['退出系统']);
   });
 
   it.each(['/menu', '/pay', '/history', '/settings', '/start'])('%s leads back to the forced change', (text) => {
-    const h = forcedHarness();
+    const h = forcedPasswordHarness();
     const result = h.type(text);
     expect(messageTexts(result)).toEqual(['您正在使用初始密码，请先修改密码']);
     expect(result.state.step).toEqual({ name: 'password.new', forced: true });
   });
 
   it.each(['home', 'pay', 'detail', 'items', 'settings', 'email', 'pwd', 'cancel'] as const)('the %s button leads back too', (op) => {
-    const h = forcedHarness();
+    const h = forcedPasswordHarness();
     const result = h.send({ kind: 'action', code: encodeAction({ op, arg: '', rev: h.state.menuRev }) });
     expect(result.state.step).toEqual({ name: 'password.new', forced: true });
     expect(messageTexts(result)).toEqual(['您正在使用初始密码，请先修改密码']);
@@ -132,7 +125,7 @@ describe('the initial password (mustChangePassword)', () => {
   });
 
   it('help, lang and logout still work', () => {
-    const h = forcedHarness();
+    const h = forcedPasswordHarness();
     expect(messageTexts(h.type('/help'))[0]).toContain('可用指令');
     expect(h.state.step).toEqual({ name: 'password.new', forced: true });
     const en = h.type('/lang');
@@ -143,12 +136,12 @@ describe('the initial password (mustChangePassword)', () => {
   });
 
   it('typed text is the new password (even a number)', () => {
-    const h = forcedHarness();
+    const h = forcedPasswordHarness();
     expect(commandsOf(h.type('2'))).toEqual([{ kind: 'password.stage', studentId: '2023001', password: '2' }]);
   });
 
   it('completing the change lifts the restriction', () => {
-    const h = forcedHarness();
+    const h = forcedPasswordHarness();
     h.type('Str0ngPass');
     h.send({ kind: 'password.result', stage: 'new', ok: true });
     expect(labelsOf(h.menu())).toEqual(['退出系统']);
@@ -160,7 +153,7 @@ describe('the initial password (mustChangePassword)', () => {
   });
 
   it('a mismatch in the forced flow stays forced', () => {
-    const h = forcedHarness();
+    const h = forcedPasswordHarness();
     h.send({ kind: 'password.result', stage: 'new', ok: true });
     const result = h.send({ kind: 'password.result', stage: 'confirm', ok: false, problem: 'mismatch' });
     expect(result.state.step).toEqual({ name: 'password.new', forced: true });
@@ -181,8 +174,7 @@ describe('修改邮箱', () => {
   });
 
   it.each(['abc', 'a@b', 'a b@c.de', '@example.com', 'x@.com', `${'a'.repeat(250)}@b.cn`])('rejects %j', (text) => {
-    const h = homeHarness();
-    h.press('修改邮箱');
+    const h = newEmailHarness();
     const result = h.type(text);
     expect(messageTexts(result)).toEqual(['邮箱格式不正确，请重新输入']);
     expect(commandsOf(result)).toEqual([]);
@@ -190,10 +182,7 @@ describe('修改邮箱', () => {
   });
 
   it('a failed update says so and asks again', () => {
-    const h = homeHarness();
-    h.press('修改邮箱');
-    h.type('a@b.cn');
-    const result = h.send({ kind: 'email.result', ok: false, problem: 'noStudent' });
+    const result = refusedNewEmail('noStudent');
     expect(messageTexts(result)).toEqual(['邮箱更新失败，请稍后再试']);
     expect(result.state.step).toEqual({ name: 'email.new' });
   });

@@ -13,10 +13,7 @@ import {
 } from './fixtures.js';
 
 function atAgreement(config = makeConfig()): Harness {
-  const h = homeHarness({ config });
-  h.press('网上缴费');
-  h.press('☐ 2025-2026 学费');
-  h.press('分期');
+  const h = homeHarness({ config }).pressAll('网上缴费', '☐ 2025-2026 学费', '分期');
   h.type('1500');
   h.press('☐ 2025-2026 住宿费');
   h.press('下一步');

@@ -6,23 +6,23 @@ import {
   MINUTE,
   T0,
   commandsOf,
-  createHarness,
+  forcedPasswordHarness,
   homeHarness,
   labelsOf,
   loggedInState,
-  makeConfig,
-  makeFacts,
-  makeSession,
+  makeCtx,
   menuOf,
   messageTexts,
+  newEmailHarness,
+  refusedNewEmail,
+  startedHarness,
   type Harness,
 } from './fixtures.js';
 
-const ctx = { facts: makeFacts(), config: makeConfig() };
+const ctx = makeCtx();
 
 function atEmailCode(): Harness {
-  const h = homeHarness();
-  h.press('修改邮箱');
+  const h = newEmailHarness();
   h.type('new.mail@example.edu.cn');
   h.send({ kind: 'email.result', ok: true, maskedEmail: 'n***@example.edu.cn' });
   return h;
@@ -43,10 +43,7 @@ describe('修改邮箱: the mailed code', () => {
     ['rateLimited', '发送过于频繁，请稍后再试'],
     ['noStudent', '邮箱更新失败，请稍后再试'],
   ])('%s: says why and stays at the new email', (problem, text) => {
-    const h = homeHarness();
-    h.press('修改邮箱');
-    h.type('a@b.cn');
-    const result = h.send({ kind: 'email.result', ok: false, problem });
+    const result = refusedNewEmail(problem);
     expect(messageTexts(result)).toEqual([text]);
     expect(result.state.step).toEqual({ name: 'email.new' });
     expect(menuOf(result).text).toContain('请输入新的密保邮箱');
@@ -135,8 +132,7 @@ describe('session.ended', () => {
   });
 
   it('logging out of the forced password change too', () => {
-    const h = createHarness({ state: loggedInState({ name: 'home' }, { session: makeSession({ mustChangePassword: true }) }) });
-    h.send({ kind: 'start' });
+    const h = forcedPasswordHarness();
     expect(commandsOf(h.press('退出系统'))).toEqual([ended('logout')]);
   });
 
@@ -157,8 +153,7 @@ describe('session.ended', () => {
   it('nothing is told when there was no session', () => {
     const idle = initialState('zh-CN');
     expect(commandsOf(transition(idle, { kind: 'session.revoked', at: T0 }, ctx))).toEqual([]);
-    const h = createHarness();
-    h.send({ kind: 'start' });
+    const h = startedHarness();
     expect(commandsOf(h.type('/logout'))).toEqual([]);
     h.tick(31 * MINUTE);
     expect(commandsOf(h.type('2023001'))).toEqual([]);

@@ -1,9 +1,9 @@
 import type { Command } from '../../src/engine/commands.js';
 import type { Effect, TransitionResult } from '../../src/engine/effects.js';
-import type { EngineEvent } from '../../src/engine/events.js';
+import type { EmailChangeProblem, EngineEvent } from '../../src/engine/events.js';
 import type { EngineConfig, Facts, FeeItemFacts, StudentFacts } from '../../src/engine/facts.js';
 import { initialState, type ConversationState, type Lang, type Session, type Step } from '../../src/engine/state.js';
-import { transition } from '../../src/engine/transition.js';
+import { transition, type TransitionContext } from '../../src/engine/transition.js';
 import type { Button, View } from '../../src/engine/views.js';
 
 export const T0 = Date.UTC(2026, 8, 1, 2, 0, 0);
@@ -58,6 +58,11 @@ export function makeConfig(fields: Partial<EngineConfig> = {}): EngineConfig {
     agreementText: { 'zh-CN': '网上缴费协议：……', en: 'Payment agreement: …' },
     ...fields,
   };
+}
+
+/** The default facts and config, for calling `transition` directly. */
+export function makeCtx(): TransitionContext {
+  return { facts: makeFacts(), config: makeConfig() };
 }
 
 export function makeSession(fields: Partial<Session> = {}): Session {
@@ -132,12 +137,21 @@ export interface Harness {
   send(event: EventInput): TransitionResult;
   /** Presses the button of the last shown menu whose label contains `label`. */
   press(label: string): TransitionResult;
+  /** Presses each label in turn (each on the menu the one before showed); returns the harness, to reach a menu in one line. */
+  pressAll(...labels: string[]): Harness;
   type(text: string): TransitionResult;
   tick(ms: number): void;
   menu(): View;
 }
 
-export function createHarness(init: { state?: ConversationState; facts?: Facts; config?: EngineConfig; now?: number } = {}): Harness {
+export interface HarnessInit {
+  state?: ConversationState;
+  facts?: Facts;
+  config?: EngineConfig;
+  now?: number;
+}
+
+export function createHarness(init: HarnessInit = {}): Harness {
   let lastMenu: View | null = null;
   const h: Harness = {
     state: init.state ?? makeState(),
@@ -156,6 +170,10 @@ export function createHarness(init: { state?: ConversationState; facts?: Facts; 
     press(label) {
       return h.send({ kind: 'action', code: codeOf(h.menu(), label) });
     },
+    pressAll(...labels) {
+      for (const label of labels) h.press(label);
+      return h;
+    },
     type(text) {
       return h.send({ kind: 'text', text });
     },
@@ -170,9 +188,42 @@ export function createHarness(init: { state?: ConversationState; facts?: Facts; 
   return h;
 }
 
-/** A harness already logged in and looking at the home menu. */
-export function homeHarness(init: { facts?: Facts; config?: EngineConfig } = {}): Harness {
-  const h = createHarness({ ...init, state: loggedInState({ name: 'home' }) });
-  h.send({ kind: 'start' });
+// ---- common starting points ----
+
+/** A harness that has sent `start` (with `payload`, a deep link, when given): logged out, at the 学号 prompt. */
+export function startedHarness(init: HarnessInit & { payload?: string } = {}): Harness {
+  const { payload, ...rest } = init;
+  const h = createHarness(rest);
+  h.send(payload === undefined ? { kind: 'start' } : { kind: 'start', payload });
   return h;
+}
+
+/** Logged out, the 学号 typed: at the password prompt. */
+export function passwordPromptHarness(init: HarnessInit & { payload?: string } = {}): Harness {
+  const h = startedHarness(init);
+  h.type(STUDENT.studentId);
+  return h;
+}
+
+/** A harness already logged in and looking at the home menu (or, with the initial password, at the forced change). */
+export function homeHarness(init: { facts?: Facts; config?: EngineConfig; session?: Partial<Session> } = {}): Harness {
+  const { session, ...rest } = init;
+  return startedHarness({ ...rest, state: loggedInState({ name: 'home' }, session ? { session: makeSession(session) } : {}) });
+}
+
+/** Logged in with the initial password: held at the forced password change. */
+export function forcedPasswordHarness(): Harness {
+  return homeHarness({ session: { mustChangePassword: true } });
+}
+
+/** At 修改邮箱's prompt for the new address. */
+export function newEmailHarness(): Harness {
+  return homeHarness().pressAll('修改邮箱');
+}
+
+/** 修改邮箱 with the address `a@b.cn`, which the runtime refuses for `problem`: the result of that answer. */
+export function refusedNewEmail(problem: EmailChangeProblem): TransitionResult {
+  const h = newEmailHarness();
+  h.type('a@b.cn');
+  return h.send({ kind: 'email.result', ok: false, problem });
 }

@@ -6,30 +6,28 @@ import {
   T0,
   acksOf,
   commandsOf,
-  createHarness,
   homeHarness,
   labelsOf,
   loggedInState,
-  makeConfig,
-  makeFacts,
+  makeCtx,
   menuOf,
   messageTexts,
+  passwordPromptHarness,
   shownViews,
+  startedHarness,
   type Harness,
 } from './fixtures.js';
 
-const ctx = { facts: makeFacts(), config: makeConfig() };
+const ctx = makeCtx();
 const SENT = '如果该学号设置了密保邮箱，重置密码的邮件已发送，请在30分钟内点击邮件中的链接设置新密码';
 
-function atLogin(): Harness {
-  const h = createHarness();
-  h.send({ kind: 'start' });
-  return h;
+/** At 忘记密码's prompt for the 学号. */
+function atForgotStudentId(): Harness {
+  return startedHarness().pressAll('忘记密码');
 }
 
 function atConfirm(): Harness {
-  const h = atLogin();
-  h.press('忘记密码');
+  const h = atForgotStudentId();
   h.type('2023001');
   h.send({ kind: 'reset.previewed', studentId: '2023001', maskedEmail: 'z***@example.edu.cn' });
   return h;
@@ -37,7 +35,7 @@ function atConfirm(): Harness {
 
 describe('忘记密码 from the 学号 prompt', () => {
   it('asks for the 学号 with 取消', () => {
-    const h = atLogin();
+    const h = startedHarness();
     const result = h.press('忘记密码');
     expect(result.state.step).toEqual({ name: 'forgot.studentId' });
     expect(menuOf(result).text).toContain('请输入学号以找回密码');
@@ -47,8 +45,7 @@ describe('忘记密码 from the 学号 prompt', () => {
   });
 
   it.each(['ab1', 'abc!1', '   '])('rejects the 学号 %j like the login does', (text) => {
-    const h = atLogin();
-    h.press('忘记密码');
+    const h = atForgotStudentId();
     const result = h.type(text);
     expect(messageTexts(result)).toEqual(['学号格式不正确：请输入 4–20 位字母或数字']);
     expect(commandsOf(result)).toEqual([]);
@@ -56,8 +53,7 @@ describe('忘记密码 from the 学号 prompt', () => {
   });
 
   it('a valid 学号 asks where the mail would go, without a view', () => {
-    const h = atLogin();
-    h.press('忘记密码');
+    const h = atForgotStudentId();
     const before = h.state;
     const result = h.type(' 2023001 ');
     expect(result.effects).toEqual([{ type: 'command', command: { kind: 'reset.preview', studentId: '2023001' } }]);
@@ -72,30 +68,23 @@ describe('忘记密码 from the 学号 prompt', () => {
   });
 
   it('取消 at the 学号 goes back to the login', () => {
-    const h = atLogin();
-    h.press('忘记密码');
+    const h = atForgotStudentId();
     expect(h.press('取消').state.step).toEqual({ name: 'login.studentId' });
   });
 
   it.each(['忘记密码', 'forgot', '/forgot', 'FORGOT'])('typed %j opens it too', (text) => {
-    const h = atLogin();
+    const h = startedHarness();
     expect(h.type(text).state.step).toEqual({ name: 'forgot.studentId' });
   });
 });
 
 describe('忘记密码 from the password prompt', () => {
-  function atPassword(): Harness {
-    const h = atLogin();
-    h.type('2023001');
-    return h;
-  }
-
   it('offers 忘记密码 next to 返回', () => {
-    expect(labelsOf(atPassword().menu())).toEqual(['忘记密码', '返回']);
+    expect(labelsOf(passwordPromptHarness().menu())).toEqual(['忘记密码', '返回']);
   });
 
   it('uses the 学号 already given', () => {
-    const h = atPassword();
+    const h = passwordPromptHarness();
     const pressed = h.press('忘记密码');
     expect(pressed.effects).toEqual([{ type: 'command', command: { kind: 'reset.preview', studentId: '2023001' } }]);
     expect(pressed.state.step.name).toBe('login.password');
@@ -104,13 +93,13 @@ describe('忘记密码 from the password prompt', () => {
   });
 
   it('only the slash form is a command here; the bare word is the password', () => {
-    const h = atPassword();
+    const h = passwordPromptHarness();
     expect(commandsOf(h.type('/forgot'))).toEqual([{ kind: 'reset.preview', studentId: '2023001' }]);
     expect(commandsOf(h.type('forgot'))).toEqual([{ kind: 'login', studentId: '2023001', password: 'forgot', challengeSolved: false }]);
   });
 
   it('ignores a preview for another 学号', () => {
-    const state = atPassword().state;
+    const state = passwordPromptHarness().state;
     const event = { kind: 'reset.previewed', at: T0, studentId: '2099999', maskedEmail: 'a***@x.cn' } as const;
     expect(transition(state, event, ctx)).toEqual({ state, effects: [] });
   });
@@ -128,8 +117,7 @@ describe('发送 / 取消', () => {
   });
 
   it('reset.requested gives the same answer and asks for the 学号', () => {
-    const h = atConfirm();
-    h.press('发送');
+    const h = atConfirm().pressAll('发送');
     const result = h.send({ kind: 'reset.requested' });
     expect(messageTexts(result)).toEqual([SENT]);
     expect(result.state.step).toEqual({ name: 'login.studentId' });
@@ -172,7 +160,7 @@ describe('发送 / 取消', () => {
 
 describe('answers out of place', () => {
   it('reset.requested elsewhere is only a message', () => {
-    const h = atLogin();
+    const h = startedHarness();
     const before = h.state;
     const result = h.send({ kind: 'reset.requested' });
     expect(messageTexts(result)).toEqual([SENT]);

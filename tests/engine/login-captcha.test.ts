@@ -6,30 +6,22 @@ import {
   MINUTE,
   T0,
   commandsOf,
-  createHarness,
   labelsOf,
   loggedInState,
-  makeConfig,
-  makeFacts,
+  makeCtx,
   menuOf,
   messageTexts,
+  passwordPromptHarness,
   shownViews,
   type Harness,
 } from './fixtures.js';
 
-const ctx = { facts: makeFacts(), config: makeConfig() };
+const ctx = makeCtx();
 const CAPTCHA_TEXT = '请输入图片中的验证码（不区分大小写）';
-
-function atPasswordPrompt(payload?: string): Harness {
-  const h = createHarness();
-  h.send(payload === undefined ? { kind: 'start' } : { kind: 'start', payload });
-  h.type('2023001');
-  return h;
-}
 
 /** At the captcha after a wrong password that asked for one (image `PNG1`). */
 function atCaptcha(payload?: string): Harness {
-  const h = atPasswordPrompt(payload);
+  const h = passwordPromptHarness({ payload });
   h.type('wrong-pass');
   h.send({ kind: 'login.result', result: { ok: false, reason: 'invalid', challengePng: 'PNG1' } });
   return h;
@@ -56,7 +48,7 @@ describe('login captcha: entering it', () => {
   });
 
   it('a challenge answer asks for the captcha first', () => {
-    const h = atPasswordPrompt();
+    const h = passwordPromptHarness();
     h.type('pass');
     const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'challenge', challengePng: 'PNG9' } });
     expect(messageTexts(result)).toEqual(['登录失败次数过多，请先输入验证码']);
@@ -193,9 +185,7 @@ describe('login captcha: buttons and redraws', () => {
   });
 
   it('speaks English', () => {
-    const h = createHarness({ state: initialState('en') });
-    h.send({ kind: 'start' });
-    h.type('2023001');
+    const h = passwordPromptHarness({ state: initialState('en') });
     h.type('x');
     const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'challenge', challengePng: 'P' } });
     expect(messageTexts(result)).toEqual(['Too many failed attempts. Please enter the code in the picture first']);
@@ -203,7 +193,7 @@ describe('login captcha: buttons and redraws', () => {
   });
 
   it('ignores captcha answers and pictures when no captcha is on screen', () => {
-    const waiting = atPasswordPrompt().state;
+    const waiting = passwordPromptHarness().state;
     for (const event of [
       { kind: 'captcha.issued', at: T0, pngBase64: 'X' },
       { kind: 'captcha.result', at: T0, ok: true },

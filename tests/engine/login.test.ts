@@ -8,23 +8,18 @@ import {
   codeOf,
   commandsOf,
   createHarness,
+  homeHarness,
   labelsOf,
   loggedInState,
-  makeConfig,
-  makeFacts,
+  makeCtx,
   makeSession,
   menuOf,
   messageTexts,
+  passwordPromptHarness,
+  startedHarness,
 } from './fixtures.js';
 
-const ctx = { facts: makeFacts(), config: makeConfig() };
-
-function atPasswordPrompt() {
-  const h = createHarness();
-  h.send({ kind: 'start' });
-  h.type('2023001');
-  return h;
-}
+const ctx = makeCtx();
 
 describe('login', () => {
   it('start without a session asks for the 学号 with 忘记密码 and a language button', () => {
@@ -38,8 +33,7 @@ describe('login', () => {
   });
 
   it.each(['ab1', 'abc!1', '学号1234', '1'.repeat(21), '   '])('rejects the 学号 %j', (text) => {
-    const h = createHarness();
-    h.send({ kind: 'start' });
+    const h = startedHarness();
     const rev = h.state.menuRev;
     const result = h.type(text);
     expect(messageTexts(result)).toEqual(['学号格式不正确：请输入 4–20 位字母或数字']);
@@ -49,8 +43,7 @@ describe('login', () => {
   });
 
   it('takes a trimmed 学号 and asks for the password as a masked input', () => {
-    const h = createHarness();
-    h.send({ kind: 'start' });
+    const h = startedHarness();
     const result = h.type('  2023001 ');
     expect(result.state.step).toEqual({ name: 'login.password', studentId: '2023001' });
     expect(menuOf(result).input).toBe('password');
@@ -58,7 +51,7 @@ describe('login', () => {
   });
 
   it('deletes the password, sends it to be checked, and shows nothing', () => {
-    const h = atPasswordPrompt();
+    const h = passwordPromptHarness();
     const before = h.state;
     const result = h.type('s3cret pass');
     expect(result.effects).toEqual([
@@ -70,12 +63,12 @@ describe('login', () => {
   });
 
   it.each(['help', 'menu', '1', '菜单'])('treats %j at the password prompt as the password', (text) => {
-    const h = atPasswordPrompt();
+    const h = passwordPromptHarness();
     expect(commandsOf(h.type(text))).toEqual([{ kind: 'login', studentId: '2023001', password: text, challengeSolved: false }]);
   });
 
   it('still understands slash commands at the password prompt', () => {
-    const h = atPasswordPrompt();
+    const h = passwordPromptHarness();
     const result = h.type('/help');
     expect(commandsOf(result)).toEqual([]);
     expect(messageTexts(result)[0]).toContain('可用指令');
@@ -83,12 +76,12 @@ describe('login', () => {
   });
 
   it('返回 at the password prompt goes back to the 学号', () => {
-    const h = atPasswordPrompt();
+    const h = passwordPromptHarness();
     expect(h.press('返回').state.step).toEqual({ name: 'login.studentId' });
   });
 
   it('a good login opens the home menu and starts the session', () => {
-    const h = atPasswordPrompt();
+    const h = passwordPromptHarness();
     h.tick(5000);
     const result = h.send({ kind: 'login.result', result: { ok: true, studentId: '2023001', mustChangePassword: false } });
     expect(result.state.session).toEqual({ studentId: '2023001', lastActiveAt: T0 + 5000, mustChangePassword: false });
@@ -97,7 +90,7 @@ describe('login', () => {
   });
 
   it('the initial password forces a password change first', () => {
-    const h = atPasswordPrompt();
+    const h = passwordPromptHarness();
     const result = h.send({ kind: 'login.result', result: { ok: true, studentId: '2023001', mustChangePassword: true } });
     expect(messageTexts(result)).toEqual(['您正在使用初始密码，请先修改密码']);
     expect(result.state.step).toEqual({ name: 'password.new', forced: true });
@@ -106,7 +99,7 @@ describe('login', () => {
   });
 
   it('a wrong password says 学号或密码有误 and asks for the 学号 again', () => {
-    const h = atPasswordPrompt();
+    const h = passwordPromptHarness();
     const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'invalid' } });
     expect(messageTexts(result)).toEqual(['学号或密码有误']);
     expect(result.state.step).toEqual({ name: 'login.studentId' });
@@ -114,7 +107,7 @@ describe('login', () => {
   });
 
   it('a lockout tells the minutes left, rounded up', () => {
-    const h = atPasswordPrompt();
+    const h = passwordPromptHarness();
     const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'locked', until: T0 + 14 * MINUTE + 1 } });
     expect(messageTexts(result)).toEqual(['登录失败次数过多，账号已暂时锁定，请 15 分钟后再试']);
     expect(result.state.step).toEqual({ name: 'login.studentId' });
@@ -131,9 +124,7 @@ describe('login', () => {
     ['history', 'items'],
     ['bogus', 'home'],
   ])('honours the deep link %j after login', (payload, stepName) => {
-    const h = createHarness();
-    h.send({ kind: 'start', payload });
-    h.type('2023001');
+    const h = passwordPromptHarness({ payload });
     const result = h.send({ kind: 'login.result', result: { ok: true, studentId: '2023001', mustChangePassword: false } });
     expect(result.state.step.name).toBe(stepName);
     if (stepName === 'items') expect(result.state.step).toEqual({ name: 'items', tab: 'history', period: null });
@@ -146,8 +137,7 @@ describe('login', () => {
   });
 
   it('switches the language at the login prompt', () => {
-    const h = createHarness();
-    h.send({ kind: 'start' });
+    const h = startedHarness();
     const result = h.press('English');
     expect(result.state.lang).toBe('en');
     expect(menuOf(result).text).toContain('Please enter your student ID');
@@ -157,8 +147,7 @@ describe('login', () => {
 
 describe('session', () => {
   it('times out after the idle limit: the event is not executed', () => {
-    const h = createHarness({ state: loggedInState({ name: 'home' }) });
-    h.send({ kind: 'start' });
+    const h = homeHarness();
     const payCode = codeOf(h.menu(), '网上缴费');
     h.tick(30 * MINUTE + 1);
     const result = h.send({ kind: 'action', code: payCode });
@@ -169,8 +158,7 @@ describe('session', () => {
   });
 
   it('does not time out at exactly the limit, and activity renews the session', () => {
-    const h = createHarness({ state: loggedInState({ name: 'home' }) });
-    h.send({ kind: 'start' });
+    const h = homeHarness();
     h.tick(30 * MINUTE);
     const result = h.press('网上缴费');
     expect(result.state.step.name).toBe('select');
@@ -185,8 +173,7 @@ describe('session', () => {
   });
 
   it('退出系统 ends the session', () => {
-    const h = createHarness({ state: loggedInState() });
-    h.send({ kind: 'start' });
+    const h = homeHarness();
     const result = h.press('退出系统');
     expect(result.state.session).toBeNull();
     expect(messageTexts(result)).toEqual(['您已退出系统']);

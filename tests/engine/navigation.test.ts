@@ -12,6 +12,7 @@ import {
   makeItem,
   menuOf,
   messageTexts,
+  startedHarness,
 } from './fixtures.js';
 
 describe('home (学生基本信息)', () => {
@@ -75,8 +76,7 @@ describe('收费情况明细', () => {
   });
 
   it('缴费历史项目 shows what was paid', () => {
-    const h = homeHarness();
-    h.press('收费情况明细');
+    const h = homeHarness().pressAll('收费情况明细');
     const text = menuOf(h.press('缴费历史项目')).text;
     expect(text).toContain('2024-2025 学费\n  已缴 ¥5,000.00（应缴 ¥5,000.00）');
     expect(text).toContain('2024-2025 教材费\n  已缴 ¥100.00（应缴 ¥300.00）');
@@ -84,8 +84,7 @@ describe('收费情况明细', () => {
   });
 
   it('filters by 收费期间 and back to 全部', () => {
-    const h = homeHarness();
-    h.press('收费情况明细');
+    const h = homeHarness().pressAll('收费情况明细');
     const filtered = h.press('2024-2025');
     expect(filtered.state.step).toEqual({ name: 'items', tab: 'unpaid', period: '2024-2025' });
     expect(menuOf(filtered).text).toContain('收费期间：2024-2025');
@@ -95,8 +94,7 @@ describe('收费情况明细', () => {
   });
 
   it('says so when a tab is empty, and offers 网上缴费 and 返回', () => {
-    const h = homeHarness({ facts: makeFacts([makeItem({ id: 1, amountDue: 100 })]) });
-    h.press('收费情况明细');
+    const h = homeHarness({ facts: makeFacts([makeItem({ id: 1, amountDue: 100 })]) }).pressAll('收费情况明细');
     expect(menuOf(h.press('缴费历史项目')).text).toContain('暂无缴费历史项目');
     expect(h.press('网上缴费').state.step.name).toBe('select');
   });
@@ -148,8 +146,7 @@ describe('typed commands', () => {
     ['退出', 'login.studentId'],
     ['/start', 'home'],
   ])('%j → %s', (text, stepName) => {
-    const h = homeHarness();
-    h.press('明细');
+    const h = homeHarness().pressAll('明细');
     expect(h.type(text).state.step.name).toBe(stepName);
   });
 
@@ -170,8 +167,7 @@ describe('typed commands', () => {
   });
 
   it('commands that need a session ask for a login first', () => {
-    const h = createHarness();
-    h.send({ kind: 'start' });
+    const h = startedHarness();
     const result = h.type('/pay');
     expect(messageTexts(result)).toEqual(['请先登录']);
     expect(result.state.step).toEqual({ name: 'login.studentId' });
@@ -189,8 +185,7 @@ describe('typed commands', () => {
   });
 
   it('answers in English after a language switch, and switches back', () => {
-    const h = homeHarness();
-    h.press('English');
+    const h = homeHarness().pressAll('English');
     expect(messageTexts(h.type('???'))[0]).toContain('Sorry, I did not understand that.');
     const back = h.press('中文');
     expect(back.state.lang).toBe('zh-CN');

@@ -11,11 +11,11 @@ import {
   homeHarness,
   labelsOf,
   loggedInState,
-  makeConfig,
-  makeFacts,
+  makeCtx,
   menuOf,
   messageTexts,
   shownViews,
+  startedHarness,
   type Harness,
 } from './fixtures.js';
 
@@ -117,8 +117,7 @@ describe('付款已成功 and order status', () => {
     ['expired', '订单已超时关闭（订单号 ORD1）', 'home'],
     ['closed', '订单已关闭（订单号 ORD1）', 'home'],
   ] as const)('status %s → %j', (status, text, stepName) => {
-    const h = atPaying();
-    h.press('付款已成功');
+    const h = atPaying().pressAll('付款已成功');
     const result = h.send({ kind: 'order.status', orderId: 'ORD1', status });
     expect(messageTexts(result)).toEqual([text]);
     expect(result.state.step.name).toBe(stepName);
@@ -147,8 +146,7 @@ describe('付款出现问题', () => {
   });
 
   it('取消订单 closes the order; order.closed goes home', () => {
-    const h = atPaying();
-    h.press('付款出现问题');
+    const h = atPaying().pressAll('付款出现问题');
     const close = h.press('取消订单');
     expect(commandsOf(close)).toEqual([{ kind: 'order.close', orderId: 'ORD1' }]);
     const closed = h.send({ kind: 'order.closed', orderId: 'ORD1' });
@@ -157,8 +155,7 @@ describe('付款出现问题', () => {
   });
 
   it('报告问题 takes a description and comes back to the pay menu', () => {
-    const h = atPaying();
-    h.press('付款出现问题');
+    const h = atPaying().pressAll('付款出现问题');
     const prompt = h.press('报告问题');
     expect(prompt.state.step).toMatchObject({ name: 'order.report', orderId: 'ORD1' });
     expect(menuOf(prompt).input).toBe('text');
@@ -172,9 +169,7 @@ describe('付款出现问题', () => {
   });
 
   it('报告问题 refuses an empty or overlong description; 取消 goes back', () => {
-    const h = atPaying();
-    h.press('付款出现问题');
-    h.press('报告问题');
+    const h = atPaying().pressAll('付款出现问题', '报告问题');
     expect(messageTexts(h.type('   '))).toEqual(['问题描述不能为空']);
     expect(messageTexts(h.type('x'.repeat(501)))).toEqual(['问题描述不能超过 500 字']);
     expect(commandsOf(h.last)).toEqual([]);
@@ -209,13 +204,12 @@ describe('proactive events', () => {
     ['another order', { name: 'order.paying', orderId: 'ORD2', payUrl: 'u', qrPayload: 'u', total: 1 }],
   ])('payment.confirmed in %s: only the receipt', (_label, step) => {
     const state = loggedInState(step);
-    const result = transition(state, { ...confirmed, at: T0 }, { facts: makeFacts(), config: makeConfig() });
+    const result = transition(state, { ...confirmed, at: T0 }, makeCtx());
     expect(result).toEqual({ state, effects: [{ type: 'show', view: receiptView }] });
   });
 
   it('payment.confirmed reaches a logged-out chat too', () => {
-    const h = createHarness();
-    h.send({ kind: 'start' });
+    const h = startedHarness();
     const before = h.state;
     const result = h.send(confirmed);
     expect(result).toEqual({ state: before, effects: [{ type: 'show', view: receiptView }] });

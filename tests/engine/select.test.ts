@@ -3,16 +3,11 @@ import { encodeAction } from '../../src/engine/action-codec.js';
 import { acksOf, homeHarness, labelsOf, makeFacts, makeItem, menuOf, messageTexts, type Harness } from './fixtures.js';
 
 function atSelect(): Harness {
-  const h = homeHarness();
-  h.press('网上缴费');
-  return h;
+  return homeHarness().pressAll('网上缴费');
 }
 
 function atInstallment(): Harness {
-  const h = atSelect();
-  h.press('☐ 2025-2026 学费');
-  h.press('分期');
-  return h;
+  return atSelect().pressAll('☐ 2025-2026 学费', '分期');
 }
 
 describe('网上缴费: selecting items', () => {
@@ -45,8 +40,7 @@ describe('网上缴费: selecting items', () => {
   });
 
   it('全选 selects everything, then 全不选 clears', () => {
-    const h = atSelect();
-    h.press('☐ 2025-2026 住宿费');
+    const h = atSelect().pressAll('☐ 2025-2026 住宿费');
     const all = h.press('全选');
     expect(all.state.step).toEqual({
       name: 'select',
@@ -68,16 +62,13 @@ describe('网上缴费: selecting items', () => {
   });
 
   it('下一步 goes to the agreement', () => {
-    const h = atSelect();
-    h.press('☐ 2025-2026 住宿费');
+    const h = atSelect().pressAll('☐ 2025-2026 住宿费');
     const result = h.press('下一步');
     expect(result.state.step).toEqual({ name: 'agreement', selection: [{ itemId: 2, amount: 120_000 }], shownAt: h.now, unlocked: false });
   });
 
   it('re-validates the selection against the facts before continuing', () => {
-    const h = atSelect();
-    h.press('全选');
-    h.press('分期');
+    const h = atSelect().pressAll('全选', '分期');
     h.type('2000');
     // Meanwhile another order took 住宿费 and part of 学费 was paid elsewhere.
     h.facts = makeFacts([
@@ -98,8 +89,7 @@ describe('网上缴费: selecting items', () => {
   });
 
   it('drops everything that no longer owes and then asks for a selection', () => {
-    const h = atSelect();
-    h.press('☐ 2025-2026 住宿费');
+    const h = atSelect().pressAll('☐ 2025-2026 住宿费');
     h.facts = makeFacts([makeItem({ id: 2, name: '住宿费', amountDue: 120_000, amountPaid: 120_000 })]);
     const result = h.press('下一步');
     expect(messageTexts(result)).toEqual(['「2025-2026 住宿费」当前无需缴费，已从本次选择中移除', '请至少选择一项']);
@@ -122,8 +112,7 @@ describe('网上缴费: selecting items', () => {
   });
 
   it('rejects 分期 for an item that is not splittable', () => {
-    const h = atSelect();
-    h.press('☐ 2025-2026 住宿费');
+    const h = atSelect().pressAll('☐ 2025-2026 住宿费');
     const result = h.send({ kind: 'action', code: encodeAction({ op: 'inst', arg: '2', rev: h.state.menuRev }) });
     expect(acksOf(result)[0]?.text).toBe('无效操作');
   });
@@ -196,10 +185,7 @@ describe('分期: the installment amount', () => {
 
   it('allows less than the minimum when it is the whole rest', () => {
     const items = [makeItem({ id: 1, name: '学费', amountDue: 500_000, amountPaid: 450_000, installmentAllowed: true, minInstallment: 100_000 })];
-    const h = homeHarness({ facts: makeFacts(items) });
-    h.press('网上缴费');
-    h.press('☐ 2025-2026 学费');
-    h.press('分期');
+    const h = homeHarness({ facts: makeFacts(items) }).pressAll('网上缴费', '☐ 2025-2026 学费', '分期');
     expect(h.menu().text).toContain('本次最少：¥500.00');
     expect(messageTexts(h.type('400'))).toEqual(['本次分期金额不能少于 ¥500.00']);
     expect(h.type('500').state.step).toEqual({ name: 'select', selection: [{ itemId: 1, amount: 50_000 }] });
