@@ -47,6 +47,8 @@ export interface OrdersTable {
   created_at: number;
   expires_at: number;
   settled_at: number | null;
+  /** The request that created the order (idempotency); null for orders made without one. */
+  request_key: string | null;
 }
 
 export interface OrderLinesTable {

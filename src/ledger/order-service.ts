@@ -1,6 +1,6 @@
 import { inTransaction, type Db } from '../db/database.js';
 import { listFeeItemsWithReserved } from '../db/repositories/fee-item.repository.js';
-import { casOrderStatus, insertOrder, listPendingOrders, setGatewayOrder, type OrderRow } from '../db/repositories/order.repository.js';
+import { casOrderStatus, findOrderIdByRequestKey, insertOrder, listPendingOrders, setGatewayOrder, type OrderRow } from '../db/repositories/order.repository.js';
 import type { SelectionLine } from '../engine/state.js';
 import type { CreateOrderResult, OrderRecord } from './ledger.types.js';
 import { loadOrderRecord, toOrderRecords } from './order-mapping.js';
@@ -12,6 +12,8 @@ export interface CreateOrderInput {
   channel: string;
   chatId: string;
   now: number;
+  /** Retrying the same request (same key) returns the order it already created. */
+  requestKey?: string;
 }
 
 export interface OrderServiceDeps {
@@ -29,6 +31,8 @@ export function createOrderService({ db, orderExpiryMs, gateway }: OrderServiceD
     const { studentId, lines, now } = input;
     if (!isWellFormed(lines)) return { ok: false, reason: 'invalidLine' };
     const created = await inTransaction(db, async (tx) => {
+      const earlier = input.requestKey ? await findOrderIdByRequestKey(tx, input.requestKey) : undefined;
+      if (earlier) return { ok: true as const, orderId: earlier };
       const items = await listFeeItemsWithReserved(tx, studentId, now, lines.map((l) => l.itemId));
       const byId = new Map(items.map((i) => [i.id, i]));
       for (const line of lines) {
@@ -49,6 +53,7 @@ export function createOrderService({ db, orderExpiryMs, gateway }: OrderServiceD
         created_at: now,
         expires_at: now + orderExpiryMs,
         settled_at: null,
+        request_key: input.requestKey ?? null,
       };
       await insertOrder(tx, order, lines.map((l) => ({ fee_item_id: l.itemId, amount: l.amount })));
       return { ok: true as const, orderId: order.id };

@@ -10,4 +10,6 @@ export interface CommandContext {
   now: number;
   /** The conversation's language (for mails). */
   lang: Lang;
+  /** Stable across retries of one request (the outbox entry), for idempotent side effects. */
+  requestKey?: string;
 }

@@ -23,7 +23,7 @@ export function createOrderCommands(deps: OrderCommandDeps) {
   const { ledger, gateway, logger } = deps;
 
   async function createOrder(command: Extract<Command, { kind: 'order.create' }>, ctx: CommandContext): Promise<EventWithoutTime> {
-    const created = await ledger.createOrder({ studentId: command.studentId, lines: command.lines, channel: ctx.channel, chatId: ctx.chatId, now: ctx.now });
+    const created = await ledger.createOrder({ studentId: command.studentId, lines: command.lines, channel: ctx.channel, chatId: ctx.chatId, now: ctx.now, ...(ctx.requestKey ? { requestKey: ctx.requestKey } : {}) });
     if (!created.ok) return { kind: 'order.failed', reason: 'exceedsOutstanding' };
     const order = created.order;
     try {

@@ -64,7 +64,7 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
 
     async command(entry) {
       const { channel, chatId, command, lang } = payloadOf<'command'>(entry);
-      const answer = await deps.runCommand(command, { channel, chatId, now: clock(), lang });
+      const answer = await deps.runCommand(command, { channel, chatId, now: clock(), lang, requestKey: `outbox:${entry.id}` });
       if (answer) await deps.dispatcher.deliverEvent(channel, chatId, answer);
     },
 

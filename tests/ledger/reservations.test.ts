@@ -35,6 +35,17 @@ describe('loadFacts', () => {
 });
 
 describe('createOrder', () => {
+  it('returns the same order when the same request is retried (request key), reserving once', async () => {
+    const request = { studentId: 'S1', lines: [{ itemId: f.ids.TUITION, amount: 200_000 }], channel: 'web', chatId: 'c1', now: T0, requestKey: 'outbox:7' };
+    const [first, again] = [await f.ledger.createOrder(request), await f.ledger.createOrder(request)];
+    if (!first.ok || !again.ok) throw new Error('expected orders');
+    expect(again.order.id).toBe(first.order.id);
+    expect((await f.ledger.loadFacts('S1', T0)).items.find((i) => i.code === 'TUITION')?.reserved).toBe(200_000);
+    const other = await f.ledger.createOrder({ ...request, requestKey: 'outbox:8' });
+    if (!other.ok) throw new Error(other.reason);
+    expect(other.order.id).not.toBe(first.order.id);
+  });
+
   it('creates a pending order with lines, total and expiry', async () => {
     const r = await order([{ itemId: f.ids.TUITION, amount: 500_000 }, { itemId: f.ids.DORM, amount: 120_000 }]);
     if (!r.ok) throw new Error(r.reason);

@@ -20,6 +20,11 @@ export async function insertOrder(db: Db, order: OrderRow, lines: { fee_item_id:
     .execute();
 }
 
+export async function findOrderIdByRequestKey(db: Db, requestKey: string): Promise<string | undefined> {
+  const row = await db.selectFrom('orders').select('id').where('request_key', '=', requestKey).executeTakeFirst();
+  return row?.id;
+}
+
 export async function findOrderById(db: Db, id: string): Promise<OrderRow | undefined> {
   const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? normalizeOrder(row) : undefined;
