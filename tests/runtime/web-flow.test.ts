@@ -132,4 +132,28 @@ describe('web chat flow over HTTP', () => {
     menu = await a.waitFor((m) => m.payload.text.includes('欠费总额') || m.payload.text.includes('请输入学号'));
     expect(menu.payload.text).toContain('欠费总额');
   });
+
+  it('forces a student on the initial password to change it before anything else', async () => {
+    const chat = createWebChatClient(app.baseUrl);
+    await chat.start();
+    await chat.waitFor((m) => m.payload.text.includes('学号'));
+    await chat.text('2023010103');
+    await chat.waitFor((m) => m.payload.input === 'password');
+    await chat.text('123456');
+    await chat.waitFor((m) => m.payload.text.includes('您正在使用初始密码'));
+    chat.forget();
+    await chat.text('/menu');
+    const blocked = await chat.waitFor((m) => m.payload.text.includes('请输入新密码') || m.payload.text.includes('欠费总额'));
+    expect(blocked.payload.text).toContain('请输入新密码');
+    chat.forget();
+    await chat.text('123456');
+    await chat.waitFor((m) => m.payload.text.includes('新密码至少8位'));
+    chat.forget();
+    await chat.text('Wangwu#2026');
+    await chat.waitFor((m) => m.payload.text.includes('确认密码'));
+    await chat.text('Wangwu#2026');
+    const home = await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
+    expect(home.payload.text).toContain('2023010103');
+  });
 });
+
