@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { serialKey } from '../src/db/migration-kit.js';
 
 // Portable schema: integer money (fen) and integer epoch-millisecond times, no SQLite-only tricks.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -21,7 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('fee_items')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', serialKey(db))
     .addColumn('student_id', 'varchar(32)', (c) => c.notNull().references('students.student_id'))
     .addColumn('fee_period', 'varchar(16)', (c) => c.notNull())
     .addColumn('code', 'varchar(32)', (c) => c.notNull())
@@ -63,7 +64,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('payments')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', serialKey(db))
     .addColumn('gateway', 'varchar(32)', (c) => c.notNull())
     .addColumn('transaction_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('order_id', 'varchar(40)', (c) => c.notNull())
@@ -76,7 +77,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('credits')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', serialKey(db))
     .addColumn('student_id', 'varchar(32)', (c) => c.notNull())
     .addColumn('payment_id', 'integer', (c) => c.notNull().references('payments.id'))
     .addColumn('amount', 'bigint', (c) => c.notNull())
@@ -98,7 +99,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('problem_reports')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', serialKey(db))
     .addColumn('student_id', 'varchar(32)', (c) => c.notNull())
     .addColumn('order_id', 'varchar(40)')
     .addColumn('channel', 'varchar(16)', (c) => c.notNull())
@@ -131,7 +132,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('outbox')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', serialKey(db))
     .addColumn('lane', 'varchar(160)', (c) => c.notNull())
     .addColumn('kind', 'varchar(32)', (c) => c.notNull())
     .addColumn('payload_json', 'text', (c) => c.notNull())
@@ -156,7 +157,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('web_messages')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', serialKey(db))
     .addColumn('chat_id', 'varchar(128)', (c) => c.notNull())
     .addColumn('message_key', 'varchar(64)', (c) => c.notNull())
     .addColumn('payload_json', 'text', (c) => c.notNull())
@@ -166,7 +167,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('login_failures')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', serialKey(db))
     .addColumn('student_id', 'varchar(32)', (c) => c.notNull())
     .addColumn('channel', 'varchar(16)', (c) => c.notNull())
     .addColumn('chat_id', 'varchar(128)', (c) => c.notNull())

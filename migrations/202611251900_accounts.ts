@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
+import { serialKey } from '../src/db/migration-kit.js';
 
 // Password-reset links, the audit trail, pending e-mail changes and login captchas.
 // Secrets (reset tokens, e-mail codes, captcha answers) are stored only as hashes.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('password_resets')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', serialKey(db))
     .addColumn('student_id', 'varchar(32)', (c) => c.notNull().references('students.student_id'))
     .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -18,7 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // No foreign key: the trail outlives students and also records attempts on unknown IDs.
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', serialKey(db))
     .addColumn('student_id', 'varchar(32)')
     .addColumn('event', 'varchar(32)', (c) => c.notNull())
     .addColumn('channel', 'varchar(16)', (c) => c.notNull())
