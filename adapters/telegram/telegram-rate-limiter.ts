@@ -15,13 +15,20 @@ export interface RateLimiterOptions {
   headroom?: number;
 }
 
+interface Waiter {
+  chatId: string;
+  grant: () => void;
+}
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const MAX_TRACKED_CHATS = 10_000;
 
 /**
- * Spacing limiter: sends in one chat are at least 1/perChat s apart, sends overall at least
- * 1/global s apart (so no 1 s window ever holds more than the cap). Slots are reserved when
- * `acquire` is called, so concurrent callers are served in call order; a chat waiting for its own
- * slot does not hold up other chats.
+ * Spacing limiter on real grant times: a grant happens only when, at that moment (read from the
+ * clock after every wake-up), the last grant overall is at least 1/global s ago and the last grant
+ * in this chat at least 1/perChat s ago. Nothing is booked ahead, so an event-loop stall cannot
+ * release a crowd of overdue senders at once: after a stall sends resume one gap apart. One pump
+ * serves a FIFO queue; a chat waiting for its own gap does not hold up other chats.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const clock = options.clock ?? Date.now;
@@ -29,33 +36,51 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const headroom = 1 + (options.headroom ?? 0.05);
   const chatGap = (1000 / options.perChatPerSec) * headroom;
   const globalGap = (1000 / options.globalPerSec) * headroom;
-  const chatNext = new Map<string, number>();
-  /** Reserved global send times, ascending. */
-  let reserved: number[] = [];
+  const lastChatGrant = new Map<string, number>();
+  const queue: Waiter[] = [];
+  let lastGrant = -Infinity;
+  let pumping = false;
 
-  function reserve(chatId: string, now: number): number {
-    reserved = reserved.filter((s) => s + globalGap > now);
-    let t = Math.max(now, chatNext.get(chatId) ?? now);
-    let index = 0;
-    // Earliest t that keeps a full gap to every reserved neighbour.
-    for (; index < reserved.length; index++) {
-      const s = reserved[index]!;
-      if (t + globalGap <= s) break;
-      if (s + globalGap > t) t = s + globalGap;
+  const chatReadyAt = (chatId: string) => (lastChatGrant.get(chatId) ?? -Infinity) + chatGap;
+
+  function forgetIdleChats(now: number): void {
+    if (lastChatGrant.size <= MAX_TRACKED_CHATS) return;
+    for (const [id, at] of lastChatGrant) if (at + chatGap <= now) lastChatGrant.delete(id);
+  }
+
+  async function pump(): Promise<void> {
+    pumping = true;
+    try {
+      while (queue.length > 0) {
+        const now = clock();
+        const globalReady = lastGrant + globalGap;
+        if (now < globalReady) {
+          await sleep(globalReady - now);
+          continue; // re-read the clock: a late wake-up must not count as several slots
+        }
+        const index = queue.findIndex((w) => chatReadyAt(w.chatId) <= now);
+        if (index < 0) {
+          const soonest = Math.min(...queue.map((w) => chatReadyAt(w.chatId)));
+          await sleep(soonest - now);
+          continue;
+        }
+        const [waiter] = queue.splice(index, 1);
+        lastGrant = now;
+        lastChatGrant.set(waiter!.chatId, now);
+        forgetIdleChats(now);
+        waiter!.grant();
+      }
+    } finally {
+      pumping = false;
     }
-    reserved.splice(index, 0, t);
-    chatNext.set(chatId, t + chatGap);
-    if (chatNext.size > 10_000) {
-      for (const [id, next] of chatNext) if (next <= now) chatNext.delete(id);
-    }
-    return t;
   }
 
   return {
-    async acquire(chatId) {
-      const now = clock();
-      const slot = reserve(chatId, now);
-      if (slot > now) await sleep(slot - now);
+    acquire(chatId) {
+      return new Promise<void>((grant) => {
+        queue.push({ chatId, grant });
+        if (!pumping) void pump();
+      });
     },
   };
 }
