@@ -7,6 +7,7 @@ import { DEMO_LOGINS } from './demo/demo-data.js';
 import { importFees } from './import/fee-import.js';
 import { importStudents } from './import/student-import.js';
 import type { ImportResult } from './import/csv-table.js';
+import { loadMailConfig } from './mail/mail-config.js';
 import { createFeebot } from './main.js';
 import { createTelegramChannels } from './telegram-wiring.js';
 
@@ -28,6 +29,10 @@ async function serve(demo: boolean): Promise<void> {
   const feebot = await createFeebot(config, { demo, channels: createTelegramChannels(process.env) });
   const { url } = await feebot.start();
   console.log(`\nfeebot is running: open ${url} in a browser.`);
+  const mail = loadMailConfig();
+  if (!demo && !mail.smtpUrl) {
+    console.warn(`\n*** WARNING: DEV_MAILBOX=true and no SMTP_URL: mail is NOT delivered. ${url}/dev/mailbox shows every reset link to anyone. Development only. ***\n`);
+  }
   if (demo) {
     console.log('Demo students (学号 / password):');
     for (const login of DEMO_LOGINS) console.log(`  ${login.studentId}  ${login.name}  ${login.password === 'initial' ? `${config.INITIAL_PASSWORD.startsWith('@') ? 'the initial password' : config.INITIAL_PASSWORD} (initial, must change)` : login.password}  — ${login.note}`);

@@ -17,7 +17,7 @@ import { mountReceiptRoutes } from './http/receipt-page.js';
 import { mountResetPasswordRoutes } from './http/reset-password-page.js';
 import { createLedger } from './ledger/index.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMailer, loadMailConfig } from './mail/index.js';
+import { createMailer, loadMailConfig, mailDelivery } from './mail/index.js';
 import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
 import { createCommandRunner } from './runtime/command-runner.js';
 import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.js';
@@ -50,13 +50,20 @@ const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 export async function createFeebot(config: Config, options: FeebotOptions = {}) {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? Date.now;
+  // Refuse to start when mail would be undeliverable, before touching the database.
+  const mailConfig = loadMailConfig(options.env ?? process.env);
+  const delivery = mailDelivery(mailConfig, options.demo === true);
   const db = openDatabase(options.demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
   await migrateToLatest(db);
 
   const hasher = createPasswordHasher(options.passwordHashCost ? { cost: options.passwordHashCost } : {});
   if (options.demo) await seedDemoData(db, { hasher, now: clock(), initialPasswordPolicy: config.INITIAL_PASSWORD });
-  const mailConfig = loadMailConfig(options.env ?? process.env);
-  const mailer = createMailer({ ...mailConfig, logger });
+  const mailer = createMailer({ from: mailConfig.from, ...(mailConfig.smtpUrl ? { smtpUrl: mailConfig.smtpUrl } : {}), logger });
+  if (delivery === 'devMailbox' && !options.demo) {
+    logger.warn(
+      'DEV_MAILBOX=true outside the demo: /dev/mailbox shows every mail, reset links included, to anyone who can reach this server. Never use this in production; set SMTP_URL.',
+    );
+  }
   const sandbox = createSandboxGateway({
     db,
     secret: config.SANDBOX_GATEWAY_SECRET,

@@ -7,11 +7,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 // The `feebot` command as an operator runs it: a real process on a real SQLite file.
 
 const dir = mkdtempSync(join(tmpdir(), 'feebot-cli-'));
-const env = { ...process.env, DATABASE_URL: join(dir, 'feebot.db'), LOG_LEVEL: 'silent' };
+const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: join(dir, 'feebot.db'), LOG_LEVEL: 'silent', PORT: '0' };
+delete env.SMTP_URL;
+delete env.DEV_MAILBOX;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function feebot(...args: string[]) {
-  const result = spawnSync(process.execPath, ['bin/feebot.js', ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return feebotWith({}, ...args);
+}
+
+function feebotWith(extra: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = spawnSync(process.execPath, ['bin/feebot.js', ...args], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 30_000 });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -44,5 +50,11 @@ describe('feebot CLI', () => {
     const unknown = feebot('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('Unknown command');
+  });
+
+  it('`feebot start` without SMTP_URL or DEV_MAILBOX=true refuses to start (mail would be undeliverable)', () => {
+    const { code, err } = feebot('start');
+    expect(code).toBe(1);
+    expect(err).toContain('SMTP_URL is not set and DEV_MAILBOX is not true');
   });
 });
