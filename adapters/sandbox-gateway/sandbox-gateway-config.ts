@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../src/db/database.js';
 import type { Logger } from '../../src/logger.js';
+import { parseSettings } from '../../src/settings.js';
 
 /** Retry delays after a failed delivery (ms): 1 s, 5 s, 15 s, 1 min, 5 min, 15 min, then give up. */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [1000, 5000, 15000, 60000, 300000, 900000];
@@ -45,11 +46,7 @@ const silentLogger: SandboxLogger = { info: noop, warn: noop, error: noop };
 
 /** Validates the options once at start-up so a bad URL or short secret fails loudly, not at pay time. */
 export function resolveSandboxConfig(options: SandboxGatewayOptions): SandboxGatewayConfig {
-  const parsed = schema.safeParse(options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid sandbox gateway configuration: ${problems}`);
-  }
+  parseSettings(schema, options, 'sandbox gateway configuration');
   return {
     db: options.db,
     secret: options.secret,

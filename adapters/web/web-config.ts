@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSettings } from '../../src/settings.js';
 
 export const webConfigSchema = z.object({
   /** How long a long-poll request waits for new messages before answering empty. */
@@ -8,5 +9,5 @@ export const webConfigSchema = z.object({
 export type WebConfig = z.infer<typeof webConfigSchema>;
 
 export function loadWebConfig(env: Record<string, string | undefined>): WebConfig {
-  return webConfigSchema.parse(env);
+  return parseSettings(webConfigSchema, env, 'web chat configuration');
 }
