@@ -64,6 +64,54 @@ describe('outbox worker', () => {
     expect(await countPendingOutbox(db)).toBe(0);
   });
 
+  it('waits the full retry_after of a 429 even when it is far longer than the backoff', async () => {
+    const tries: number[] = [];
+    await enqueue('a', 2);
+    const w = worker(
+      async (p) => {
+        tries.push(now);
+        if (p.n === 0 && tries.length === 1) throw new ChannelError('Too Many Requests: retry after 5', 5);
+      },
+      { backoffMs: [1_000, 2_000] },
+    );
+    const start = now;
+    await w.drain();
+    expect(tries).toEqual([start]);
+    now = start + 2_000; // past the first backoff steps, still inside retry_after
+    await w.drain();
+    expect(tries).toEqual([start]);
+    now = start + 4_999;
+    await w.drain();
+    expect(tries).toEqual([start]);
+    now = start + 5_000;
+    await w.drain();
+    // Retried, and the lane's next entry went right after it.
+    expect(tries).toEqual([start, start + 5_000, start + 5_000]);
+    expect(await countPendingOutbox(db)).toBe(0);
+  });
+
+  it('does not count 429s as failed attempts: a chat is never dropped for being rate limited', async () => {
+    const delivered: number[] = [];
+    let limited = 0;
+    await enqueue('a', 2);
+    const w = worker(async (p) => {
+      if (p.n === 0 && limited < 10) {
+        limited++;
+        throw new ChannelError('Too Many Requests', 1);
+      }
+      delivered.push(p.n);
+    }); // maxAttempts 3
+    for (let i = 0; i < 12; i++) {
+      await w.drain();
+      now += 1_000;
+    }
+    expect(limited).toBe(10);
+    expect(delivered).toEqual([0, 1]);
+    expect(await countPendingOutbox(db)).toBe(0);
+    const rows = await db.selectFrom('outbox').select(['status', 'attempts']).execute();
+    expect(rows).toEqual([{ status: 'done', attempts: 0 }, { status: 'done', attempts: 0 }]);
+  });
+
   it('stops a chat that blocked the bot and reports it', async () => {
     const blocked: string[] = [];
     await enqueue('a', 3);
