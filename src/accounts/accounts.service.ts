@@ -45,9 +45,9 @@ export interface LoginContext {
   chatId: string;
   now: number;
   /**
-   * The student has logged in from this very chat before: a lockout (which anyone can cause by
-   * failing on purpose) does not apply here, so an attacker cannot lock a student out of their
-   * own chats. Failures still count.
+   * The student has logged in from this very chat recently (see the login guard's rule): a
+   * lockout (which anyone can cause by failing on purpose) does not apply here, so an attacker
+   * cannot lock a student out of their own chats. Failures still count.
    */
   trusted?: boolean;
 }

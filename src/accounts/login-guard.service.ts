@@ -7,6 +7,10 @@ import type { Audit } from './audit.service.js';
 import type { CaptchaService } from './captcha.service.js';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** A chat stays "known" (exempt from lockouts) this long after the student's last login from it. */
+export const KNOWN_CHAT_MAX_AGE_MS = 90 * DAY;
 
 export interface LoginGuardDeps {
   db: Db;
@@ -28,9 +32,11 @@ export interface GuardContext {
  * The chat form of the web system's 验证码, around Accounts.login:
  * - after 3 failures within 15 minutes, for the student ID or in this chat, the password is not
  *   even checked until a captcha (a PNG) has been solved in this chat;
- * - 5 failures lock the student ID (Accounts), but never in a chat the student has logged in
- *   from before, so nobody can lock a student out of their own chats; a reset link by e-mail
- *   always works and ends the lockout.
+ * - 5 failures lock the student ID (Accounts), but not in a chat the student has logged in from
+ *   within the last 90 days and since their last password change or reset, so nobody can lock a
+ *   student out of their own chats (while a chat that is stale, or used before the password was
+ *   changed, e.g. a lost phone, gets no exemption); a reset link by e-mail always works and ends
+ *   the lockout.
  * Every outcome goes to the audit trail.
  */
 export function createLoginGuard(deps: LoginGuardDeps) {
@@ -52,7 +58,7 @@ export function createLoginGuard(deps: LoginGuardDeps) {
         await audit.record({ studentId, event: 'login.challenge', ...where });
         return { ok: false, reason: 'challenge', challengePng: (await captcha.issue(ctx.channel, ctx.chatId)).pngBase64 };
       }
-      const trusted = await hasLoggedInFrom(db, studentId, ctx.channel, ctx.chatId);
+      const trusted = await hasLoggedInFrom(db, studentId, ctx.channel, ctx.chatId, ctx.now - KNOWN_CHAT_MAX_AGE_MS);
       const result = await accounts.login(studentId, password, { ...ctx, trusted });
       if (result.ok) {
         await audit.record({ studentId: result.studentId, event: 'login.ok', ...where });

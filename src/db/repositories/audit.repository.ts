@@ -60,15 +60,21 @@ export async function purgeAuditEntriesBefore(db: Db, before: number): Promise<n
   return Number(result.numDeletedRows);
 }
 
-/** Whether the student ever logged in from this chat (a "known" chat for the lockout rule). */
-export async function hasLoggedInFrom(db: Db, studentId: string, channel: string, chatId: string): Promise<boolean> {
+/**
+ * Whether the student logged in from this chat at or after `since` and since their last password
+ * change or reset (a "known" chat for the lockout rule).
+ */
+export async function hasLoggedInFrom(db: Db, studentId: string, channel: string, chatId: string, since: number): Promise<boolean> {
   const row = await db
     .selectFrom('audit_log')
-    .select('id')
-    .where('student_id', '=', studentId)
-    .where('event', '=', 'login.ok')
-    .where('channel', '=', channel)
-    .where('chat_id', '=', chatId)
+    .innerJoin('students', 'students.student_id', 'audit_log.student_id')
+    .select('audit_log.id')
+    .where('audit_log.student_id', '=', studentId)
+    .where('audit_log.event', '=', 'login.ok')
+    .where('audit_log.channel', '=', channel)
+    .where('audit_log.chat_id', '=', chatId)
+    .where('audit_log.at', '>=', since)
+    .where((eb) => eb.or([eb('students.password_changed_at', 'is', null), eb('audit_log.at', '>=', eb.ref('students.password_changed_at'))]))
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
