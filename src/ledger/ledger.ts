@@ -26,6 +26,8 @@ export interface Ledger {
   getOrder(orderId: string): Promise<OrderRecord | null>;
   markOrder(orderId: string, to: 'failed' | 'closed' | 'expired', now: number): Promise<boolean>;
   listExpiredPending(now: number): Promise<OrderRecord[]>;
+  /** Pending, created at or before `createdBefore`, not expired at `now`. */
+  listStalePending(createdBefore: number, now: number): Promise<OrderRecord[]>;
   listPending(): Promise<OrderRecord[]>;
   applyPayment(gatewayName: string, n: PaymentNotification, now: number): Promise<ApplyOutcome>;
   issueReceipt(orderId: string, issuer: ReceiptIssuer, now: number): Promise<ReceiptRecord>;

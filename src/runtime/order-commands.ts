@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { PaymentGateway } from '../ports/gateway.port.js';
 import type { CommandContext, EventWithoutTime } from './command-context.js';
+import { createOrderReconciler } from './order-reconcile.js';
 import type { PaymentIntake } from './payment-intake.js';
 
 export type OrderCommand = Extract<Command, { kind: 'order.create' | 'order.query' | 'order.close' | 'problem.report' }>;
@@ -21,6 +22,7 @@ export interface OrderCommandDeps {
 /** Orders at the ledger and the gateway, on the student's behalf. */
 export function createOrderCommands(deps: OrderCommandDeps) {
   const { ledger, gateway, logger } = deps;
+  const reconciler = createOrderReconciler(deps);
 
   async function createOrder(command: Extract<Command, { kind: 'order.create' }>, ctx: CommandContext): Promise<EventWithoutTime> {
     const created = await ledger.createOrder({ studentId: command.studentId, lines: command.lines, channel: ctx.channel, chatId: ctx.chatId, now: ctx.now, ...(ctx.requestKey ? { requestKey: ctx.requestKey } : {}) });
@@ -52,17 +54,15 @@ export function createOrderCommands(deps: OrderCommandDeps) {
     if (!order) return { kind: 'order.status', orderId, status: 'failed' };
     if (order.status !== 'pending') return { kind: 'order.status', orderId, status: order.status };
     // The ledger has not heard of a payment yet: ask the gateway, and reconcile what it says.
-    const answer = await gateway.queryOrder(orderId);
-    if (answer.status === 'paid') {
-      await deps.intake.acceptPaidState(orderId, answer);
-      return { kind: 'order.status', orderId, status: 'paid' };
-    }
-    if (answer.status === 'failed') {
-      await ledger.markOrder(orderId, 'failed', ctx.now);
-      return { kind: 'order.status', orderId, status: 'failed' };
-    }
-    if (answer.status === 'closed') return { kind: 'order.status', orderId, status: 'closed' };
-    return { kind: 'order.status', orderId, status: 'pending' };
+    const { status } = await reconciler.reconcile(orderId, ctx.now);
+    return { kind: 'order.status', orderId, status };
+  }
+
+  /** 取消订单: closed at the gateway first; if it turns out paid, the student is told so, not 'cancelled'. */
+  async function closeOrder(orderId: string, ctx: CommandContext): Promise<EventWithoutTime> {
+    const { status, changed } = await reconciler.closeAndReconcile(orderId, 'closed', ctx.now);
+    if (status === 'closed' && changed) return { kind: 'order.closed', orderId };
+    return { kind: 'order.status', orderId, status };
   }
 
   return async function run(command: OrderCommand, ctx: CommandContext): Promise<EventWithoutTime> {
@@ -71,15 +71,8 @@ export function createOrderCommands(deps: OrderCommandDeps) {
         return createOrder(command, ctx);
       case 'order.query':
         return queryOrder(command.orderId, ctx);
-      case 'order.close': {
-        await gateway.closeOrder(command.orderId);
-        const closed = await ledger.markOrder(command.orderId, 'closed', ctx.now);
-        if (!closed) {
-          const order = await ledger.getOrder(command.orderId);
-          return { kind: 'order.status', orderId: command.orderId, status: order?.status ?? 'failed' };
-        }
-        return { kind: 'order.closed', orderId: command.orderId };
-      }
+      case 'order.close':
+        return closeOrder(command.orderId, ctx);
       case 'problem.report': {
         const reportId = await ledger.reportProblem({ ...command, channel: ctx.channel, chatId: ctx.chatId, now: ctx.now });
         return { kind: 'problem.reported', reportId };

@@ -106,6 +106,24 @@ describe('order lifecycle', () => {
     await chat.waitFor((m) => m.payload.text.includes('缴费成功'));
   });
 
+  it('【付款出现问题】 → 取消订单 on an order already paid at the gateway credits it and says paid, not cancelled', async () => {
+    // 赵六's order from the report test has expired by now, so his items are free again.
+    const { chat, orderId } = await orderFor('2024020201');
+    const paying = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label === '付款出现问题'));
+    // Paid at the bank; the notification is lost.
+    await payAtSandboxSilently(orderId);
+    await chat.action(chat.buttonCode(paying, '付款出现问题'));
+    const problem = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label === '取消订单'));
+    chat.forget();
+    await chat.action(chat.buttonCode(problem, '取消订单'));
+    await chat.waitFor((m) => m.payload.text.includes('已收到付款'));
+    await chat.waitFor((m) => m.payload.text.includes('缴费成功'));
+    expect(chat.all().some((m) => m.payload.text.includes('订单已取消'))).toBe(false);
+    expect((await app.feebot.ledger.getOrder(orderId))!.status).toBe('paid');
+    const facts = await app.feebot.ledger.loadFacts('2024020201', Date.now());
+    expect(facts.items.every((i) => i.amountPaid === i.amountDue)).toBe(true);
+  });
+
   it('never writes a password into the log', () => {
     expect(app.logLines.length).toBeGreaterThan(0);
     expect(app.logLines.filter((l) => l.includes('Demo@2026'))).toEqual([]);

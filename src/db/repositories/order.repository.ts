@@ -68,6 +68,20 @@ export async function listPendingOrders(db: Db, expiredAt?: number): Promise<Ord
   return rows.map(normalizeOrder);
 }
 
+/** Pending orders created at or before `createdBefore` that have not expired at `now`. Oldest first. */
+export async function listUnexpiredPendingOrders(db: Db, createdBefore: number, now: number): Promise<OrderRow[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('created_at', '<=', createdBefore)
+    .where('expires_at', '>', now)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(normalizeOrder);
+}
+
 function normalizeOrder(r: OrderRow): OrderRow {
   return {
     ...r,
