@@ -19,6 +19,14 @@
   var token = localStorage.getItem(TOKEN_KEY);
   if (!token) { token = randomId(24); localStorage.setItem(TOKEN_KEY, token); }
   var lang = (navigator.language || '').toLowerCase().indexOf('zh') === 0 ? 'zh-CN' : 'en';
+  // The page's own words follow the same language as the conversation's first answer.
+  if (lang === 'en') {
+    document.documentElement.lang = 'en';
+    document.querySelector('label[for="input"]').textContent = 'Type a message';
+    input.placeholder = 'Type a message…';
+    document.getElementById('send').textContent = 'Send';
+    log.setAttribute('aria-label', 'Conversation');
+  }
 
   function api(path, body) {
     return fetch(path, {
