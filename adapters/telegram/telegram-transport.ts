@@ -1,16 +1,20 @@
 import QRCode from 'qrcode';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { ImageSpec } from '../../src/engine/views.js';
+import { ChannelError } from '../../src/errors.js';
 import type { ChannelTransport, Delivery, DeliveryResult } from '../../src/ports/channel.port.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { describes, isBadRequest, toChannelError } from './telegram-errors.js';
 import type { RateLimiter } from './telegram-rate-limiter.js';
+import { createSendProgress, type SendProgress } from './telegram-send-progress.js';
 import { MAX_TEXT, renderView, splitText, type TelegramRendered } from './telegram-render.js';
 
 export interface TelegramTransportDeps {
   api: Pick<TelegramApi, 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'deleteMessage'>;
   limiter: RateLimiter;
   logger: TelegramLogger;
+  /** Where partly sent deliveries are remembered (default: in memory, per transport). */
+  progress?: SendProgress;
 }
 
 const NOT_MODIFIED = /message is not modified/i;
@@ -22,6 +26,7 @@ const NOT_MODIFIED = /message is not modified/i;
  */
 export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTransport {
   const { api, limiter, logger } = deps;
+  const progress = deps.progress ?? createSendProgress();
 
   async function call<T>(chatId: string, method: string, fn: () => Promise<T>): Promise<T> {
     await limiter.acquire(chatId);
@@ -49,28 +54,45 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
     }
   }
 
-  async function sendTexts(chatId: string, text: string, markup?: InlineKeyboardMarkup): Promise<number> {
+  /** The sends of a new message, in order: the photo (if any), then the text part(s). */
+  async function sendSteps(chatId: string, rendered: TelegramRendered): Promise<(() => Promise<number>)[]> {
+    const { photo, reply_markup: markup, text } = rendered;
+    const steps: (() => Promise<number>)[] = [];
+    if (photo) {
+      const source = await imageBytes(photo.image);
+      const filename = photo.image.kind === 'qr' ? 'pay-qr.png' : 'image.png';
+      const withCaption = photo.caption !== undefined;
+      const extra = withCaption ? { caption: photo.caption, ...(markup ? { reply_markup: markup } : {}) } : {};
+      steps.push(async () => (await call(chatId, 'sendPhoto', () => api.sendPhoto(chatId, { source, filename }, extra))).message_id);
+      // With a caption the photo is the whole message; too long for one, the text follows with the buttons.
+      if (withCaption) return steps;
+    }
     const parts = splitText(text);
-    let lastId = 0;
     for (const [i, part] of parts.entries()) {
       const extra = i === parts.length - 1 && markup ? { reply_markup: markup } : {};
-      const sent = await call(chatId, 'sendMessage', () => api.sendMessage(chatId, part, extra));
-      lastId = sent.message_id;
+      steps.push(async () => (await call(chatId, 'sendMessage', () => api.sendMessage(chatId, part, extra))).message_id);
     }
-    return lastId;
+    return steps;
   }
 
-  async function sendNew(chatId: string, rendered: TelegramRendered): Promise<number> {
-    const { photo, reply_markup: markup, text } = rendered;
-    if (!photo) return sendTexts(chatId, text, markup);
-    const source = await imageBytes(photo.image);
-    const withCaption = photo.caption !== undefined;
-    const extra = withCaption ? { caption: photo.caption, ...(markup ? { reply_markup: markup } : {}) } : {};
-    const sent = await call(chatId, 'sendPhoto', () =>
-      api.sendPhoto(chatId, { source, filename: photo.image.kind === 'qr' ? 'pay-qr.png' : 'image.png' }, extra),
-    );
-    // Too long for a caption: the photo goes alone, then the text carries the buttons.
-    return withCaption ? sent.message_id : sendTexts(chatId, text, markup);
+  /**
+   * Sends the steps not sent yet for this delivery key (a retry resumes after the last part that
+   * got through) and returns the last message's id.
+   */
+  async function sendNew(chatId: string, rendered: TelegramRendered, key: string | undefined): Promise<number> {
+    const steps = await sendSteps(chatId, rendered);
+    let { sent, lastId } = progress.get(key);
+    try {
+      for (; sent < steps.length; sent++) {
+        lastId = await steps[sent]!();
+        progress.record(key, sent + 1, lastId);
+      }
+    } catch (error) {
+      if (error instanceof ChannelError && error.permanent) progress.clear(key);
+      throw error;
+    }
+    progress.clear(key);
+    return lastId ?? 0;
   }
 
   return {
@@ -78,12 +100,15 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const { chatId, view } = delivery;
       const rendered = renderView(view);
       const menuId = delivery.menuMessageId === null ? NaN : Number(delivery.menuMessageId);
+      // A retry that already sent some parts goes on with the rest; it never edits instead.
+      const resuming = progress.get(delivery.key).sent > 0;
       const editable =
+        !resuming &&
         view.placement === 'menu' && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
       if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup))) {
         return { menuMessageId: String(menuId) };
       }
-      const sentId = await sendNew(chatId, rendered);
+      const sentId = await sendNew(chatId, rendered, delivery.key);
       // A standalone message pushes the old menu up; the next menu should be a new one below it.
       return { menuMessageId: view.placement === 'menu' ? String(sentId) : null };
     },

@@ -10,6 +10,11 @@ export interface Delivery {
   view: View;
   /** The menu message currently shown in this chat, if the transport reported one. */
   menuMessageId: string | null;
+  /**
+   * Stable across retries of this same delivery (the outbox entry), so a transport that sends it
+   * in several parts can resume where a failure stopped it instead of repeating parts.
+   */
+  key?: string;
 }
 
 export interface DeliveryResult {

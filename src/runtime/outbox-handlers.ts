@@ -43,7 +43,7 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
       const chat = await findChannelChat(db, channel, chatId);
       if (!chat.active) return;
       const menuMessageId = view.placement === 'menu' && !freshMenu ? chat.menuMessageId : null;
-      const result = await transportFor(channel).deliver({ channel, chatId, view, menuMessageId });
+      const result = await transportFor(channel).deliver({ channel, chatId, view, menuMessageId, key: `outbox:${entry.id}` });
       if (view.placement === 'menu' && result.menuMessageId !== undefined) {
         await updateChannelChat(db, channel, chatId, { menuMessageId: result.menuMessageId }, clock());
       } else if (view.placement === 'message') {

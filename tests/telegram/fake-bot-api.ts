@@ -34,8 +34,8 @@ export interface FakeBotApi {
   messages: Map<number, FakeMessage>;
   commands: Map<string, unknown>;
   webhook: { url: string; secret?: string } | null;
-  /** The next `times` calls of `method` fail with this error. */
-  failNext(method: string, failure: FakeFailure, times?: number): void;
+  /** The next `times` calls of `method` fail with this error (after letting `after` calls through). */
+  failNext(method: string, failure: FakeFailure, times?: number, after?: number): void;
   /** Queues an update for getUpdates. */
   pushUpdate(update: Record<string, unknown>): void;
   callsOf(method: string): FakeCall[];
@@ -52,7 +52,7 @@ export async function startFakeBotApi(token = '123456:TEST-token'): Promise<Fake
   const calls: FakeCall[] = [];
   const messages = new Map<number, FakeMessage>();
   const commands = new Map<string, unknown>();
-  const failures = new Map<string, { failure: FakeFailure; times: number }>();
+  const failures = new Map<string, { failure: FakeFailure; times: number; after: number }>();
   const updates: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
   let nextMessageId = 100;
@@ -65,8 +65,8 @@ export async function startFakeBotApi(token = '123456:TEST-token'): Promise<Fake
     messages,
     commands,
     webhook: null,
-    failNext(method, failure, times = 1) {
-      failures.set(method, { failure, times });
+    failNext(method, failure, times = 1, after = 0) {
+      failures.set(method, { failure, times, after });
     },
     pushUpdate(update) {
       updates.push({ update_id: nextUpdateId++, ...update });
@@ -171,7 +171,7 @@ export async function startFakeBotApi(token = '123456:TEST-token'): Promise<Fake
     }
     calls.push({ method, params, at });
     const injected = failures.get(method);
-    if (injected && injected.times > 0) {
+    if (injected && injected.times > 0 && injected.after-- <= 0) {
       injected.times -= 1;
       const { code, retryAfter } = injected.failure;
       const description = injected.failure.description ?? `${DEFAULT_DESCRIPTIONS[code] ?? 'Error'}${code === 429 ? ` ${retryAfter ?? 1}` : ''}`;
