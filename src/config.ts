@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInitialPasswordPolicy } from './accounts/initial-password.js';
 
 // Every variable here is listed, with its default, in .env.example and the README table.
 const schema = z.object({
@@ -14,7 +15,17 @@ const schema = z.object({
   IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
   AGREEMENT_SECONDS: z.coerce.number().min(0).default(10),
   AGREEMENT_FILE: z.string().optional(),
-  INITIAL_PASSWORD: z.string().default('123456'),
+  // A fixed value, or one of the known @ policies: a typo such as `@studentID` must stop the start.
+  INITIAL_PASSWORD: z
+    .string()
+    .default('123456')
+    .superRefine((value, ctx) => {
+      try {
+        parseInitialPasswordPolicy(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
   SANDBOX_GATEWAY_SECRET: z.string().min(16).default('sandbox-secret-change-me-0123456789'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
 });
