@@ -14,6 +14,8 @@ export type AuditEvent =
   | 'reset.requested'
   | 'reset.used'
   | 'password.changed'
+  /** A wrong old password in 修改密码 (five in a row end the session: `logout`, detail wrongOldPassword). */
+  | 'password.wrongOld'
   | 'email.changeRequested'
   | 'email.changed'
   | 'logout'

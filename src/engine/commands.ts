@@ -19,7 +19,8 @@ export type Command =
   | { kind: 'email.change'; studentId: string; email: string }
   | { kind: 'email.confirm'; studentId: string; code: string }
   /** Tells the runtime a session ended (for the audit trail); answered by no event. */
-  | { kind: 'session.ended'; studentId: string; reason: 'logout' | 'idle' | 'revoked' }
+  /** `wrongOldPassword`: too many wrong old passwords in a row in 修改密码. */
+  | { kind: 'session.ended'; studentId: string; reason: 'logout' | 'idle' | 'revoked' | 'wrongOldPassword' }
   | { kind: 'order.create'; studentId: string; lines: SelectionLine[] }
   | { kind: 'order.query'; orderId: string }
   | { kind: 'order.close'; orderId: string }

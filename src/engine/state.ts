@@ -10,6 +10,8 @@ export interface Session {
   lastActiveAt: number;
   /** Logged in with the initial password: nothing but a password change until it is changed. */
   mustChangePassword: boolean;
+  /** Wrong old passwords in a row in 修改密码 (absent = none); too many end the session. */
+  wrongOldPasswords?: number;
 }
 
 export interface SelectionLine {

@@ -40,6 +40,7 @@ export function createAccountCommands(deps: AccountCommandDeps) {
         return { kind: 'reset.requested' };
       case 'password.verifyOld': {
         const ok = await accounts.verifyPassword(command.studentId, command.password);
+        if (!ok) await audit.record({ studentId: command.studentId, event: 'password.wrongOld', channel: ctx.channel, chatId: ctx.chatId });
         return { kind: 'password.result', stage: 'old', ok, ...(ok ? {} : { problem: 'wrongOld' as const }) };
       }
       case 'password.stage': {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeAction } from '../../src/engine/action-codec.js';
 import type { PasswordProblem } from '../../src/engine/events.js';
+import { MAX_WRONG_OLD_PASSWORDS } from '../../src/engine/steps/account.step.js';
 import {
   acksOf,
   commandsOf,
@@ -57,6 +58,46 @@ describe('修改密码', () => {
     const result = h.send({ kind: 'password.result', stage: 'old', ok: false, problem: 'wrongOld' });
     expect(messageTexts(result)).toEqual(['旧密码不正确']);
     expect(result.state.step).toEqual({ name: 'password.old', forced: false });
+  });
+
+  describe('wrong old passwords in a row', () => {
+    const wrongOld = (h: Harness) => {
+      h.type('guess');
+      return h.send({ kind: 'password.result', stage: 'old', ok: false, problem: 'wrongOld' });
+    };
+
+    it(`end the session after ${MAX_WRONG_OLD_PASSWORDS}, with a message and an audit command`, () => {
+      expect(MAX_WRONG_OLD_PASSWORDS).toBe(5);
+      const h = atOldPassword();
+      for (let i = 1; i < 5; i++) {
+        const r = wrongOld(h);
+        expect(r.state.session?.wrongOldPasswords).toBe(i);
+        expect(r.state.step).toEqual({ name: 'password.old', forced: false });
+      }
+      const ended = wrongOld(h);
+      expect(ended.state.session).toBeNull();
+      expect(ended.state.step).toEqual({ name: 'login.studentId' });
+      expect(messageTexts(ended)[0]).toBe('旧密码连续输错5次，为保护您的账户已退出系统，请重新登录');
+      expect(commandsOf(ended)).toContainEqual({ kind: 'session.ended', studentId: STUDENT.studentId, reason: 'wrongOldPassword' });
+    });
+
+    it('are not forgotten by leaving 修改密码 and coming back', () => {
+      const h = atOldPassword();
+      for (let i = 0; i < 4; i++) wrongOld(h);
+      h.press('取消');
+      h.press('修改密码');
+      expect(wrongOld(h).state.session).toBeNull();
+    });
+
+    it('start again from zero after a right old password', () => {
+      const h = atOldPassword();
+      for (let i = 0; i < 4; i++) wrongOld(h);
+      const right = h.send({ kind: 'password.result', stage: 'old', ok: true });
+      expect(right.state.session?.wrongOldPasswords).toBeUndefined();
+      h.press('取消');
+      h.press('修改密码');
+      for (let i = 0; i < 4; i++) expect(wrongOld(h).state.session).not.toBeNull();
+    });
   });
 
   it.each<[PasswordProblem, string]>([

@@ -147,6 +147,7 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'password.forced': 'You are using the initial password. Please change it first',
   'password.empty': 'The password cannot be empty',
   'password.wrongOld': 'The current password is wrong',
+  'password.tooManyWrongOld': 'The current password was wrong 5 times in a row: you have been logged out to protect your account. Please log in again.',
   'password.tooShort': 'The new password must have at least 8 characters',
   'password.sameAsStudentId': 'The new password cannot be your student ID',
   'password.sameAsInitial': 'The new password cannot be the initial password',

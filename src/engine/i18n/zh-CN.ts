@@ -162,6 +162,7 @@ export const zhCN = {
   'password.forced': '您正在使用初始密码，请先修改密码',
   'password.empty': '密码不能为空',
   'password.wrongOld': '旧密码不正确',
+  'password.tooManyWrongOld': '旧密码连续输错5次，为保护您的账户已退出系统，请重新登录',
   'password.tooShort': '新密码至少8位',
   'password.sameAsStudentId': '新密码不能与学号相同',
   'password.sameAsInitial': '新密码不能与初始密码相同',

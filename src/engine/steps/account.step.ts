@@ -5,10 +5,16 @@ import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
 import type { EngineEvent, PasswordProblem } from '../events.js';
 import type { PlainMessageKey } from '../i18n/index.js';
 import { notice, reshow, showStep, stay } from '../present.js';
-import type { ConversationState, Step } from '../state.js';
-import { toHome, toLogin } from './navigation.step.js';
+import type { ConversationState, Session, Step } from '../state.js';
+import { endSession, toHome, toLogin } from './navigation.step.js';
 
 // 修改密码: three prompts, each checked outside.
+
+/**
+ * Wrong old passwords in a row (counted in the session, so leaving 修改密码 does not reset it)
+ * after which the session ends: an unattended logged-in chat must not become a password oracle.
+ */
+export const MAX_WRONG_OLD_PASSWORDS = 5;
 
 type PasswordStep = StepOf<'password.old'> | StepOf<'password.new'> | StepOf<'password.confirm'>;
 
@@ -69,10 +75,9 @@ export function onPasswordResult(
   // Only the answer to the prompt on screen counts; a late or foreign one changes nothing.
   if (!isPasswordStep(step) || step.name !== `password.${event.stage}` || !session) return stay(state);
   const forced = step.forced;
+  if (event.stage === 'old') return onOldPasswordResult(state, session, event, env, forced);
   if (event.ok) {
     switch (event.stage) {
-      case 'old':
-        return showStep(state, { name: 'password.new', forced }, env);
       case 'new':
         return showStep(state, { name: 'password.confirm', forced }, env);
       case 'confirm':
@@ -81,7 +86,28 @@ export function onPasswordResult(
         return assertNever(event.stage);
     }
   }
-  if (!event.problem) return reshow(state, env, [notice(state.lang, 'password.failed')]);
-  const text = notice(state.lang, PROBLEM_MESSAGES[event.problem]);
-  return showStep(state, retryStep(event.problem, forced), env, [text]);
+  return onProblem(state, event.problem, env, forced);
+}
+
+function onProblem(state: ConversationState, problem: PasswordProblem | undefined, env: EngineEnv, forced: boolean): TransitionResult {
+  if (!problem) return reshow(state, env, [notice(state.lang, 'password.failed')]);
+  return showStep(state, retryStep(problem, forced), env, [notice(state.lang, PROBLEM_MESSAGES[problem])]);
+}
+
+/** The old password: a right one clears the count of wrong ones; too many wrong ones in a row end the session. */
+function onOldPasswordResult(
+  state: ConversationState,
+  session: Session,
+  event: Extract<EngineEvent, { kind: 'password.result' }>,
+  env: EngineEnv,
+  forced: boolean,
+): TransitionResult {
+  if (event.ok) {
+    const { wrongOldPasswords: _cleared, ...rest } = session;
+    return showStep({ ...state, session: rest }, { name: 'password.new', forced }, env);
+  }
+  if (event.problem !== 'wrongOld') return onProblem(state, event.problem, env, forced);
+  const wrong = (session.wrongOldPasswords ?? 0) + 1;
+  if (wrong >= MAX_WRONG_OLD_PASSWORDS) return endSession(state, env, 'wrongOldPassword', [notice(state.lang, 'password.tooManyWrongOld')]);
+  return onProblem({ ...state, session: { ...session, wrongOldPasswords: wrong } }, event.problem, env, forced);
 }
