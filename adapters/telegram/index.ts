@@ -6,7 +6,7 @@ import type { Dispatcher } from '../../src/runtime/inbound.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { registerBotCommands } from './telegram-commands.js';
 import type { TelegramConfig } from './telegram-config.js';
-import { createUpdateHandler } from './telegram-inbound.js';
+import { createUpdateHandler, type NoticeSender } from './telegram-inbound.js';
 import { ALLOWED_UPDATES, createPoller } from './telegram-polling.js';
 import { createRateLimiter, type RateLimiter } from './telegram-rate-limiter.js';
 import { createTelegramTransport } from './telegram-transport.js';
@@ -14,7 +14,7 @@ import { mountTelegramWebhook } from './telegram-webhook.js';
 
 export { loadTelegramConfig, type TelegramConfig } from './telegram-config.js';
 // Pure parts, for the channel contract suite.
-export { parseTelegramUpdate, type ParsedUpdate } from './telegram-inbound.js';
+export { parseTelegramUpdate, type NoticeSender, type ParsedUpdate } from './telegram-inbound.js';
 export { renderView, type TelegramRendered } from './telegram-render.js';
 
 export interface TelegramAdapterOptions {
@@ -22,6 +22,11 @@ export interface TelegramAdapterOptions {
   /** May be wired later with setDispatcher (main builds the adapter before the runtime). */
   dispatcher?: Dispatcher;
   logger: TelegramLogger;
+  /**
+   * Queues the group-chat notice in the outbox (production: see src/telegram-wiring.ts). Without
+   * it the notice is not sent: no message leaves except through the outbox.
+   */
+  sendNotice?: NoticeSender;
   /** Replaces the limiter built from the config's rates (tests). */
   limiter?: RateLimiter;
   /** getUpdates long-poll timeout in seconds (default 30). */
@@ -60,7 +65,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
   const handle = createUpdateHandler({
     api,
-    limiter,
+    sendNotice: options.sendNotice,
     logger,
     dispatcher: () => dispatcher,
     botUsername: () => bot.botInfo?.username ?? null,

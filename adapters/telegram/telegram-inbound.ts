@@ -2,7 +2,6 @@ import type { Update } from 'telegraf/types';
 import type { Lang } from '../../src/engine/state.js';
 import type { Dispatcher, InboundUpdate } from '../../src/runtime/inbound.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
-import type { RateLimiter } from './telegram-rate-limiter.js';
 import { TELEGRAM_TEXTS } from './telegram-texts.js';
 
 export const START_PAYLOAD_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -78,9 +77,13 @@ export function parseTelegramUpdate(update: Update): ParsedUpdate {
   return { kind: 'ignore' };
 }
 
+/** Queues a plain message to a chat in the outbox (its limits, 429 waits and retries apply). */
+export type NoticeSender = (chatId: string, text: string) => Promise<void>;
+
 export interface UpdateHandlerDeps {
-  api: Pick<TelegramApi, 'answerCbQuery' | 'sendMessage'>;
-  limiter: RateLimiter;
+  api: Pick<TelegramApi, 'answerCbQuery'>;
+  /** Where the group notice goes; without one (bare adapter in tests) it is only logged. */
+  sendNotice?: NoticeSender;
   logger: TelegramLogger;
   dispatcher: () => Dispatcher | null;
   /** `@username` from getMe, for the t.me link; null until known. */
@@ -93,7 +96,7 @@ export interface UpdateHandlerDeps {
  * resend it, and the dispatcher's dedupe makes a resend a no-op anyway).
  */
 export function createUpdateHandler(deps: UpdateHandlerDeps): (update: Update) => Promise<void> {
-  const { api, limiter, logger } = deps;
+  const { api, logger } = deps;
   const clock = deps.clock ?? Date.now;
   const lastGroupNotice = new Map<string, number>();
 
@@ -116,11 +119,14 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (update: Update) =
     if (now - (lastGroupNotice.get(chatId) ?? -Infinity) < GROUP_NOTICE_INTERVAL_MS) return;
     lastGroupNotice.set(chatId, now);
     if (lastGroupNotice.size > 10_000) lastGroupNotice.clear();
+    if (!deps.sendNotice) {
+      logger.warn({ chatId }, 'telegram group notice dropped: no outbox wired');
+      return;
+    }
     try {
-      await limiter.acquire(chatId);
-      await api.sendMessage(chatId, notice);
+      await deps.sendNotice(chatId, notice);
     } catch (error) {
-      logger.warn({ chatId, err: errorText(error) }, 'telegram group notice not sent');
+      logger.warn({ chatId, err: errorText(error) }, 'telegram group notice not queued');
     }
   }
 

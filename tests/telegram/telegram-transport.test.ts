@@ -150,26 +150,6 @@ describe('telegram transport against the fake Bot API', () => {
     expect(String(answer.params.text).startsWith('请等待 7 秒后再同意。')).toBe(true);
   });
 
-  it('tells a group to use a private chat, with a t.me link, without dispatching', async () => {
-    const before = dispatcher.received.length;
-    const update = {
-      update_id: 9002,
-      message: { message_id: 5, date: 0, text: '/pay', chat: { id: -100777, type: 'supergroup', title: 'Class' }, from: { id: 8, is_bot: false, first_name: 'W', language_code: 'en' } },
-    } as unknown as Update;
-    await adapter.handleUpdate(update);
-    expect(dispatcher.received.length).toBe(before);
-    const notice = fake.callsOf('sendMessage').at(-1)!;
-    expect(notice.params.chat_id).toBe('-100777');
-    expect(String(notice.params.text)).toContain('private chat');
-    expect(String(notice.params.text)).toContain('https://t.me/feebot_test_bot');
-
-    // Repeated commands in the same group within a minute do not repeat the notice.
-    const sends = fake.callsOf('sendMessage').length;
-    await adapter.handleUpdate({ ...update, update_id: 9003 } as Update);
-    expect(fake.callsOf('sendMessage').length).toBe(sends);
-    expect(dispatcher.received.length).toBe(before);
-  });
-
   it('polls getUpdates and dispatches what arrives, in order', async () => {
     const before = dispatcher.processed.length;
     const from = { id: 7, is_bot: false, first_name: 'Li' };
