@@ -19,6 +19,9 @@ export type PasswordProblem =
   | 'sameAsCurrent'
   | 'mismatch';
 
+/** `exceedsDue`: all of the payment; `partlyExceedsDue`: the part beyond what was owed; `amountMismatch`: paid ≠ order total. */
+export type PaymentHeldReason = 'exceedsDue' | 'partlyExceedsDue' | 'amountMismatch';
+
 export type OrderStatusAnswer = 'pending' | 'paid' | 'failed' | 'expired' | 'closed';
 
 /** Everything that can happen to a conversation. `at` is epoch ms, supplied by the runtime. */
@@ -50,6 +53,8 @@ export type EngineEvent =
   | { kind: 'order.closed'; at: number; orderId: string }
   | { kind: 'order.expired'; at: number; orderId: string }
   | { kind: 'payment.confirmed'; at: number; orderId: string; total: Fen; receiptNo: string; receiptUrl: string }
+  /** Money received for the order that could not go to fee items: held as a flagged credit for the finance office. */
+  | { kind: 'payment.held'; at: number; orderId: string; amount: Fen; reason: PaymentHeldReason }
   | { kind: 'problem.reported'; at: number; reportId: number }
   /** The agreement countdown has run out (scheduled by a timer effect). */
   | { kind: 'timer.agreementUnlocked'; at: number; menuRev: number }

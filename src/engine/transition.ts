@@ -18,6 +18,7 @@ import {
   onOrderFailed,
   onOrderStatus,
   onPaymentConfirmed,
+  onPaymentHeld,
   onProblemReported,
 } from './steps/order-events.step.js';
 import { handleUserEvent } from './user-event.js';
@@ -76,6 +77,8 @@ export function transition(state: ConversationState, event: EngineEvent, ctx: Tr
       return onOrderExpired(current, event, env);
     case 'payment.confirmed':
       return onPaymentConfirmed(current, event, env);
+    case 'payment.held':
+      return onPaymentHeld(current, event);
     case 'problem.reported':
       return onProblemReported(current, event, env);
     case 'timer.agreementUnlocked':

@@ -1,9 +1,12 @@
 import { inTransaction, type Db } from '../db/database.js';
-import { enqueueOutbox } from '../db/repositories/outbox.repository.js';
+import { enqueueOutbox, type NewOutboxEntry } from '../db/repositories/outbox.repository.js';
+import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { ChannelName } from '../ports/channel.port.js';
 import type { GatewayOrderState, PaymentGateway, PaymentNotification } from '../ports/gateway.port.js';
+import type { EventWithoutTime } from './command-context.js';
 import type { OutboxPayloads } from './outbox-payloads.js';
-import type { Ledger } from '../ledger/index.js';
+import type { ApplyOutcome, Ledger } from '../ledger/index.js';
 
 export interface PaymentIntakeDeps {
   db: Db;
@@ -18,16 +21,34 @@ export interface PaymentIntakeDeps {
 export function createPaymentIntake(deps: PaymentIntakeDeps) {
   const { db, gateway, ledger, clock, logger } = deps;
 
-  async function scheduleReceipt(orderId: string): Promise<void> {
-    const payload: OutboxPayloads['receipt'] = { orderId };
-    await inTransaction(db, (tx) => enqueueOutbox(tx, [{ lane: `receipt:${orderId}`, kind: 'receipt', payload, runAfter: clock() }], clock()));
+  /**
+   * A receipt only for money that reached fee items; money held as a flagged credit (a second
+   * transaction, an overpayment, a wrong amount) gets a truthful notice instead. Both go on the
+   * order's receipt lane, so the notice follows the receipt.
+   */
+  async function scheduleFollowUps(outcome: ApplyOutcome): Promise<void> {
+    const entries: NewOutboxEntry[] = [];
+    const lane = `receipt:${outcome.orderId}`;
+    const credited = outcome.kind === 'applied' || outcome.kind === 'late' ? outcome.creditedToItems : 0;
+    if (credited > 0) {
+      const payload: OutboxPayloads['receipt'] = { orderId: outcome.orderId };
+      entries.push({ lane, kind: 'receipt', payload, runAfter: clock() });
+    }
+    const held = heldNotice(outcome, credited);
+    const order = held ? await ledger.getOrder(outcome.orderId) : null;
+    if (held && order) {
+      const payload: OutboxPayloads['event'] = { channel: order.channel as ChannelName, chatId: order.chatId, event: held };
+      entries.push({ lane, kind: 'event', payload, runAfter: clock() });
+    }
+    if (entries.length === 0) return;
+    await inTransaction(db, (tx) => enqueueOutbox(tx, entries, clock()));
     deps.onEnqueued();
   }
 
   async function apply(notification: PaymentNotification, source: 'notification' | 'query'): Promise<string> {
     const outcome = await ledger.applyPayment(gateway.name, notification, clock());
     logger.info({ orderId: notification.orderId, transactionId: notification.transactionId, outcome: outcome.kind, source }, 'payment');
-    if (outcome.kind === 'applied' || outcome.kind === 'late') await scheduleReceipt(notification.orderId);
+    await scheduleFollowUps(outcome);
     return outcome.kind;
   }
 
@@ -44,3 +65,21 @@ export function createPaymentIntake(deps: PaymentIntakeDeps) {
 }
 
 export type PaymentIntake = ReturnType<typeof createPaymentIntake>;
+
+/** What to tell the student about money held for the finance office, if any (orphans have no chat). */
+function heldNotice(outcome: ApplyOutcome, credited: number): Extract<EventWithoutTime, { kind: 'payment.held' }> | null {
+  switch (outcome.kind) {
+    case 'applied':
+    case 'late':
+      if (outcome.flaggedCredit <= 0) return null;
+      return { kind: 'payment.held', orderId: outcome.orderId, amount: outcome.flaggedCredit, reason: credited > 0 ? 'partlyExceedsDue' : 'exceedsDue' };
+    case 'mismatch':
+      return { kind: 'payment.held', orderId: outcome.orderId, amount: outcome.flaggedCredit, reason: 'amountMismatch' };
+    case 'orphan':
+    case 'duplicate':
+    case 'failed':
+      return null;
+    default:
+      return assertNever(outcome);
+  }
+}

@@ -46,6 +46,17 @@ async function payAtSandboxSilently(orderId: string): Promise<void> {
   expect(await settleSandboxOrder(db, orderId, { status: 'paid', transactionId: `SILENT-${orderId}`, at: Date.now() })).toBe(true);
 }
 
+/** A signed gateway notification, as the sandbox's notifier would send it. */
+async function notifyPaid(orderId: string, transactionId: string, amount: number): Promise<unknown> {
+  const body = JSON.stringify({ transactionId, orderId, amount, status: 'paid', paidAt: Date.now() });
+  const res = await fetch(`${app.baseUrl}/webhooks/gateway/sandbox`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signSandboxPayload(SECRET, body, Date.now()) },
+    body,
+  });
+  return res.json();
+}
+
 describe('order lifecycle', () => {
   it('【付款已成功】 asks the gateway and answers truthfully, crediting a payment whose notification was lost', async () => {
     const { chat, orderId } = await orderFor('2023010101');
@@ -94,16 +105,15 @@ describe('order lifecycle', () => {
 
     // The bank paid anyway (a slow notification): credited, never lost.
     const order = (await app.feebot.ledger.getOrder(orderId))!;
-    const body = JSON.stringify({ transactionId: `LATE-${orderId}`, orderId, amount: order.total, status: 'paid', paidAt: Date.now() });
-    const res = await fetch(`${app.baseUrl}/webhooks/gateway/sandbox`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signSandboxPayload(SECRET, body, Date.now()) },
-      body,
-    });
-    expect(await res.json()).toMatchObject({ outcome: 'late' });
+    expect(await notifyPaid(orderId, `LATE-${orderId}`, order.total)).toMatchObject({ outcome: 'late' });
     const credited = await app.feebot.ledger.loadFacts('2025030301', Date.now());
     expect(credited.items.every((i) => i.amountPaid === i.amountDue)).toBe(true);
     await chat.waitFor((m) => m.payload.text.includes('缴费成功'));
+
+    // The bank pays the same order a second time: held for the finance office and said so; no second receipt.
+    expect(await notifyPaid(orderId, `TWICE-${orderId}`, order.total)).toMatchObject({ outcome: 'late' });
+    await chat.waitFor((m) => m.payload.text.includes(`我们收到了订单 ${orderId} 的付款`) && m.payload.text.includes('已转交财务处处理'));
+    expect(chat.all().filter((m) => m.payload.text.includes('缴费成功'))).toHaveLength(1);
   });
 
   it('【付款出现问题】 → 取消订单 on an order already paid at the gateway credits it and says paid, not cancelled', async () => {

@@ -140,6 +140,9 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'receipt.orderId': 'Order no.: {orderId}',
   'receipt.total': 'Amount: {total}',
   'receipt.no': 'E-receipt no.: {receiptNo}',
+  'payment.heldExceeds': 'We received a payment of {amount} for order {orderId}. It exceeds what you owe and has been passed to the finance office (to be refunded or offset)',
+  'payment.heldPart': '{amount} of the payment for order {orderId} exceeds what you owe and has been passed to the finance office (to be refunded or offset)',
+  'payment.heldMismatch': 'We received a payment of {amount} for order {orderId}, but it does not match the order total. It has been passed to the finance office (to be refunded or offset)',
 
   'password.promptOld': 'Change password\nPlease enter your current password',
   'password.promptNew': 'Please enter a new password (at least 8 characters)',

@@ -154,6 +154,9 @@ export const zhCN = {
   'receipt.orderId': '订单号：{orderId}',
   'receipt.total': '金额：{total}',
   'receipt.no': '电子票据号：{receiptNo}',
+  'payment.heldExceeds': '我们收到了订单 {orderId} 的付款 {amount}，该款项超出应缴金额，已转交财务处处理（退款或抵扣）',
+  'payment.heldPart': '订单 {orderId} 的付款中有 {amount} 超出应缴金额，已转交财务处处理（退款或抵扣）',
+  'payment.heldMismatch': '我们收到了订单 {orderId} 的付款 {amount}，但与订单金额不符，该款项已转交财务处处理（退款或抵扣）',
 
   // 修改密码
   'password.promptOld': '修改密码\n请输入旧密码',

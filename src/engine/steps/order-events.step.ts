@@ -74,6 +74,13 @@ export function onProblemReported(state: ConversationState, event: EventOf<'prob
   return showStep(state, leaveReport(step, 'order.paying'), env, lead);
 }
 
+const HELD_TEXT = { exceedsDue: 'payment.heldExceeds', partlyExceedsDue: 'payment.heldPart', amountMismatch: 'payment.heldMismatch' } as const;
+
+/** Proactive, in any step: money that went to the finance office instead of fee items. No receipt. */
+export function onPaymentHeld(state: ConversationState, event: EventOf<'payment.held'>): TransitionResult {
+  return stay(state, [notice(state.lang, HELD_TEXT[event.reason], { orderId: event.orderId, amount: formatMoney(event.amount) })]);
+}
+
 /** Proactive: the receipt arrives in any step, logged in or not. */
 export function onPaymentConfirmed(state: ConversationState, event: EventOf<'payment.confirmed'>, env: EngineEnv): TransitionResult {
   const { lang } = state;
