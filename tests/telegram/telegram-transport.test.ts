@@ -85,6 +85,17 @@ describe('telegram transport against the fake Bot API', () => {
     expect(fake.messages.get(Number(gone.menuMessageId))?.text).toBe('第三版');
   });
 
+  it("falls back to a new message when Telegram says the menu can't be edited (too old)", async () => {
+    const first = await deliver(menu('旧菜单'));
+    fake.failNext('editMessageText', { code: 400, description: "Bad Request: message can't be edited" });
+    const edits = fake.callsOf('editMessageText').length;
+    const next = await deliver(menu('新菜单'), first.menuMessageId);
+    expect(fake.callsOf('editMessageText').length).toBe(edits + 1);
+    expect(next.menuMessageId).not.toBe(first.menuMessageId);
+    expect(fake.messages.get(Number(next.menuMessageId))).toMatchObject({ text: '新菜单', reply_markup: { inline_keyboard: [[{ text: '主菜单', callback_data: 'v1:home:-:1' }]] } });
+    expect(fake.messages.get(Number(first.menuMessageId))?.text).toBe('旧菜单');
+  });
+
   it('sends standalone messages as new messages and clears the menu', async () => {
     const first = await deliver(menu('菜单'));
     const notice = await deliver({ placement: 'message', text: '缴费成功', buttons: [] }, first.menuMessageId);
