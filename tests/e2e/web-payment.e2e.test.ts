@@ -90,13 +90,24 @@ async function orderItems(page: Page, full: string, installment: { item: string;
   return (await link.getAttribute('href'))!;
 }
 
-async function expectReceipt(context: BrowserContext, page: Page): Promise<void> {
+interface ExpectedReceipt {
+  payer: string;
+  /** [fee period, item name, amount] in the receipt's order (newest period first). */
+  lines: [string, string, string][];
+  total: string;
+}
+
+async function expectReceipt(context: BrowserContext, page: Page, expected: ExpectedReceipt): Promise<void> {
   await expect.poll(() => page.locator('.bubble.bot', { hasText: '缴费成功' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
   const receiptLink = page.locator('.bubble.bot', { hasText: '缴费成功' }).last().getByRole('link', { name: /电子票据/ });
   const receipt = await context.newPage();
   await receipt.goto((await receiptLink.getAttribute('href'))!);
   await expect.poll(() => receipt.locator('#receipt-no').textContent()).toMatch(/^SB\d{10}$/);
   await expect.poll(() => receipt.locator('#check-code').textContent()).toMatch(/\S{6}/);
+  expect(await receipt.locator('#payer-name').textContent()).toBe(expected.payer);
+  const rows = await receipt.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  expect(rows).toEqual(expected.lines);
+  expect(await receipt.locator('#total').textContent()).toBe(expected.total);
   await receipt.close();
 }
 
@@ -108,13 +119,28 @@ describe('web chat, end to end in Chromium', () => {
 
     const payUrl = await orderItems(page, '2024-2025 住宿费', { item: '2025-2026 学费', amount: '1000.50' });
     await payAtGateway(context, payUrl, '13800138000');
-    await expectReceipt(context, page);
+    await expectReceipt(context, page, {
+      payer: '张三',
+      lines: [
+        ['2025-2026', '学费', '¥1,000.50'],
+        ['2024-2025', '住宿费', '¥1,200.00'],
+      ],
+      total: '¥2,200.50',
+    });
 
     await button(page, '收费情况明细').click();
     await button(page, '缴费历史项目').click();
-    const history = await lastBubble(page).textContent();
-    expect(history).toContain('住宿费');
-    expect(history).toContain('1,000.50');
+    await expect.poll(() => lastBubble(page).textContent()).toContain('收费情况明细 · 缴费历史项目');
+    // 张三 had 2023-2024 住宿费 paid before; the item paid here is 2024-2025 住宿费.
+    const history = (await lastBubble(page).textContent())!;
+    expect(history).toMatch(/2024-2025 住宿费\s*已缴 ¥1,200\.00（应缴 ¥1,200\.00）/);
+    expect(history).toMatch(/2025-2026 学费\s*已缴 ¥1,000\.50（应缴 ¥5,000\.00）/);
+
+    await button(page, /未缴清项目/).click();
+    await expect.poll(() => lastBubble(page).textContent()).toContain('收费情况明细 · 未缴清项目');
+    const unpaid = (await lastBubble(page).textContent())!;
+    expect(unpaid).not.toContain('2024-2025 住宿费');
+    expect(unpaid).toMatch(/2025-2026 学费\s*应缴 ¥5,000\.00 · 已缴 ¥1,000\.50 · 未缴 ¥3,999\.50/);
     await context.close();
   });
 
@@ -125,7 +151,10 @@ describe('web chat, end to end in Chromium', () => {
     const [urlA, urlB] = await Promise.all([orderItems(pageA, '2025-2026 学费', null), orderItems(pageB, '2025-2026 住宿费', null)]);
     expect(urlA).not.toBe(urlB);
     await Promise.all([payAtGateway(a, urlA, '13900139000'), payAtGateway(b, urlB, '13700137000')]);
-    await Promise.all([expectReceipt(a, pageA), expectReceipt(b, pageB)]);
+    await Promise.all([
+      expectReceipt(a, pageA, { payer: '赵六', lines: [['2025-2026', '学费', '¥16,000.00']], total: '¥16,000.00' }),
+      expectReceipt(b, pageB, { payer: '陈晓梅', lines: [['2025-2026', '住宿费', '¥1,200.00']], total: '¥1,200.00' }),
+    ]);
     await Promise.all([a.close(), b.close()]);
   });
 });
