@@ -1,3 +1,4 @@
+import type { FeebotOptions } from '../../src/main.js';
 import { createTelegramChannels } from '../../src/telegram-wiring.js';
 import { freePort } from '../support/free-port.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
@@ -17,11 +18,12 @@ export interface TelegramFeebot {
 export async function startTelegramFeebot(
   telegramEnv: (baseUrl: string) => Record<string, string>,
   extraEnv: Record<string, string> = {},
+  options: Pick<FeebotOptions, 'clock'> = {},
 ): Promise<TelegramFeebot> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = { PORT: String(port), TELEGRAM_RATE_PER_CHAT_PER_SEC: '100', ...extraEnv, ...telegramEnv(baseUrl) };
-  const app = await startTestFeebot(env, { channels: createTelegramChannels(env) });
+  const app = await startTestFeebot(env, { ...options, channels: createTelegramChannels(env) });
   return { app, baseUrl, env, stop: () => app.stop() };
 }
 
