@@ -24,7 +24,11 @@ describe('telegram adapter against telegram-test-api', () => {
   beforeAll(async () => {
     server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
     await server.start();
-    adapter = createTelegramAdapter({ config: testConfig(server.config.apiURL, TOKEN), dispatcher, logger: silentLogger });
+    // Stands in for the outbox (src/telegram-wiring.ts): the group notice goes through the transport.
+    const sendNotice = async (chatId: string, text: string) => {
+      await adapter.transport.deliver({ channel: 'telegram', chatId, view: { placement: 'message', text, buttons: [] }, menuMessageId: null });
+    };
+    adapter = createTelegramAdapter({ config: testConfig(server.config.apiURL, TOKEN), dispatcher, logger: silentLogger, sendNotice });
     await adapter.start();
   });
   afterAll(async () => {
