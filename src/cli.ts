@@ -19,7 +19,8 @@ Usage:
   feebot migrate                   apply pending migrations to DATABASE_URL
   feebot import students FILE.csv  import or update students (see README "CSV formats")
   feebot import fees FILE.csv      import or update fee items
-  feebot audit STUDENT_ID           print the student's recent security audit trail
+  feebot audit [--demo] STUDENT_ID  print the student's recent security audit trail
+                                   (DATABASE_URL; --demo: DEMO_DATABASE_URL)
   feebot help                      this text
 
 Configuration comes from environment variables (see .env.example).`;
@@ -73,13 +74,16 @@ async function runImport(kind: string | undefined, file: string | undefined): Pr
   }
 }
 
-async function printAudit(studentId: string | undefined): Promise<number> {
-  if (!studentId) {
-    console.error('Usage: feebot audit STUDENT_ID');
+async function printAudit(args: string[]): Promise<number> {
+  const demo = args.includes('--demo');
+  const rest = args.filter((a) => a !== '--demo');
+  const studentId = rest[0];
+  if (!studentId || rest.length > 1 || studentId.startsWith('-')) {
+    console.error('Usage: feebot audit [--demo] STUDENT_ID');
     return 2;
   }
   const config = loadConfig();
-  const db = openDatabase(config.DATABASE_URL);
+  const db = openDatabase(demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
   try {
     await migrateToLatest(db);
     console.log(await createAudit({ db, timezone: config.TIMEZONE }).trail(studentId));
@@ -108,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     case 'import':
       return runImport(args[0], args[1]);
     case 'audit':
-      return printAudit(args[0]);
+      return printAudit(args);
     case undefined:
     case 'help':
     case '--help':

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase } from '../src/db/database.js';
+import { insertAuditEntry, type NewAuditEntry } from '../src/db/repositories/audit.repository.js';
 
 // The `feebot` command as an operator runs it: a real process on a real SQLite file.
 
@@ -10,7 +12,18 @@ const dir = mkdtempSync(join(tmpdir(), 'feebot-cli-'));
 const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: join(dir, 'feebot.db'), LOG_LEVEL: 'silent', PORT: '0' };
 delete env.SMTP_URL;
 delete env.DEV_MAILBOX;
+delete env.TIMEZONE;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function seedAudit(file: string, entries: NewAuditEntry[]): Promise<void> {
+  const db = openDatabase(file);
+  try {
+    await migrateToLatest(db);
+    for (const entry of entries) await insertAuditEntry(db, entry);
+  } finally {
+    await db.destroy();
+  }
+}
 
 function feebot(...args: string[]) {
   return feebotWith({}, ...args);
@@ -45,7 +58,32 @@ describe('feebot CLI', () => {
     expect(rejected.err).toMatch(/line 2:/);
   });
 
-  it('prints an audit trail and refuses unknown commands', () => {
+  it('prints the audit trail of a seeded student, from DATABASE_URL or with --demo from DEMO_DATABASE_URL', async () => {
+    const at = Date.UTC(2025, 8, 1, 2, 3, 4);
+    await seedAudit(env.DATABASE_URL!, [
+      { studentId: '2023010101', event: 'login.failed', channel: 'telegram', chatId: '42', detail: null, at },
+      { studentId: '2023010101', event: 'login.ok', channel: 'web', chatId: 'browser-1', detail: null, at: at + 60_000 },
+      { studentId: '2023010199', event: 'password.changed', channel: 'web', chatId: 'other', detail: null, at },
+    ]);
+    const { code, out } = feebot('audit', '2023010101');
+    expect(code).toBe(0);
+    expect(out).toContain('Audit trail for 2023010101: 2 most recent events, newest first (times in Asia/Shanghai)');
+    const lines = out.trim().split('\n').slice(1);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^2025-09-01 10:04:04\s+login\.ok\s+web\s+browser-1$/);
+    expect(lines[1]).toMatch(/^2025-09-01 10:03:04\s+login\.failed\s+telegram\s+42$/);
+    expect(out).not.toContain('password.changed');
+
+    const demoDb = join(dir, 'demo.db');
+    await seedAudit(demoDb, [{ studentId: '2023010101', event: 'logout', channel: 'web', chatId: 'demo-chat', detail: 'idle', at }]);
+    const demo = feebotWith({ DEMO_DATABASE_URL: demoDb }, 'audit', '--demo', '2023010101');
+    expect(demo.code).toBe(0);
+    expect(demo.out).toMatch(/logout\s+web\s+demo-chat\s+idle/);
+    expect(demo.out).not.toContain('login.ok');
+    expect(feebot('audit').code).toBe(2);
+  });
+
+  it('prints an empty audit trail and refuses unknown commands', () => {
     expect(feebot('audit', '2023010101').code).toBe(0);
     const unknown = feebot('frobnicate');
     expect(unknown.code).toBe(2);
