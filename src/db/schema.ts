@@ -55,6 +55,8 @@ export interface OrderLinesTable {
   order_id: string;
   fee_item_id: number;
   amount: number;
+  /** What the line put on its item when the order was paid; null until then. */
+  credited: number | null;
 }
 
 /** applied: credited normally; late: order was expired/closed, still credited; mismatch/orphan: held for staff. */

@@ -1,6 +1,6 @@
 import { inTransaction, type Db, type Tx } from '../db/database.js';
 import { addToAmountPaid, findFeeItemById } from '../db/repositories/fee-item.repository.js';
-import { casOrderStatus, findOrderById, listOrderLines, type OrderRow } from '../db/repositories/order.repository.js';
+import { casOrderStatus, findOrderById, listOrderLines, setLineCredited, type OrderRow } from '../db/repositories/order.repository.js';
 import { insertCredit, insertPaymentIfNew } from '../db/repositories/payment.repository.js';
 import type { PaymentOutcome } from '../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -108,6 +108,7 @@ async function creditItems(tx: Tx, orderId: string, now: number): Promise<{ cred
     const room = item ? Math.max(0, item.amount_due - item.amount_paid) : 0;
     const take = Math.min(line.amount, room);
     if (take > 0) await addToAmountPaid(tx, line.fee_item_id, take, now);
+    await setLineCredited(tx, orderId, line.fee_item_id, take);
     credited += take;
     surplus += line.amount - take;
   }

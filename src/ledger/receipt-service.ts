@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
-import { findOrderById, listOrderLines } from '../db/repositories/order.repository.js';
+import { findOrderById, listOrderLines, type OrderLineRow } from '../db/repositories/order.repository.js';
 import { listPaymentsForOrder } from '../db/repositories/payment.repository.js';
 import { findReceiptByOrderId, findReceiptByToken, insertReceiptIfAbsent, type ReceiptRow } from '../db/repositories/receipt.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
-import type { ReceiptRecord, ReceiptView } from './ledger.types.js';
+import type { OrderLineRecord, ReceiptRecord, ReceiptView } from './ledger.types.js';
 import { loadOrderRecord, toLineRecord } from './order-mapping.js';
 
 export function createReceiptService({ db }: { db: Db }) {
@@ -22,12 +22,15 @@ export function createReceiptService({ db }: { db: Db }) {
     const student = await findStudentById(db, order.studentId);
     const payerName = student?.name ?? order.studentId;
     const payment = (await listPaymentsForOrder(db, orderId)).find((p) => p.outcome === 'applied' || p.outcome === 'late');
+    const lines = creditedLines(await listOrderLines(db, [orderId]));
+    if (lines.length === 0) throw new Error(`Cannot issue a receipt: order ${orderId} credited nothing to fee items`);
+    const total = lines.reduce((sum, l) => sum + l.amount, 0);
     const issued = await issuer.issue({
       orderId,
       studentId: order.studentId,
       payerName,
-      total: order.total,
-      lines: order.lines.map((l) => ({ feePeriod: l.feePeriod, name: l.name, amount: l.amount })),
+      total,
+      lines: lines.map((l) => ({ feePeriod: l.feePeriod, name: l.name, amount: l.amount })),
       paidAt: payment?.paid_at ?? order.settledAt ?? now,
     });
     await insertReceiptIfAbsent(db, {
@@ -36,7 +39,7 @@ export function createReceiptService({ db }: { db: Db }) {
       check_code: issued.checkCode,
       view_token: randomBytes(24).toString('base64url'),
       payer_name: payerName,
-      total: order.total,
+      total,
       issued_at: now,
     });
     const stored = await findReceiptByOrderId(db, orderId);
@@ -52,7 +55,7 @@ export function createReceiptService({ db }: { db: Db }) {
     const lines = await listOrderLines(db, [row.order_id]);
     return {
       receipt: toReceiptRecord(row),
-      lines: lines.map(toLineRecord),
+      lines: creditedLines(lines),
       student: {
         studentId: order?.student_id ?? '',
         name: student?.name ?? row.payer_name,
@@ -65,6 +68,15 @@ export function createReceiptService({ db }: { db: Db }) {
 }
 
 export type ReceiptService = ReturnType<typeof createReceiptService>;
+
+/**
+ * A receipt covers what reached the fee items, not what the order asked for: a late payment may
+ * find an item already paid (the rest is a flagged credit). Lines settled before the `credited`
+ * column existed count in full.
+ */
+function creditedLines(lines: OrderLineRow[]): OrderLineRecord[] {
+  return lines.map((l) => ({ ...toLineRecord(l), amount: l.credited ?? l.amount })).filter((l) => l.amount > 0);
+}
 
 function toReceiptRecord(r: ReceiptRow): ReceiptRecord {
   return {

@@ -51,6 +51,29 @@ describe('issueReceipt', () => {
     expect(await f.db.selectFrom('receipts').select('receipt_no').execute()).toHaveLength(1);
   });
 
+  it('lists only what a late payment credited: an item another order paid meanwhile is not receipted twice', async () => {
+    // Order A: 学费 ¥2,000 (installment), expires unpaid. Order B: 学费 ¥4,000, paid. Then A's
+    // money arrives late: only ¥1,000 of 学费 was still owed, the other ¥1,000 is a flagged credit.
+    const a = await f.ledger.createOrder({ studentId: 'S1', lines: [{ itemId: f.ids.TUITION, amount: 200_000 }, { itemId: f.ids.BOOKS, amount: 30_000 }], channel: 'web', chatId: 'c', now: T0 });
+    if (!a.ok) throw new Error(a.reason);
+    expect(await f.ledger.markOrder(a.order.id, 'expired', T0 + 31 * 60_000)).toBe(true);
+    const b = await f.ledger.createOrder({ studentId: 'S1', lines: [{ itemId: f.ids.TUITION, amount: 400_000 }], channel: 'web', chatId: 'c', now: T0 + 32 * 60_000 });
+    if (!b.ok) throw new Error(b.reason);
+    await f.ledger.applyPayment('sandbox', paid(b.order.id, 400_000, 'TX-B'), T0 + 33 * 60_000);
+    const late = await f.ledger.applyPayment('sandbox', paid(a.order.id, 230_000, 'TX-A'), T0 + 34 * 60_000);
+    expect(late).toMatchObject({ kind: 'late', creditedToItems: 130_000, flaggedCredit: 100_000 });
+
+    const receipt = await f.ledger.issueReceipt(a.order.id, createSandboxReceiptIssuer(), T0 + 35 * 60_000);
+    expect(receipt.total).toBe(130_000);
+    const view = await f.ledger.getReceiptByToken(receipt.viewToken);
+    expect(view!.lines.map((l) => [l.name, l.amount])).toEqual([
+      ['学费', 100_000],
+      ['教材费', 30_000],
+    ]);
+    // B's receipt is untouched: its full ¥4,000.
+    expect((await f.ledger.issueReceipt(b.order.id, createSandboxReceiptIssuer(), T0 + 36 * 60_000)).total).toBe(400_000);
+  });
+
   it('keeps one receipt when issued concurrently', async () => {
     const orderId = await paidOrder();
     const issuer = createSandboxReceiptIssuer();

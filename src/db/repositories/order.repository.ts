@@ -7,6 +7,7 @@ export interface OrderLineRow {
   order_id: string;
   fee_item_id: number;
   amount: number;
+  credited: number | null;
   fee_period: string;
   code: string;
   name: string;
@@ -16,7 +17,7 @@ export async function insertOrder(db: Db, order: OrderRow, lines: { fee_item_id:
   await db.insertInto('orders').values(order).execute();
   await db
     .insertInto('order_lines')
-    .values(lines.map((l) => ({ order_id: order.id, fee_item_id: l.fee_item_id, amount: l.amount })))
+    .values(lines.map((l) => ({ order_id: order.id, fee_item_id: l.fee_item_id, amount: l.amount, credited: null })))
     .execute();
 }
 
@@ -36,13 +37,17 @@ export async function listOrderLines(db: Db, orderIds: readonly string[]): Promi
   const rows = await db
     .selectFrom('order_lines as ol')
     .innerJoin('fee_items as fi', 'fi.id', 'ol.fee_item_id')
-    .select(['ol.order_id', 'ol.fee_item_id', 'ol.amount', 'fi.fee_period', 'fi.code', 'fi.name'])
+    .select(['ol.order_id', 'ol.fee_item_id', 'ol.amount', 'ol.credited', 'fi.fee_period', 'fi.code', 'fi.name'])
     .where('ol.order_id', 'in', [...orderIds])
     .orderBy('ol.order_id')
     .orderBy('fi.fee_period', 'desc')
     .orderBy('fi.code')
     .execute();
-  return rows.map((r) => ({ ...r, fee_item_id: Number(r.fee_item_id), amount: Number(r.amount) }));
+  return rows.map((r) => ({ ...r, fee_item_id: Number(r.fee_item_id), amount: Number(r.amount), credited: r.credited === null ? null : Number(r.credited) }));
+}
+
+export async function setLineCredited(db: Db, orderId: string, feeItemId: number, credited: number): Promise<void> {
+  await db.updateTable('order_lines').set({ credited }).where('order_id', '=', orderId).where('fee_item_id', '=', feeItemId).execute();
 }
 
 export async function setGatewayOrder(db: Db, id: string, payUrl: string, qrPayload: string): Promise<void> {
