@@ -4,7 +4,7 @@ import type { TransitionResult } from './effects.js';
 import type { EngineEnv, UserAction } from './engine-env.js';
 import type { EngineEvent } from './events.js';
 import { translate } from './i18n/index.js';
-import { ack, acksToMessages, message, notice, reshow, showStep } from './present.js';
+import { ack, acksToMessages, message, notice, paint, reshow, showStep } from './present.js';
 import type { ConversationState, Step } from './state.js';
 import { isLoginStep, slashCommandsOnly, stepAction, stepText } from './step-dispatch.js';
 import { isPasswordStep } from './steps/account.step.js';
@@ -42,9 +42,11 @@ export function handleUserEvent(state: ConversationState, event: UserEvent, env:
 
 function handleActionCode(state: ConversationState, code: string, env: EngineEnv): TransitionResult {
   const action = decodeAction(code);
-  if (!action) return reshow(state, env, [ack(state.lang, false, 'action.invalid')]);
-  // Never perform an outdated button: it belonged to a screen the student no longer sees.
-  if (action.rev !== state.menuRev) return reshow(state, env, [ack(state.lang, false, 'action.stale')]);
+  // Never perform an outdated button: it belonged to a screen the student no longer sees. The
+  // current menu is drawn again under its own revision, so its buttons stay good: a press on it
+  // racing the redraw is not outdated too.
+  if (!action) return paint(state, env, [ack(state.lang, false, 'action.invalid')]);
+  if (action.rev !== state.menuRev) return paint(state, env, [ack(state.lang, false, 'action.stale')]);
   return routeAction(state, { op: action.op, arg: action.arg }, env);
 }
 
