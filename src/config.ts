@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseInitialPasswordPolicy } from './accounts/initial-password.js';
+import { parseSettings } from './settings.js';
 
 // Every variable here is listed, with its default, in .env.example and the README table.
 const schema = z.object({
@@ -33,12 +34,7 @@ const schema = z.object({
 export type Config = z.infer<typeof schema> & { publicBaseUrl: string };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${problems}`);
-  }
-  const c = parsed.data;
+  const c = parseSettings(schema, env, 'configuration');
   const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, '');
   return { ...c, publicBaseUrl };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSettings } from '../../src/settings.js';
 
 /** Telegram's rule for `secret_token`, echoed back in `X-Telegram-Bot-Api-Secret-Token`. */
 export const WEBHOOK_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
@@ -43,12 +44,7 @@ const schema = z.object({
 export function loadTelegramConfig(env: Record<string, string | undefined> = process.env): TelegramConfig | null {
   // `KEY=` in a .env file means "unset", not "empty string".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid Telegram configuration: ${problems}`);
-  }
-  const c = parsed.data;
+  const c = parseSettings(schema, cleaned, 'Telegram configuration');
   if (!c.TELEGRAM_BOT_TOKEN) return null;
 
   let webhook: TelegramWebhookConfig | null = null;

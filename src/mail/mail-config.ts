@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSettings } from '../settings.js';
 
 // Mail settings, listed with their defaults in .env.example:
 //   SMTP_URL     optional, e.g. smtp://user:pass@mail.example.edu:587 or smtps://…:465.
@@ -25,13 +26,7 @@ export interface MailConfig {
 }
 
 export function loadMailConfig(env: Record<string, string | undefined> = process.env): MailConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    // Messages only: the value of SMTP_URL may hold a password.
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid mail configuration: ${problems}`);
-  }
-  const { SMTP_URL, MAIL_FROM, DEV_MAILBOX } = parsed.data;
+  const { SMTP_URL, MAIL_FROM, DEV_MAILBOX } = parseSettings(schema, env, 'mail configuration');
   return {
     from: MAIL_FROM,
     ...(SMTP_URL ? { smtpUrl: SMTP_URL } : {}),
