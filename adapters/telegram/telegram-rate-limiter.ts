@@ -60,7 +60,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         }
         const index = queue.findIndex((w) => chatReadyAt(w.chatId) <= now);
         if (index < 0) {
-          const soonest = Math.min(...queue.map((w) => chatReadyAt(w.chatId)));
+          // A loop, not Math.min(...spread): a bulk send may queue more waiters than a call takes arguments.
+          const soonest = queue.reduce((min, w) => Math.min(min, chatReadyAt(w.chatId)), Infinity);
           await sleep(soonest - now);
           continue;
         }
