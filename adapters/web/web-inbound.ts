@@ -3,7 +3,8 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../src/db/database.js';
 import { listWebMessagesAfter } from '../../src/db/repositories/web-message.repository.js';
-import type { Dispatcher } from '../../src/runtime/inbound.js';
+import type { Lang } from '../../src/engine/state.js';
+import type { Dispatcher, InboundUpdate } from '../../src/runtime/inbound.js';
 import type { WebConfig } from './web-config.js';
 import type { WebTransport } from './web-transport.js';
 
@@ -25,6 +26,25 @@ export function chatIdForToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url').slice(0, 32);
 }
 
+/** Pure inbound parse: a posted chat message → its id, language hint and engine event, or why not. */
+export function parseWebSend(
+  body: unknown,
+): { ok: true; id: string; lang?: Lang; event: InboundUpdate['event'] } | { ok: false; error: string } {
+  const parsed = sendSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, error: 'malformed message' };
+  const m = parsed.data;
+  const event =
+    m.kind === 'text' && m.text !== undefined
+      ? { kind: 'text' as const, text: m.text }
+      : m.kind === 'action' && m.code !== undefined
+        ? { kind: 'action' as const, code: m.code }
+        : m.kind === 'start'
+          ? { kind: 'start' as const, ...(m.payload ? { payload: m.payload } : {}) }
+          : null;
+  if (!event) return { ok: false, error: 'text or code missing' };
+  return { ok: true, id: m.id, lang: m.lang, event };
+}
+
 function chatIdOf(c: Context): string | null {
   const token = c.req.header('x-chat-token') ?? '';
   return TOKEN.test(token) ? chatIdForToken(token) : null;
@@ -34,19 +54,10 @@ export function mountWebInbound(app: Hono, deps: { db: Db; dispatcher: Dispatche
   app.post('/api/chat/send', async (c) => {
     const chatId = chatIdOf(c);
     if (!chatId) return c.json({ error: 'missing or malformed x-chat-token' }, 401);
-    const parsed = sendSchema.safeParse(await c.req.json().catch(() => null));
-    if (!parsed.success) return c.json({ error: 'malformed message' }, 400);
-    const m = parsed.data;
-    const event =
-      m.kind === 'text' && m.text !== undefined
-        ? { kind: 'text' as const, text: m.text }
-        : m.kind === 'action' && m.code !== undefined
-          ? { kind: 'action' as const, code: m.code }
-          : m.kind === 'start'
-            ? { kind: 'start' as const, ...(m.payload ? { payload: m.payload } : {}) }
-            : null;
-    if (!event) return c.json({ error: 'text or code missing' }, 400);
-    const outcome = await deps.dispatcher.dispatch({ channel: 'web', chatId, updateId: `${chatId}:${m.id}`, event, languageHint: m.lang });
+    const parsed = parseWebSend(await c.req.json().catch(() => null));
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    const { id, event, lang } = parsed;
+    const outcome = await deps.dispatcher.dispatch({ channel: 'web', chatId, updateId: `${chatId}:${id}`, event, languageHint: lang });
     return c.json({ acks: outcome.acks, duplicate: outcome.duplicate });
   });
 
