@@ -9,7 +9,8 @@ import { updatePassword } from '../src/db/repositories/student.repository.js';
 import { importFees } from '../src/import/fee-import.js';
 import { importStudents } from '../src/import/student-import.js';
 import { startTestFeebot } from '../tests/support/test-feebot.js';
-import { createWebChatClient, type ChatMessage } from '../tests/support/web-chat-client.js';
+import { createWebChatClient } from '../tests/support/web-chat-client.js';
+import { login, placeOrder } from '../tests/support/web-chat-flows.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,34 +58,18 @@ async function timed<T>(work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const lastMenu = (m: ChatMessage) => m.payload.buttons.length > 0;
-
 async function flow(studentId: string): Promise<void> {
   const chat = createWebChatClient(app.baseUrl);
-  const step = async (send: () => Promise<unknown>, until: (m: ChatMessage) => boolean) =>
-    timed(async () => {
-      await send();
-      return chat.waitFor(until, 30_000);
-    });
-  await step(() => chat.start(), (m) => /学号|student ID/i.test(m.payload.text));
-  await step(() => chat.text(studentId), (m) => m.payload.input === 'password');
-  let menu = await step(() => chat.text(PASSWORD), (m) => m.payload.text.includes('欠费总额'));
-  menu = await step(() => chat.action(chat.buttonCode(menu, '网上缴费')), (m) => lastMenu(m) && m.payload.buttons.flat().some((b) => b.label.includes('全选')));
-  menu = await step(() => chat.action(chat.buttonCode(menu, '全选')), (m) => m.payload.buttons.flat().some((b) => b.label.startsWith('✓')));
-  menu = await step(() => chat.action(chat.buttonCode(menu, '下一步')), (m) => m.payload.buttons.flat().some((b) => b.label.includes('同意')));
-  menu = await step(() => chat.action(chat.buttonCode(menu, '同意')), (m) => m.payload.buttons.flat().some((b) => b.label === '确认'));
-  const paying = await step(() => chat.action(chat.buttonCode(menu, '确认')), (m) => m.payload.imageDataUrl !== undefined);
-  const payUrl = chat.buttonUrl(paying, /支付|Pay/);
-  const orderId = payUrl.split('/').pop()!;
+  const timing = { around: timed, timeoutMs: 30_000 };
+  await login(chat, studentId, PASSWORD, timing);
+  const orderId = await placeOrder(chat, timing);
   const order = await app.feebot.ledger.getOrder(orderId);
   const body = JSON.stringify({ transactionId: `BENCH-${orderId}`, orderId, amount: order!.total, status: 'paid', paidAt: Date.now() });
-  await step(
-    async () => {
-      const res = await fetch(`${app.baseUrl}/webhooks/gateway/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...signSandboxPayload(SECRET, body, Date.now()) }, body });
-      if (!res.ok) throw new Error(`notification rejected: ${res.status}`);
-    },
-    (m) => m.payload.text.includes('缴费成功'),
-  );
+  await timed(async () => {
+    const res = await fetch(`${app.baseUrl}/webhooks/gateway/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...signSandboxPayload(SECRET, body, Date.now()) }, body });
+    if (!res.ok) throw new Error(`notification rejected: ${res.status}`);
+    return chat.waitFor((m) => m.payload.text.includes('缴费成功'), 30_000);
+  });
 }
 
 const started = performance.now();

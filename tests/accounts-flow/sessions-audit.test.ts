@@ -5,6 +5,7 @@ import type { ChannelAdapter, Delivery } from '../../src/ports/channel.port.js';
 import type { InboundUpdate } from '../../src/runtime/inbound.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 import { createWebChatClient, type WebChatClient } from '../support/web-chat-client.js';
+import { login } from '../support/web-chat-flows.js';
 
 // Session rules end to end on the real runtime: a password change in the web chat ends the
 // student's conversation on another channel (a 'telegram' chat driven through the dispatcher,
@@ -46,12 +47,7 @@ async function waitUntil(check: () => boolean | Promise<boolean>, what: string, 
 
 async function webLogin(studentId: string, password = DEMO_PASSWORD): Promise<WebChatClient> {
   const chat = createWebChatClient(app.baseUrl);
-  await chat.start();
-  await chat.waitFor((m) => m.payload.text.includes('学号'));
-  await chat.text(studentId);
-  await chat.waitFor((m) => m.payload.input === 'password');
-  await chat.text(password);
-  await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
+  await login(chat, studentId, password);
   return chat;
 }
 
@@ -153,13 +149,7 @@ describe('plaintext passwords', () => {
     const student = '2023010102';
     const wrong = 'Wrong#Guess2026';
     const fresh = 'Plain#Secret77';
-    const chat = createWebChatClient(app.baseUrl);
-    await chat.start();
-    await chat.waitFor((m) => m.payload.text.includes('学号'));
-    await chat.text(student);
-    await chat.waitFor((m) => m.payload.input === 'password');
-    await chat.text(wrong);
-    await chat.waitFor((m) => m.payload.text.includes('学号或密码有误'));
+    await login(createWebChatClient(app.baseUrl), student, wrong, { answer: (m) => m.payload.text.includes('学号或密码有误') });
     const web = await webLogin(student);
     await changePassword(web, DEMO_PASSWORD, fresh);
 

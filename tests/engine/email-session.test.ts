@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { EmailChangeProblem, EmailConfirmProblem } from '../../src/engine/events.js';
-import { initialState } from '../../src/engine/state.js';
-import { transition } from '../../src/engine/transition.js';
 import {
   MINUTE,
   T0,
+  applyEvent,
   commandsOf,
   forcedPasswordHarness,
   homeHarness,
+  initialState,
   labelsOf,
   loggedInState,
-  makeCtx,
   menuOf,
   messageTexts,
   newEmailHarness,
@@ -18,8 +17,6 @@ import {
   startedHarness,
   type Harness,
 } from './fixtures.js';
-
-const ctx = makeCtx();
 
 function atEmailCode(): Harness {
   const h = newEmailHarness();
@@ -145,14 +142,14 @@ describe('session.ended', () => {
   });
 
   it('a revoked session', () => {
-    const result = transition(loggedInState(), { kind: 'session.revoked', at: T0 }, ctx);
+    const result = applyEvent(loggedInState(), { kind: 'session.revoked', at: T0 });
     expect(commandsOf(result)).toEqual([ended('revoked')]);
     expect(result.state.session).toBeNull();
   });
 
   it('nothing is told when there was no session', () => {
     const idle = initialState('zh-CN');
-    expect(commandsOf(transition(idle, { kind: 'session.revoked', at: T0 }, ctx))).toEqual([]);
+    expect(commandsOf(applyEvent(idle, { kind: 'session.revoked', at: T0 }))).toEqual([]);
     const h = startedHarness();
     expect(commandsOf(h.type('/logout'))).toEqual([]);
     h.tick(31 * MINUTE);

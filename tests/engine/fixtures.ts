@@ -65,6 +65,13 @@ export function makeCtx(): TransitionContext {
   return { facts: makeFacts(), config: makeConfig() };
 }
 
+/** One `transition` with the default facts and config (`makeCtx()`), for tests that start from a given state. */
+export function applyEvent(state: ConversationState, event: EngineEvent): TransitionResult {
+  return transition(state, event, makeCtx());
+}
+
+export { initialState };
+
 export function makeSession(fields: Partial<Session> = {}): Session {
   return { studentId: STUDENT.studentId, lastActiveAt: T0, mustChangePassword: false, ...fields };
 }

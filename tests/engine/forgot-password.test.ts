@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { encodeAction } from '../../src/engine/action-codec.js';
-import { initialState, type ConversationState } from '../../src/engine/state.js';
-import { transition } from '../../src/engine/transition.js';
+import type { ConversationState } from '../../src/engine/state.js';
 import {
   T0,
   acksOf,
+  applyEvent,
   commandsOf,
   homeHarness,
+  initialState,
   labelsOf,
   loggedInState,
-  makeCtx,
   menuOf,
   messageTexts,
   passwordPromptHarness,
@@ -18,7 +18,6 @@ import {
   type Harness,
 } from './fixtures.js';
 
-const ctx = makeCtx();
 const SENT = '如果该学号设置了密保邮箱，重置密码的邮件已发送，请在30分钟内点击邮件中的链接设置新密码';
 
 /** At 忘记密码's prompt for the 学号. */
@@ -101,7 +100,7 @@ describe('忘记密码 from the password prompt', () => {
   it('ignores a preview for another 学号', () => {
     const state = passwordPromptHarness().state;
     const event = { kind: 'reset.previewed', at: T0, studentId: '2099999', maskedEmail: 'a***@x.cn' } as const;
-    expect(transition(state, event, ctx)).toEqual({ state, effects: [] });
+    expect(applyEvent(state, event)).toEqual({ state, effects: [] });
   });
 });
 
@@ -146,7 +145,7 @@ describe('发送 / 取消', () => {
 
   it('without a known address the question is the guide’s plain one', () => {
     const state: ConversationState = { ...initialState('zh-CN'), step: { name: 'forgot.confirm', studentId: '2023001', maskedEmail: null } };
-    const result = transition(state, { kind: 'text', at: T0, text: '/help' }, ctx);
+    const result = applyEvent(state, { kind: 'text', at: T0, text: '/help' });
     expect(menuOf(result).text).toBe('系统将发送邮件到你的密保邮箱，是否确认发送？');
   });
 
@@ -171,7 +170,7 @@ describe('answers out of place', () => {
   it('a preview while logged in changes nothing', () => {
     const state = loggedInState();
     const event = { kind: 'reset.previewed', at: T0, studentId: '2023001', maskedEmail: 'z***@x.cn' } as const;
-    expect(transition(state, event, ctx)).toEqual({ state, effects: [] });
+    expect(applyEvent(state, event)).toEqual({ state, effects: [] });
   });
 
   it('forgot while logged in is not performed', () => {

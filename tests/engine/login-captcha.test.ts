@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { encodeAction } from '../../src/engine/action-codec.js';
-import { initialState } from '../../src/engine/state.js';
-import { transition } from '../../src/engine/transition.js';
 import {
   MINUTE,
   T0,
+  applyEvent,
   commandsOf,
+  initialState,
   labelsOf,
   loggedInState,
-  makeCtx,
   menuOf,
   messageTexts,
   passwordPromptHarness,
@@ -16,7 +15,6 @@ import {
   type Harness,
 } from './fixtures.js';
 
-const ctx = makeCtx();
 const CAPTCHA_TEXT = '请输入图片中的验证码（不区分大小写）';
 
 /** At the captcha after a wrong password that asked for one (image `PNG1`). */
@@ -199,9 +197,9 @@ describe('login captcha: buttons and redraws', () => {
       { kind: 'captcha.result', at: T0, ok: true },
       { kind: 'captcha.result', at: T0, ok: false, pngBase64: 'X' },
     ] as const) {
-      expect(transition(waiting, event, ctx)).toEqual({ state: waiting, effects: [] });
+      expect(applyEvent(waiting, event)).toEqual({ state: waiting, effects: [] });
       const home = loggedInState();
-      expect(transition(home, event, ctx)).toEqual({ state: home, effects: [] });
+      expect(applyEvent(home, event)).toEqual({ state: home, effects: [] });
     }
   });
 

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { encodeAction } from '../../src/engine/action-codec.js';
-import { initialState } from '../../src/engine/state.js';
-import { transition } from '../../src/engine/transition.js';
 import {
   MINUTE,
   T0,
+  applyEvent,
   codeOf,
   commandsOf,
   createHarness,
   homeHarness,
+  initialState,
   labelsOf,
   loggedInState,
-  makeCtx,
   makeSession,
   menuOf,
   messageTexts,
@@ -19,11 +18,9 @@ import {
   startedHarness,
 } from './fixtures.js';
 
-const ctx = makeCtx();
-
 describe('login', () => {
   it('start without a session asks for the 学号 with 忘记密码 and a language button', () => {
-    const result = transition(initialState('zh-CN'), { kind: 'start', at: T0 }, ctx);
+    const result = applyEvent(initialState('zh-CN'), { kind: 'start', at: T0 });
     const menu = menuOf(result);
     expect(menu.text).toContain('请输入学号');
     expect(menu.input).toBe('text');
@@ -115,7 +112,7 @@ describe('login', () => {
 
   it('ignores a login answer when no login is waiting', () => {
     const state = initialState('zh-CN');
-    const result = transition(state, { kind: 'login.result', at: T0, result: { ok: true, studentId: 'x', mustChangePassword: false } }, ctx);
+    const result = applyEvent(state, { kind: 'login.result', at: T0, result: { ok: true, studentId: 'x', mustChangePassword: false } });
     expect(result).toEqual({ state, effects: [] });
   });
 
@@ -167,7 +164,7 @@ describe('session', () => {
 
   it('times out typed text too', () => {
     const state = loggedInState({ name: 'home' }, { session: makeSession({ lastActiveAt: T0 - 31 * MINUTE }) });
-    const result = transition(state, { kind: 'text', at: T0, text: 'pay' }, ctx);
+    const result = applyEvent(state, { kind: 'text', at: T0, text: 'pay' });
     expect(result.state.session).toBeNull();
     expect(messageTexts(result)).toEqual(['会话已超时，请重新登录']);
   });
@@ -181,17 +178,17 @@ describe('session', () => {
   });
 
   it('session.revoked logs out with an explanation', () => {
-    const result = transition(loggedInState({ name: 'items', tab: 'unpaid', period: null }), { kind: 'session.revoked', at: T0 }, ctx);
+    const result = applyEvent(loggedInState({ name: 'items', tab: 'unpaid', period: null }), { kind: 'session.revoked', at: T0 });
     expect(result.state.session).toBeNull();
     expect(messageTexts(result)).toEqual(['您的密码已在其他地方修改，请重新登录']);
     expect(menuOf(result).text).toContain('请输入学号');
     const idle = initialState('zh-CN');
-    expect(transition(idle, { kind: 'session.revoked', at: T0 }, ctx)).toEqual({ state: idle, effects: [] });
+    expect(applyEvent(idle, { kind: 'session.revoked', at: T0 })).toEqual({ state: idle, effects: [] });
   });
 
   it('resets a state saved with another version', () => {
     const old = { ...loggedInState(), version: 0 } as unknown as ReturnType<typeof initialState>;
-    const result = transition(old, { kind: 'start', at: T0 }, ctx);
+    const result = applyEvent(old, { kind: 'start', at: T0 });
     expect(result.state.session).toBeNull();
     expect(result.state.version).toBe(1);
     expect(menuOf(result).text).toContain('请输入学号');

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../../src/engine/state.js';
-import { transition } from '../../src/engine/transition.js';
 import {
   MINUTE,
   T0,
   acksOf,
+  applyEvent,
   codeOf,
   commandsOf,
   createHarness,
   homeHarness,
   labelsOf,
   loggedInState,
-  makeCtx,
   menuOf,
   messageTexts,
   shownViews,
@@ -204,7 +203,7 @@ describe('proactive events', () => {
     ['another order', { name: 'order.paying', orderId: 'ORD2', payUrl: 'u', qrPayload: 'u', total: 1 }],
   ])('payment.confirmed in %s: only the receipt', (_label, step) => {
     const state = loggedInState(step);
-    const result = transition(state, { ...confirmed, at: T0 }, makeCtx());
+    const result = applyEvent(state, { ...confirmed, at: T0 });
     expect(result).toEqual({ state, effects: [{ type: 'show', view: receiptView }] });
   });
 

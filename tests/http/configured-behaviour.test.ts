@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadWebConfig } from '../../adapters/web/index.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
-import { createWebChatClient, type WebChatClient } from '../support/web-chat-client.js';
+import { createWebChatClient } from '../support/web-chat-client.js';
+import { login, openAgreement } from '../support/web-chat-flows.js';
 
 // Settings reach the running app: the agreement file, the idle timeout, and /healthz's answer when
 // the database is gone.
@@ -15,29 +16,14 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function login(chat: WebChatClient, studentId = '2024020201'): Promise<void> {
-  await chat.start();
-  await chat.waitFor((m) => m.payload.text.includes('学号'));
-  await chat.text(studentId);
-  await chat.waitFor((m) => m.payload.input === 'password');
-  await chat.text('Demo@2026');
-  await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
-}
-
 describe('configured behaviour', () => {
   it('shows the agreement from AGREEMENT_FILE (BOM stripped) before a payment', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'feebot-agreement-')), 'agreement.txt');
     writeFileSync(file, '\uFEFF某某大学网上缴费协议（2026版）\n第一条 ……');
     app = await startTestFeebot({ AGREEMENT_FILE: file, AGREEMENT_SECONDS: '0' });
     const chat = createWebChatClient(app.baseUrl);
-    await login(chat);
-    let menu = await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
-    await chat.action(chat.buttonCode(menu, '网上缴费'));
-    menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.includes('全选')));
-    await chat.action(chat.buttonCode(menu, '全选'));
-    menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.startsWith('✓')));
-    await chat.action(chat.buttonCode(menu, '下一步'));
-    const agreement = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.includes('同意')));
+    await login(chat, '2024020201');
+    const agreement = await openAgreement(chat);
     expect(agreement.payload.text).toContain('某某大学网上缴费协议（2026版）');
     expect(agreement.payload.text).not.toContain('\uFEFF');
     expect(agreement.payload.text).not.toContain('缴入学校财政专户'); // the built-in text is replaced
@@ -47,7 +33,7 @@ describe('configured behaviour', () => {
     let now = Date.now();
     app = await startTestFeebot({ IDLE_TIMEOUT_MINUTES: '5' }, { clock: () => now });
     const chat = createWebChatClient(app.baseUrl);
-    await login(chat);
+    await login(chat, '2024020201');
     now += 4 * 60_000;
     await chat.text('menu');
     await chat.waitFor((m) => m.payload.text.includes('欠费总额') && m.id > 0);

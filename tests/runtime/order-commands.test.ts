@@ -1,37 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import type { OrderRecord } from '../../src/ledger/index.js';
 import type { CommandContext } from '../../src/runtime/command-context.js';
 import { createOrderCommands } from '../../src/runtime/order-commands.js';
-import { createPaymentIntake } from '../../src/runtime/payment-intake.js';
-import { T0, itemById, setupLedger, type Fixture } from '../ledger/ledger-fixture.js';
-import { scriptedGateway } from './scripted-gateway.js';
+import { T0, itemById, type Fixture } from '../ledger/ledger-fixture.js';
+import { dormOrder as createDormOrder, setupOrderRuntime, type ScriptedGateway } from './order-runtime-fixture.js';
 
 // 【付款已成功】 and 取消订单 against a scripted gateway: the gateway's answer is reconciled into the ledger.
 
 let f: Fixture;
-let gw: ReturnType<typeof scriptedGateway>;
+let gw: ScriptedGateway;
 let run: ReturnType<typeof createOrderCommands>;
 const ctx: CommandContext = { channel: 'web', chatId: 'c1', now: T0 + 60_000, lang: 'zh-CN' };
 
 beforeEach(async () => {
-  f = await setupLedger();
-  gw = scriptedGateway();
-  const clock = () => T0 + 60_000;
-  const logger = createLogger('silent');
-  const intake = createPaymentIntake({ db: f.db, gateway: gw.gateway, ledger: f.ledger, clock, logger, onEnqueued: () => {} });
+  const runtime = await setupOrderRuntime(() => T0 + 60_000);
+  ({ f, gw } = runtime);
+  const { intake, logger } = runtime;
   run = createOrderCommands({ ledger: f.ledger, gateway: gw.gateway, intake, studentName: async () => '李雷', logger });
 });
 afterEach(async () => {
   await f.db.destroy();
 });
 
-async function dormOrder(): Promise<OrderRecord> {
-  const r = await f.ledger.createOrder({ studentId: 'S1', lines: [{ itemId: f.ids.DORM, amount: 120_000 }], channel: 'web', chatId: 'c1', now: T0 });
-  if (!r.ok) throw new Error(r.reason);
-  gw.states.set(r.order.id, { status: 'pending' });
-  return r.order;
-}
+const dormOrder = () => createDormOrder(f, gw);
 
 const dormReserved = async () => (await f.ledger.loadFacts('S1', T0 + 60_000)).items.find((i) => i.code === 'DORM')!.reserved;
 

@@ -4,6 +4,7 @@ import { listProblemReports } from '../../src/db/repositories/problem-report.rep
 import { saveSandboxMethod, saveSandboxPhone, settleSandboxOrder, verifySandboxCode } from '../../src/db/repositories/sandbox-order.repository.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 import { createWebChatClient, type WebChatClient } from '../support/web-chat-client.js';
+import { login, placeOrder } from '../support/web-chat-flows.js';
 
 // Orders after the pay link: asking the gateway (付款已成功), problems, expiry and late money.
 
@@ -18,23 +19,8 @@ afterAll(async () => app?.stop());
 
 async function orderFor(studentId: string): Promise<{ chat: WebChatClient; orderId: string }> {
   const chat = createWebChatClient(app.baseUrl);
-  await chat.start();
-  await chat.waitFor((m) => m.payload.text.includes('学号'));
-  await chat.text(studentId);
-  await chat.waitFor((m) => m.payload.input === 'password');
-  await chat.text('Demo@2026');
-  let menu = await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
-  await chat.action(chat.buttonCode(menu, '网上缴费'));
-  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.includes('全选')));
-  await chat.action(chat.buttonCode(menu, '全选'));
-  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.startsWith('✓')));
-  await chat.action(chat.buttonCode(menu, '下一步'));
-  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.includes('同意')));
-  await chat.action(chat.buttonCode(menu, '同意'));
-  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label === '确认'));
-  await chat.action(chat.buttonCode(menu, '确认'));
-  const paying = await chat.waitFor((m) => m.payload.imageDataUrl !== undefined);
-  return { chat, orderId: chat.buttonUrl(paying, '去支付').split('/').pop()! };
+  await login(chat, studentId);
+  return { chat, orderId: await placeOrder(chat) };
 }
 
 /** The student paid on the bank page but the notification never reached feebot. */

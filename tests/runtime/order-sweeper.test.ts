@@ -1,30 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import type { OrderRecord } from '../../src/ledger/index.js';
 import type { EventWithoutTime } from '../../src/runtime/command-context.js';
 import type { RuntimeDispatcher } from '../../src/runtime/dispatcher.js';
 import { createOrderSweeper, RECONCILE_PENDING_AFTER_MS } from '../../src/runtime/order-sweeper.js';
-import { createPaymentIntake } from '../../src/runtime/payment-intake.js';
-import { scriptedGateway, type PaidState } from './scripted-gateway.js';
-import { EXPIRY_MS, T0, itemById, setupLedger, type Fixture } from '../ledger/ledger-fixture.js';
+import { EXPIRY_MS, T0, itemById, type Fixture } from '../ledger/ledger-fixture.js';
+import { dormOrder as createDormOrder, setupOrderRuntime, type ScriptedGateway } from './order-runtime-fixture.js';
+import type { PaidState } from './scripted-gateway.js';
 
 // The sweeper against a scripted gateway: expiry (close first, then ask) and the scheduled
 // reconciliation of pending orders whose notification may have been lost.
 
 let f: Fixture;
-let gw: ReturnType<typeof scriptedGateway>;
+let gw: ScriptedGateway;
 let now: number;
 let told: EventWithoutTime[];
 let sweeper: ReturnType<typeof createOrderSweeper>;
 
 beforeEach(async () => {
-  f = await setupLedger();
-  gw = scriptedGateway();
   now = T0;
   told = [];
   const clock = () => now;
-  const logger = createLogger('silent');
-  const intake = createPaymentIntake({ db: f.db, gateway: gw.gateway, ledger: f.ledger, clock, logger, onEnqueued: () => {} });
+  const runtime = await setupOrderRuntime(clock);
+  ({ f, gw } = runtime);
+  const { intake, logger } = runtime;
   const dispatcher = {
     dispatch: () => Promise.reject(new Error('not used')),
     deliverEvent: async (_channel, _chatId, event) => void told.push(event),
@@ -35,12 +32,7 @@ afterEach(async () => {
   await f.db.destroy();
 });
 
-async function dormOrder(): Promise<OrderRecord> {
-  const r = await f.ledger.createOrder({ studentId: 'S1', lines: [{ itemId: f.ids.DORM, amount: 120_000 }], channel: 'web', chatId: 'c1', now: T0 });
-  if (!r.ok) throw new Error(r.reason);
-  gw.states.set(r.order.id, { status: 'pending' });
-  return r.order;
-}
+const dormOrder = () => createDormOrder(f, gw);
 
 const paidState = (orderId: string): PaidState => ({ status: 'paid', transactionId: `TX-${orderId}`, amount: 120_000, paidAt: T0 + 30_000 });
 const receiptsQueued = async () => (await f.db.selectFrom('outbox').select('kind').where('kind', '=', 'receipt').execute()).length;

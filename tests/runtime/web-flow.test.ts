@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSandboxPayload } from '../../adapters/sandbox-gateway/index.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 import { createWebChatClient, type WebChatClient } from '../support/web-chat-client.js';
+import { login, placeOrder } from '../support/web-chat-flows.js';
 
 // The dispatcher, outbox and ledger working together through the web chat's HTTP endpoints.
 
@@ -15,31 +16,10 @@ afterAll(async () => app?.stop());
 
 async function loggedIn(studentId = '2023010101', password = 'Demo@2026'): Promise<WebChatClient> {
   const chat = createWebChatClient(app.baseUrl);
-  await chat.start();
-  await chat.waitFor((m) => m.payload.text.includes('学号'));
-  await chat.text(studentId);
-  await chat.waitFor((m) => m.payload.input === 'password');
-  await chat.text(password);
-  const home = await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
+  const home = await login(chat, studentId, password);
   // The very first home after login already shows the student's own data.
   expect(home.payload.text).toContain(studentId);
   return chat;
-}
-
-/** Home → select everything → agree after the unlock → confirm; returns the order id. */
-async function placeOrder(chat: WebChatClient): Promise<string> {
-  let menu = await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
-  await chat.action(chat.buttonCode(menu, '网上缴费'));
-  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.includes('全选')));
-  await chat.action(chat.buttonCode(menu, '全选'));
-  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label.startsWith('✓')));
-  await chat.action(chat.buttonCode(menu, '下一步'));
-  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => 'code' in b && b.label.includes('同意') && !b.disabled), 5_000);
-  await chat.action(chat.buttonCode(menu, '同意'));
-  menu = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label === '确认'));
-  await chat.action(chat.buttonCode(menu, '确认'));
-  const paying = await chat.waitFor((m) => m.payload.imageDataUrl !== undefined);
-  return chat.buttonUrl(paying, '去支付').split('/').pop()!;
 }
 
 function notify(body: string, secret = SECRET, at = Date.now()) {
@@ -64,7 +44,8 @@ describe('web chat flow over HTTP', () => {
 
   it('pays through a signed notification; duplicates and forgeries change nothing', async () => {
     const chat = await loggedIn('2024020201');
-    const orderId = await placeOrder(chat);
+    // AGREEMENT_SECONDS is 1: 同意 unlocks within 5 s.
+    const orderId = await placeOrder(chat, { unlockWithinMs: 5_000 });
     const order = (await app.feebot.ledger.getOrder(orderId))!;
     expect(order.status).toBe('pending');
     // The gateway page names the payer.
@@ -135,12 +116,7 @@ describe('web chat flow over HTTP', () => {
 
   it('forces a student on the initial password to change it before anything else', async () => {
     const chat = createWebChatClient(app.baseUrl);
-    await chat.start();
-    await chat.waitFor((m) => m.payload.text.includes('学号'));
-    await chat.text('2023010103');
-    await chat.waitFor((m) => m.payload.input === 'password');
-    await chat.text('123456');
-    await chat.waitFor((m) => m.payload.text.includes('您正在使用初始密码'));
+    await login(chat, '2023010103', '123456', { answer: (m) => m.payload.text.includes('您正在使用初始密码') });
     chat.forget();
     await chat.text('/menu');
     const blocked = await chat.waitFor((m) => m.payload.text.includes('请输入新密码') || m.payload.text.includes('欠费总额'));
