@@ -27,7 +27,8 @@ const hashCost = Number(values['hash-cost']);
 const SECRET = 'bench-secret-0123456789abcdef';
 const PASSWORD = 'Bench@2026';
 
-const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn' };
+// The bench never sends mail, but a non-demo feebot must know where mail would go.
+const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn', DEV_MAILBOX: 'true' };
 const app = await startTestFeebot(env, { demo: false, passwordHashCost: hashCost });
 const db = app.feebot.db;
 
