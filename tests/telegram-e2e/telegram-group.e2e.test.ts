@@ -43,8 +43,9 @@ describe('Telegram group chats', () => {
     // First try met the 429, the outbox retried after retry_after.
     expect(sendsToGroup()).toHaveLength(2);
     expect(sendsToGroup()[1]!.at - sendsToGroup()[0]!.at).toBeGreaterThanOrEqual(950);
-    const rows = await bot.app.feebot.db.selectFrom('outbox').select(['kind', 'status']).where('lane', '=', `chat:telegram:${GROUP}`).execute();
-    expect(rows).toEqual([{ kind: 'deliver', status: 'done' }]);
+    // The worker marks the entry done just after Telegram answered: wait for that, not only the send.
+    const rows = () => bot.app.feebot.db.selectFrom('outbox').select(['kind', 'status']).where('lane', '=', `chat:telegram:${GROUP}`).execute();
+    await expect.poll(rows, { timeout: 5_000 }).toEqual([{ kind: 'deliver', status: 'done' }]);
 
     // Another command within the minute: no second notice, and the group never reaches the engine.
     fake.pushUpdate(groupCommand(2, '/menu@feebot_test_bot'));
