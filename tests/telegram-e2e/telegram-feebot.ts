@@ -18,7 +18,7 @@ export interface TelegramFeebot {
 export async function startTelegramFeebot(
   telegramEnv: (baseUrl: string) => Record<string, string>,
   extraEnv: Record<string, string> = {},
-  options: Pick<FeebotOptions, 'clock'> = {},
+  options: Pick<FeebotOptions, 'clock' | 'captchaGenerator'> = {},
 ): Promise<TelegramFeebot> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
