@@ -6,7 +6,7 @@ import { findReceiptByOrderId, findReceiptByToken, insertReceiptIfAbsent, type R
 import { findStudentById } from '../db/repositories/student.repository.js';
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
 import type { OrderLineRecord, ReceiptRecord, ReceiptView } from './ledger.types.js';
-import { loadOrderRecord, toLineRecord } from './order-mapping.js';
+import { toLineRecord } from './order-mapping.js';
 
 export function createReceiptService({ db }: { db: Db }) {
   /**
@@ -16,22 +16,22 @@ export function createReceiptService({ db }: { db: Db }) {
   async function issueReceipt(orderId: string, issuer: ReceiptIssuer, now: number): Promise<ReceiptRecord> {
     const existing = await findReceiptByOrderId(db, orderId);
     if (existing) return toReceiptRecord(existing);
-    const order = await loadOrderRecord(db, orderId);
+    const order = await findOrderById(db, orderId);
     if (!order) throw new Error(`Cannot issue a receipt: order ${orderId} does not exist`);
     if (order.status !== 'paid') throw new Error(`Cannot issue a receipt: order ${orderId} is ${order.status}`);
-    const student = await findStudentById(db, order.studentId);
-    const payerName = student?.name ?? order.studentId;
+    const student = await findStudentById(db, order.student_id);
+    const payerName = student?.name ?? order.student_id;
     const payment = (await listPaymentsForOrder(db, orderId)).find((p) => p.outcome === 'applied' || p.outcome === 'late');
     const lines = creditedLines(await listOrderLines(db, [orderId]));
     if (lines.length === 0) throw new Error(`Cannot issue a receipt: order ${orderId} credited nothing to fee items`);
     const total = lines.reduce((sum, l) => sum + l.amount, 0);
     const issued = await issuer.issue({
       orderId,
-      studentId: order.studentId,
+      studentId: order.student_id,
       payerName,
       total,
       lines: lines.map((l) => ({ feePeriod: l.feePeriod, name: l.name, amount: l.amount })),
-      paidAt: payment?.paid_at ?? order.settledAt ?? now,
+      paidAt: payment?.paid_at ?? order.settled_at ?? now,
     });
     await insertReceiptIfAbsent(db, {
       receipt_no: issued.receiptNo,
