@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import { insertProblemReport } from '../db/repositories/problem-report.repository.js';
+import type { PendingOrderFilter } from '../db/repositories/order.repository.js';
 import type { Facts } from '../engine/facts.js';
 import type { Logger } from '../logger.js';
 import type { PaymentNotification } from '../ports/gateway.port.js';
@@ -25,10 +26,8 @@ export interface Ledger {
   attachGatewayOrder(orderId: string, payUrl: string, qrPayload: string): Promise<void>;
   getOrder(orderId: string): Promise<OrderRecord | null>;
   markOrder(orderId: string, to: 'failed' | 'closed' | 'expired', now: number): Promise<boolean>;
-  listExpiredPending(now: number): Promise<OrderRecord[]>;
-  /** Pending, created at or before `createdBefore`, not expired at `now`. */
-  listStalePending(createdBefore: number, now: number): Promise<OrderRecord[]>;
-  listPending(): Promise<OrderRecord[]>;
+  /** Pending orders, oldest first, within the filter's bounds (none: all of them). */
+  listPending(filter?: PendingOrderFilter): Promise<OrderRecord[]>;
   applyPayment(gatewayName: string, n: PaymentNotification, now: number): Promise<ApplyOutcome>;
   issueReceipt(orderId: string, issuer: ReceiptIssuer, now: number): Promise<ReceiptRecord>;
   getReceiptByToken(token: string): Promise<ReceiptView | null>;

@@ -1,6 +1,6 @@
 import { inTransaction, type Db } from '../db/database.js';
 import { listFeeItemsWithReserved } from '../db/repositories/fee-item.repository.js';
-import { casOrderStatus, findOrderIdByRequestKey, insertOrder, listPendingOrders, listUnexpiredPendingOrders, setGatewayOrder, type OrderRow } from '../db/repositories/order.repository.js';
+import { casOrderStatus, findOrderIdByRequestKey, insertOrder, listPendingOrders, setGatewayOrder, type OrderRow, type PendingOrderFilter } from '../db/repositories/order.repository.js';
 import type { SelectionLine } from '../engine/state.js';
 import type { CreateOrderResult, OrderRecord } from './ledger.types.js';
 import { loadOrderRecord, toOrderRecords } from './order-mapping.js';
@@ -77,20 +77,11 @@ export function createOrderService({ db, orderExpiryMs, gateway }: OrderServiceD
     return casOrderStatus(db, orderId, 'pending', to, now);
   }
 
-  async function listExpiredPending(now: number): Promise<OrderRecord[]> {
-    return toOrderRecords(db, await listPendingOrders(db, now));
+  async function listPending(filter: PendingOrderFilter = {}): Promise<OrderRecord[]> {
+    return toOrderRecords(db, await listPendingOrders(db, filter));
   }
 
-  /** Pending orders at least as old as `createdBefore` and not yet expired: due for a reconcile. */
-  async function listStalePending(createdBefore: number, now: number): Promise<OrderRecord[]> {
-    return toOrderRecords(db, await listUnexpiredPendingOrders(db, createdBefore, now));
-  }
-
-  async function listPending(): Promise<OrderRecord[]> {
-    return toOrderRecords(db, await listPendingOrders(db));
-  }
-
-  return { createOrder, attachGatewayOrder, getOrder, markOrder, listExpiredPending, listStalePending, listPending };
+  return { createOrder, attachGatewayOrder, getOrder, markOrder, listPending };
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;

@@ -53,7 +53,7 @@ export function createOrderSweeper(deps: OrderSweeperDeps) {
 
   async function sweep(): Promise<SweepResult> {
     const result: SweepResult = { expired: 0, reconciled: 0 };
-    for (const order of await ledger.listExpiredPending(clock())) {
+    for (const order of await ledger.listPending({ expiresBy: clock() })) {
       await guarded(order.id, async () => {
         const { status, changed } = await reconciler.closeAndReconcile(order.id, 'expired', clock());
         if (status === 'paid') {
@@ -65,7 +65,7 @@ export function createOrderSweeper(deps: OrderSweeperDeps) {
       });
     }
     const now = clock();
-    for (const order of await ledger.listStalePending(now - RECONCILE_PENDING_AFTER_MS, now)) {
+    for (const order of await ledger.listPending({ createdBy: now - RECONCILE_PENDING_AFTER_MS, liveAt: now })) {
       await guarded(order.id, async () => {
         const { status, changed } = await reconciler.reconcile(order.id, clock());
         if (!changed) return;

@@ -107,9 +107,9 @@ describe('createOrder', () => {
     const a = await order([{ itemId: f.ids.DORM, amount: 60_000 }]);
     const b = await order([{ itemId: f.ids.DORM, amount: 60_000 }], 'S1', T0 + 10 * 60_000);
     if (!a.ok || !b.ok) throw new Error('setup');
-    expect((await f.ledger.listExpiredPending(T0 + EXPIRY_MS)).map((o) => o.id)).toEqual([a.order.id]);
+    expect((await f.ledger.listPending({ expiresBy: T0 + EXPIRY_MS })).map((o) => o.id)).toEqual([a.order.id]);
     expect(await f.ledger.markOrder(a.order.id, 'expired', T0 + EXPIRY_MS)).toBe(true);
-    expect(await f.ledger.listExpiredPending(T0 + EXPIRY_MS)).toEqual([]);
+    expect(await f.ledger.listPending({ expiresBy: T0 + EXPIRY_MS })).toEqual([]);
     expect((await f.ledger.listPending()).map((o) => o.id)).toEqual([b.order.id]);
     expect((await f.ledger.getOrder(a.order.id))?.status).toBe('expired');
   });

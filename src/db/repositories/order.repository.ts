@@ -65,25 +65,20 @@ export async function casOrderStatus(db: Db, id: string, from: OrderStatus, to: 
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Pending orders; with `expiredAt`, only those whose expiry is at or before it. Oldest first. */
-export async function listPendingOrders(db: Db, expiredAt?: number): Promise<OrderRow[]> {
-  let query = db.selectFrom('orders').selectAll().where('status', '=', 'pending');
-  if (expiredAt !== undefined) query = query.where('expires_at', '<=', expiredAt);
-  const rows = await query.orderBy('created_at').orderBy('id').execute();
-  return rows.map(normalizeOrder);
+/** Which pending orders: expiring at or before `expiresBy`, still live after `liveAt`, created at or before `createdBy`. */
+export interface PendingOrderFilter {
+  expiresBy?: number;
+  liveAt?: number;
+  createdBy?: number;
 }
 
-/** Pending orders created at or before `createdBefore` that have not expired at `now`. Oldest first. */
-export async function listUnexpiredPendingOrders(db: Db, createdBefore: number, now: number): Promise<OrderRow[]> {
-  const rows = await db
-    .selectFrom('orders')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('created_at', '<=', createdBefore)
-    .where('expires_at', '>', now)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+/** Pending orders matching every bound given. Oldest first. */
+export async function listPendingOrders(db: Db, filter: PendingOrderFilter = {}): Promise<OrderRow[]> {
+  let query = db.selectFrom('orders').selectAll().where('status', '=', 'pending');
+  if (filter.expiresBy !== undefined) query = query.where('expires_at', '<=', filter.expiresBy);
+  if (filter.liveAt !== undefined) query = query.where('expires_at', '>', filter.liveAt);
+  if (filter.createdBy !== undefined) query = query.where('created_at', '<=', filter.createdBy);
+  const rows = await query.orderBy('created_at').orderBy('id').execute();
   return rows.map(normalizeOrder);
 }
 
