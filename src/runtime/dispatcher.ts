@@ -32,6 +32,11 @@ export interface DispatcherDeps {
 export interface RuntimeDispatcher extends Dispatcher {
   /** Delivers an event that did not come from the user (timers, payments, command answers). */
   deliverEvent(channel: ChannelName, chatId: string, event: EventWithoutTime): Promise<void>;
+  /**
+   * Queues a standalone message to a chat that has no conversation of its own (a Telegram group
+   * told to talk privately): the chat's outbox lane, its limits and retries, no engine state.
+   */
+  deliverMessage(channel: ChannelName, chatId: string, text: string): Promise<void>;
 }
 
 interface HandleOptions {
@@ -173,6 +178,13 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
     },
     async deliverEvent(channel, chatId, event) {
       await handle(channel, chatId, event, { freshMenu: false });
+    },
+    async deliverMessage(channel, chatId, text) {
+      const at = clock();
+      const entry = toOutbox(channel, chatId, { type: 'show', view: { placement: 'message', text, buttons: [] } }, at, { freshMenu: false });
+      if (!entry) return;
+      await inTransaction(db, (tx) => enqueueOutbox(tx, [entry], at));
+      deps.onEnqueued();
     },
   };
 }

@@ -17,7 +17,7 @@ export interface OrderSweeperDeps {
   ledger: Ledger;
   gateway: PaymentGateway;
   intake: PaymentIntake;
-  dispatcher: RuntimeDispatcher;
+  dispatcher: Pick<RuntimeDispatcher, 'deliverEvent'>;
   clock: () => number;
   logger: Logger;
 }

@@ -22,10 +22,9 @@ beforeEach(async () => {
   const runtime = await setupOrderRuntime(clock);
   ({ f, gw } = runtime);
   const { intake, logger } = runtime;
-  const dispatcher = {
-    dispatch: () => Promise.reject(new Error('not used')),
+  const dispatcher: Pick<RuntimeDispatcher, 'deliverEvent'> = {
     deliverEvent: async (_channel, _chatId, event) => void told.push(event),
-  } as RuntimeDispatcher;
+  };
   sweeper = createOrderSweeper({ ledger: f.ledger, gateway: gw.gateway, intake, dispatcher, clock, logger });
 });
 afterEach(async () => {
