@@ -34,9 +34,12 @@ describe('configured behaviour', () => {
     app = await startTestFeebot({ IDLE_TIMEOUT_MINUTES: '5' }, { clock: () => now });
     const chat = createWebChatClient(app.baseUrl);
     await login(chat, '2024020201');
+    // 4 idle minutes: still logged in (only bubbles after this point count).
+    chat.forget();
     now += 4 * 60_000;
     await chat.text('menu');
-    await chat.waitFor((m) => m.payload.text.includes('欠费总额') && m.id > 0);
+    await chat.waitFor((m) => m.payload.text.includes('欠费总额'));
+    expect(chat.all().map((m) => m.payload.text).join('\n')).not.toContain('会话已超时');
     chat.forget();
     now += 5 * 60_000 + 1_000;
     await chat.text('menu');
