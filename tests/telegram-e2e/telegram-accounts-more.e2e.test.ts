@@ -4,9 +4,9 @@ import { CAPTCHA_ALPHABET } from '../../src/accounts/captcha-font.js';
 import { startSmtpServer, type SmtpServerFixture } from '../accounts-email/fixture.js';
 import { createWebChatClient } from '../support/web-chat-client.js';
 import { login as webLogin } from '../support/web-chat-flows.js';
-import { startFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api.js';
+import type { FakeBotApi } from '../telegram/fake-bot-api.js';
 import { callbackData, fakeApiChat, pressButton, waitForBotMessage, withButton, type TelegramChat } from './telegram-chat-driver.js';
-import { leakedSecrets, startTelegramFeebot, waitUntil, type TelegramFeebot } from './telegram-feebot.js';
+import { leakedSecrets, waitUntil, type TelegramFeebot, startFeebotOnFakeBotApi } from './telegram-feebot.js';
 
 // More of the accounts rules on Telegram, end to end: a real feebot, the Telegram channel built
 // as production builds it, Telegraf making every HTTP call to the project's fake Bot API, mail
@@ -21,6 +21,7 @@ const WAIT_MS = 20_000;
 
 let fake: FakeBotApi;
 let bot: TelegramFeebot;
+let stop = async (): Promise<void> => undefined;
 let smtp: SmtpServerFixture;
 
 /** Every captcha answer issued, oldest first: the test reads the one on screen. */
@@ -28,9 +29,8 @@ const captchaAnswers: string[] = [];
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  fake = await startFakeBotApi('7799:accounts-more-token');
-  bot = await startTelegramFeebot(
-    () => ({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }),
+  ({ fake, bot, stop } = await startFeebotOnFakeBotApi(
+    '7799:accounts-more-token',
     { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'feebot <fees@example.edu.cn>' },
     {
       // A different answer (and so a different picture) every time, known to the test.
@@ -41,11 +41,10 @@ beforeAll(async () => {
         return { answer, png: renderCaptchaPng(answer) };
       },
     },
-  );
+  ));
 });
 afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
+  await stop();
   await smtp?.close();
 });
 

@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api.js';
+import type { FakeBotApi } from '../telegram/fake-bot-api.js';
 import { callbackData, fakeApiChat, waitForBotMessage, withButton, withText } from './telegram-chat-driver.js';
-import { startTelegramFeebot, type TelegramFeebot } from './telegram-feebot.js';
+import { type TelegramFeebot, startFeebotOnFakeBotApi } from './telegram-feebot.js';
 
 // The accounts rules on Telegram: the password message is deleted, the captcha arrives as a photo,
 // and 【忘记密码】 works from the chat (the mail lands in the dev mailbox: no SMTP_URL here).
 
 let fake: FakeBotApi;
 let bot: TelegramFeebot;
+let stop = async (): Promise<void> => undefined;
 
 beforeAll(async () => {
-  fake = await startFakeBotApi('7788:accounts-token');
-  bot = await startTelegramFeebot(() => ({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }));
+  ({ fake, bot, stop } = await startFeebotOnFakeBotApi('7788:accounts-token'));
 });
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+afterAll(() => stop());
 
 describe('Telegram accounts', () => {
   it('sends the captcha as a photo after 3 failed logins and deletes every password message', async () => {

@@ -1,5 +1,6 @@
 import type { FeebotOptions } from '../../src/main.js';
 import { createTelegramChannels } from '../../src/telegram-wiring.js';
+import { startFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api.js';
 import { freePort } from '../support/free-port.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 
@@ -25,6 +26,24 @@ export async function startTelegramFeebot(
   const env = { PORT: String(port), TELEGRAM_RATE_PER_CHAT_PER_SEC: '100', ...extraEnv, ...telegramEnv(baseUrl) };
   const app = await startTestFeebot(env, { ...options, channels: createTelegramChannels(env) });
   return { app, baseUrl, env, stop: () => app.stop() };
+}
+
+/** The project's fake Bot API and a feebot long-polling it: the usual Telegram e2e pair. */
+export async function startFeebotOnFakeBotApi(
+  token: string,
+  extraEnv: Record<string, string> = {},
+  options: Pick<FeebotOptions, 'clock' | 'captchaGenerator'> = {},
+): Promise<{ fake: FakeBotApi; bot: TelegramFeebot; stop(): Promise<void> }> {
+  const fake = await startFakeBotApi(token);
+  const bot = await startTelegramFeebot(() => ({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }), extraEnv, options);
+  return {
+    fake,
+    bot,
+    async stop() {
+      await bot.stop();
+      await fake.close();
+    },
+  };
 }
 
 /** Logs must never carry the bot token or a password. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api.js';
-import { startTelegramFeebot, waitUntil, type TelegramFeebot } from './telegram-feebot.js';
+import type { FakeBotApi } from '../telegram/fake-bot-api.js';
+import { waitUntil, type TelegramFeebot, startFeebotOnFakeBotApi } from './telegram-feebot.js';
 import { settle } from './telegram-update-builder.js';
 
 // A command in a group gets the "talk to me privately" notice, sent through the outbox like every
@@ -9,15 +9,12 @@ import { settle } from './telegram-update-builder.js';
 const GROUP = -100_777;
 let fake: FakeBotApi;
 let bot: TelegramFeebot;
+let stop = async (): Promise<void> => undefined;
 
 beforeAll(async () => {
-  fake = await startFakeBotApi('8888:e2e-group-token');
-  bot = await startTelegramFeebot(() => ({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }));
+  ({ fake, bot, stop } = await startFeebotOnFakeBotApi('8888:e2e-group-token'));
 });
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+afterAll(() => stop());
 
 const groupCommand = (messageId: number, text: string) => ({
   message: {

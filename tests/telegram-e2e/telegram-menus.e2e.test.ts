@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api.js';
+import type { FakeBotApi } from '../telegram/fake-bot-api.js';
 import { waitFor } from '../telegram/telegram-test-helpers.js';
 import { callbackData, fakeApiChat, pressButton, waitForBotMessage, withButton, withText, type TelegramChat } from './telegram-chat-driver.js';
-import { startTelegramFeebot, type TelegramFeebot } from './telegram-feebot.js';
+import { type TelegramFeebot, startFeebotOnFakeBotApi } from './telegram-feebot.js';
 
 // Menus over Telegram against a real feebot and the fake Bot API: an outdated button, and the
 // proactive "order expired" message (the clock is moved past the expiry, then the sweeper runs).
@@ -10,21 +10,15 @@ import { startTelegramFeebot, type TelegramFeebot } from './telegram-feebot.js';
 const PASSWORD = 'Demo@2026';
 let fake: FakeBotApi;
 let bot: TelegramFeebot;
+let stop = async (): Promise<void> => undefined;
 /** Added to the wall clock: lets the test jump past an order's expiry. */
 let clockOffset = 0;
 
 beforeAll(async () => {
-  fake = await startFakeBotApi('6666:e2e-menus-token');
-  bot = await startTelegramFeebot(
-    () => ({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }),
-    { AGREEMENT_SECONDS: '0' },
-    { clock: () => Date.now() + clockOffset },
-  );
+  ({ fake, bot, stop } = await startFeebotOnFakeBotApi('6666:e2e-menus-token', { AGREEMENT_SECONDS: '0' },
+    { clock: () => Date.now() + clockOffset }));
 });
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+afterAll(() => stop());
 
 const answerTo = (callbackId: string) => fake.callsOf('answerCallbackQuery').find((c) => c.params.callback_query_id === callbackId);
 

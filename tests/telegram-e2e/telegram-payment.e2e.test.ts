@@ -3,7 +3,7 @@ import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CALLBACK_DATA_BYTES } from '../../adapters/telegram/telegram-render.js';
 import { freePort } from '../support/free-port.js';
-import { startFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api.js';
+import type { FakeBotApi } from '../telegram/fake-bot-api.js';
 import { waitFor } from '../telegram/telegram-test-helpers.js';
 import {
   callbackData,
@@ -17,7 +17,7 @@ import {
   type BotMessage,
   type TelegramChat,
 } from './telegram-chat-driver.js';
-import { leakedSecrets, startTelegramFeebot, type TelegramFeebot } from './telegram-feebot.js';
+import { leakedSecrets, startTelegramFeebot, type TelegramFeebot, startFeebotOnFakeBotApi } from './telegram-feebot.js';
 import { payAtSandbox } from './sandbox-payer.js';
 
 // A student pays through Telegram against a real feebot (long polling, real SQLite, real outbox).
@@ -126,15 +126,12 @@ describe('Telegram journey against telegram-test-api (login, menus, agreement ti
 describe('Telegram payment, end to end against the fake Bot API (sendPhoto supported)', () => {
   let fake: FakeBotApi;
   let bot: TelegramFeebot;
+  let stop = async (): Promise<void> => undefined;
 
   beforeAll(async () => {
-    fake = await startFakeBotApi('7777:e2e-fake-token');
-    bot = await startTelegramFeebot(() => ({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }), baseEnv);
+    ({ fake, bot, stop } = await startFeebotOnFakeBotApi('7777:e2e-fake-token', baseEnv));
   });
-  afterAll(async () => {
-    await bot?.stop();
-    await fake?.close();
-  });
+  afterAll(() => stop());
 
   const answerTo = (callbackId: string) =>
     fake.callsOf('answerCallbackQuery').find((c) => c.params.callback_query_id === callbackId);
