@@ -9,7 +9,6 @@ import { importStudents } from './import/student-import.js';
 import type { ImportResult } from './import/csv-table.js';
 import { loadMailConfig } from './mail/mail-config.js';
 import { createFeebot } from './main.js';
-import { createTelegramChannels } from './telegram-wiring.js';
 
 const HELP = `feebot — fee payments in chat
 
@@ -27,7 +26,7 @@ Configuration comes from environment variables (see .env.example).`;
 
 async function serve(demo: boolean): Promise<void> {
   const config = loadConfig();
-  const feebot = await createFeebot(config, { demo, channels: createTelegramChannels(process.env) });
+  const feebot = await createFeebot(config, { demo });
   const { url } = await feebot.start();
   console.log(`\nfeebot is running: open ${url} in a browser.`);
   const mail = loadMailConfig();

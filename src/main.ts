@@ -6,8 +6,9 @@ import { createAccountServices } from './accounts/account-services.js';
 import type { Captcha } from './accounts/captcha.js';
 import { createPasswordHasher } from './accounts/password-hasher.js';
 import { loadAgreementText } from './agreement/agreement-text.js';
+import { createEnabledChannels, type ChannelDeps } from './channel-modules.js';
 import type { Config } from './config.js';
-import { migrateToLatest, openDatabase, type Db } from './db/database.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
 import { updateChannelChat } from './db/repositories/channel-chat.repository.js';
 import { findStudentById } from './db/repositories/student.repository.js';
 import { seedDemoData } from './demo/demo-data.js';
@@ -38,8 +39,8 @@ export interface FeebotOptions {
   gatewayRetryScheduleMs?: number[];
   /** Tests: captchas with a known answer. */
   captchaGenerator?: () => Captcha;
-  /** Extra channel adapters (Telegram, …) built by the caller with the dispatcher getter. */
-  channels?: (deps: { dispatcher: () => RuntimeDispatcher; db: Db; logger: Logger; clock: () => number }) => ChannelAdapter[];
+  /** Tests: extra channel adapters besides the ones enabled by the environment. */
+  channels?: (deps: ChannelDeps) => ChannelAdapter[];
   env?: Record<string, string | undefined>;
 }
 
@@ -81,9 +82,12 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     if (!dispatcher) throw new Error('dispatcher not ready');
     return dispatcher;
   };
+  const env = options.env ?? process.env;
+  const channelDeps: ChannelDeps = { dispatcher: getDispatcher, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
   const channels: ChannelAdapter[] = [
-    createWebAdapter({ db, config: loadWebConfig(options.env ?? process.env), clock, dispatcher: getDispatcher }),
-    ...(options.channels?.({ dispatcher: getDispatcher, db, logger, clock }) ?? []),
+    createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher }),
+    ...createEnabledChannels(env, channelDeps),
+    ...(options.channels?.(channelDeps) ?? []),
   ];
   const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
 

@@ -1,11 +1,12 @@
 import type { Hono } from 'hono';
 import { Telegraf } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
+import type { ChannelModule } from '../../src/channel-modules.js';
 import type { ChannelAdapter } from '../../src/ports/channel.port.js';
 import type { Dispatcher } from '../../src/runtime/inbound.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { registerBotCommands } from './telegram-commands.js';
-import type { TelegramConfig } from './telegram-config.js';
+import { loadTelegramConfig, type TelegramConfig } from './telegram-config.js';
 import { createUpdateHandler, type NoticeSender } from './telegram-inbound.js';
 import { ALLOWED_UPDATES, createPoller } from './telegram-polling.js';
 import { createRateLimiter, type RateLimiter } from './telegram-rate-limiter.js';
@@ -23,7 +24,7 @@ export interface TelegramAdapterOptions {
   dispatcher?: Dispatcher;
   logger: TelegramLogger;
   /**
-   * Queues the group-chat notice in the outbox (production: see src/telegram-wiring.ts). Without
+   * Queues the group-chat notice in the outbox (production: see telegramChannel below). Without
    * it the notice is not sent: no message leaves except through the outbox.
    */
   sendNotice?: NoticeSender;
@@ -121,3 +122,17 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     },
   };
 }
+
+/** Enabled by TELEGRAM_BOT_TOKEN; built by main from src/channel-modules.ts. */
+export const telegramChannel: ChannelModule<TelegramConfig> = {
+  name: 'telegram',
+  loadConfig: loadTelegramConfig,
+  create: (config, { dispatcher, logger }) =>
+    createTelegramAdapter({
+      config,
+      logger,
+      dispatcher: { dispatch: (update) => dispatcher().dispatch(update) },
+      // The group-chat notice goes through the outbox like every other message.
+      sendNotice: (chatId, text) => dispatcher().deliverMessage('telegram', chatId, text),
+    }),
+};

@@ -1,5 +1,4 @@
 import type { FeebotOptions } from '../../src/main.js';
-import { createTelegramChannels } from '../../src/telegram-wiring.js';
 import { startFakeBotApi, type FakeBotApi } from '../telegram/fake-bot-api.js';
 import { freePort } from '../support/free-port.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
@@ -24,7 +23,7 @@ export async function startTelegramFeebot(
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = { PORT: String(port), TELEGRAM_RATE_PER_CHAT_PER_SEC: '100', ...extraEnv, ...telegramEnv(baseUrl) };
-  const app = await startTestFeebot(env, { ...options, channels: createTelegramChannels(env) });
+  const app = await startTestFeebot(env, options);
   return { app, baseUrl, env, stop: () => app.stop() };
 }
 

@@ -24,7 +24,7 @@ describe('telegram adapter against telegram-test-api', () => {
   beforeAll(async () => {
     server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
     await server.start();
-    // Stands in for the outbox (src/telegram-wiring.ts): the group notice goes through the transport.
+    // Stands in for the outbox (telegramChannel in adapters/telegram): the group notice goes through the transport.
     const sendNotice = async (chatId: string, text: string) => {
       await adapter.transport.deliver({ channel: 'telegram', chatId, view: { placement: 'message', text, buttons: [] }, menuMessageId: null });
     };
