@@ -12,4 +12,6 @@ export interface CommandContext {
   lang: Lang;
   /** Stable across retries of one request (the outbox entry), for idempotent side effects. */
   requestKey?: string;
+  /** The inbound request's source (see InboundUpdate.source), for commands run inline. */
+  source?: string;
 }

@@ -44,6 +44,7 @@ interface HandleOptions {
   languageHint?: Lang;
   /** The user typed something: the next menu is a new message below it, not an edit above it. */
   freshMenu: boolean;
+  source?: string;
 }
 
 const MAX_CAS_RETRIES = 5;
@@ -146,7 +147,7 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
           const { inline, lang } = await step(channel, chatId, event, opts, acks);
           // Secret-carrying commands run here, in memory, and their answer is the next event.
           for (const command of inline) {
-            const answer = await deps.runCommand(command, { channel, chatId, now: clock(), lang });
+            const answer = await deps.runCommand(command, { channel, chatId, now: clock(), lang, source: opts.source });
             if (answer) next.push(answer);
           }
         }
@@ -172,6 +173,7 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
       const acks = await handle(update.channel, update.chatId, update.event, {
         inboundMessageId: update.inboundMessageId,
         languageHint: update.languageHint,
+        source: update.source,
         freshMenu: update.event.kind !== 'action',
       });
       return { duplicate: false, acks };

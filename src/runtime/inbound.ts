@@ -15,6 +15,12 @@ export interface InboundUpdate {
   inboundMessageId?: string;
   /** The user's client language, used only for a new conversation. */
   languageHint?: Lang;
+  /**
+   * Who is behind the request, beyond this one chat: `ip:<client address>` for the web chat,
+   * `telegram:<user id>` for Telegram. Login limits count per source, so fresh chats from one
+   * place cannot each start with a clean slate.
+   */
+  source?: string;
 }
 
 export interface DispatchOutcome {
