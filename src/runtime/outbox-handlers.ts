@@ -4,6 +4,7 @@ import type { OutboxEntry } from '../db/repositories/outbox.repository.js';
 import type { Logger } from '../logger.js';
 import type { ChannelName, ChannelTransport } from '../ports/channel.port.js';
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
+import type { StaffNotifier } from '../ports/staff.port.js';
 import type { CommandRunner } from './command-runner.js';
 import type { RuntimeDispatcher } from './dispatcher.js';
 import type { OutboxPayloads } from './outbox-payloads.js';
@@ -19,6 +20,8 @@ export interface OutboxHandlerDeps {
   receiptIssuer: ReceiptIssuer;
   /** Absolute URL of a receipt page for a view token. */
   receiptUrl: (viewToken: string) => string;
+  /** The finance office's channel (Slack), when one is configured. */
+  staff?: StaffNotifier;
   clock: () => number;
   logger: Logger;
 }
@@ -80,6 +83,11 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
         receiptNo: receipt.receiptNo,
         receiptUrl: deps.receiptUrl(receipt.viewToken),
       });
+    },
+
+    async staff(entry) {
+      // No staff channel configured: the fact stays in the database (CLI, later Slack), nothing to send.
+      await deps.staff?.notify(payloadOf<'staff'>(entry).event);
     },
   };
 }
