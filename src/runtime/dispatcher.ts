@@ -11,10 +11,10 @@ import { recordInboundUpdate } from '../db/repositories/inbound-update.repositor
 import { enqueueOutbox, type NewOutboxEntry } from '../db/repositories/outbox.repository.js';
 import type { Logger } from '../logger.js';
 import type { ChannelName } from '../ports/channel.port.js';
-import type { CommandRunner, EventWithoutTime } from './command-runner.js';
 import type { DispatchOutcome, Dispatcher, InboundUpdate } from './inbound.js';
 import { createKeyedMutex } from './keyed-mutex.js';
-import { chatLane, type OutboxPayloads } from './outbox-payloads.js';
+import { chatLane } from './chat-lane.js';
+import type { CommandRunner, EventWithoutTime, OutboxPayloads } from './runtime-types.js';
 import type { Ledger } from '../ledger/index.js';
 
 export interface DispatcherDeps {

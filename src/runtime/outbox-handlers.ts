@@ -5,9 +5,8 @@ import type { Logger } from '../logger.js';
 import type { ChannelName, ChannelTransport } from '../ports/channel.port.js';
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
 import type { StaffNotifier } from '../ports/staff.port.js';
-import type { CommandRunner } from './command-runner.js';
 import type { RuntimeDispatcher } from './dispatcher.js';
-import type { OutboxPayloads } from './outbox-payloads.js';
+import type { CommandRunner, OutboxPayloads } from './runtime-types.js';
 import type { OutboxHandler } from './outbox-worker.js';
 import type { Ledger } from '../ledger/index.js';
 

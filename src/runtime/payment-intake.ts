@@ -4,8 +4,7 @@ import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChannelName } from '../ports/channel.port.js';
 import type { GatewayOrderState, PaymentGateway, PaymentNotification } from '../ports/gateway.port.js';
-import type { EventWithoutTime } from './command-context.js';
-import type { OutboxPayloads } from './outbox-payloads.js';
+import type { EventWithoutTime, OutboxPayloads } from './runtime-types.js';
 import type { ApplyOutcome, Ledger } from '../ledger/index.js';
 
 export interface PaymentIntakeDeps {
