@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../src/db/database.js';
 import { listWebMessagesAfter } from '../../src/db/repositories/web-message.repository.js';
 import type { Lang } from '../../src/engine/state.js';
+import { clientAddress } from '../../src/http/client-address.js';
 import type { Dispatcher, InboundUpdate } from '../../src/runtime/inbound.js';
 import type { WebConfig } from './web-config.js';
 import type { WebTransport } from './web-transport.js';
@@ -57,7 +58,7 @@ export function mountWebInbound(app: Hono, deps: { db: Db; dispatcher: Dispatche
     const parsed = parseWebSend(await c.req.json().catch(() => null));
     if (!parsed.ok) return c.json({ error: parsed.error }, 400);
     const { id, event, lang } = parsed;
-    const outcome = await deps.dispatcher.dispatch({ channel: 'web', chatId, updateId: `${chatId}:${id}`, event, languageHint: lang });
+    const outcome = await deps.dispatcher.dispatch({ channel: 'web', chatId, updateId: `${chatId}:${id}`, event, languageHint: lang, source: `ip:${clientAddress(c)}` });
     return c.json({ acks: outcome.acks, duplicate: outcome.duplicate });
   });
 

@@ -4,17 +4,20 @@ import { isDatabaseReachable } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PaymentIntake } from '../runtime/payment-intake.js';
+import { clientAddressMiddleware, type TrustedProxies } from './client-address.js';
 
 export interface HttpAppDeps {
   db: Db;
   intake: PaymentIntake;
   gatewayName: string;
   logger: Logger;
+  trustedProxies: TrustedProxies;
 }
 
 /** The hono app with feebot's own routes; channels and the sandbox mount theirs on it. */
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
+  app.use(clientAddressMiddleware(deps.trustedProxies));
 
   app.get('/healthz', async (c) => {
     const db = await isDatabaseReachable(deps.db);
