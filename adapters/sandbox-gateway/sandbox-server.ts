@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../../src/db/database.js';
 import {
   findSandboxOrder,
@@ -84,7 +83,6 @@ export function createSandboxRoutes(deps: SandboxServerDeps): Hono {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
   });
-  app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('payload too large', 413) }));
 
   const notice = (c: Context, kind: SandboxNoticeKind, row?: SandboxOrderRow) =>
     c.html(renderNoticePage(kind, row && toView(row)), NOTICE_STATUS[kind]);

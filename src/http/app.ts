@@ -4,7 +4,11 @@ import { isDatabaseReachable } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PaymentIntake } from '../runtime/payment-intake.js';
+import { bodyLimits, setBodyLimit } from './body-limit.js';
 import { clientAddressMiddleware, type TrustedProxies } from './client-address.js';
+
+/** Gateway notifications are a few hundred bytes of signed JSON. */
+const NOTIFICATION_BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface HttpAppDeps {
   db: Db;
@@ -18,6 +22,7 @@ export interface HttpAppDeps {
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
   app.use(clientAddressMiddleware(deps.trustedProxies));
+  app.use(bodyLimits(app));
 
   app.get('/healthz', async (c) => {
     const db = await isDatabaseReachable(deps.db);
@@ -25,6 +30,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
   });
 
   // Payment notifications: the raw body is verified before anything parses it.
+  setBodyLimit(app, `/webhooks/gateway/${deps.gatewayName}`, NOTIFICATION_BODY_LIMIT_BYTES);
   app.post(`/webhooks/gateway/${deps.gatewayName}`, async (c) => {
     const raw = await c.req.text();
     const headers = Object.fromEntries(c.req.raw.headers.entries());

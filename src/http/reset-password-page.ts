@@ -1,11 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Env, Hono, Schema } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { PasswordResets } from '../accounts/password-reset.service.js';
 import type { PasswordProblem } from '../engine/events.js';
 import { CATALOGS } from '../engine/i18n/index.js';
 import type { Logger } from '../logger.js';
+import { setBodyLimit } from './body-limit.js';
 import { escapeHtml } from './simple-page.js';
 import { PRIVATE_PAGE_HEADERS, renderSimplePage } from './simple-page.js';
 
@@ -136,15 +136,9 @@ export function mountResetPasswordRoutes<E extends Env, S extends Schema, P exte
     return c.html(renderResetForm({ action, token, csrf, studentId: found.studentId }));
   });
 
+  setBodyLimit(app, '/reset-password', MAX_BODY_BYTES);
   app.post(
     '/reset-password',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => {
-        protect(c);
-        return c.html(renderResetForbidden(), 413);
-      },
-    }),
     async (c) => {
       protect(c);
       let body: Record<string, unknown>;
