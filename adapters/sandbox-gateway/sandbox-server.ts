@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Db } from '../../src/db/database.js';
+import { cspHash } from '../../src/http/security-headers.js';
 import {
   findSandboxOrder,
   saveSandboxMethod,
@@ -13,6 +14,7 @@ import type { PaymentNotification } from '../../src/ports/gateway.port.js';
 import type { SandboxLogger } from './sandbox-gateway-config.js';
 import type { SandboxNotifier } from './sandbox-notifier.js';
 import {
+  CSS,
   isSandboxMethod,
   renderBankPage,
   renderCodePage,
@@ -42,7 +44,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
+  'content-security-policy': `default-src 'none'; style-src ${cspHash(CSS)}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  'x-frame-options': 'DENY',
 };
 
 function toView(row: SandboxOrderRow): SandboxOrderView {

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { PaymentIntake } from '../runtime/payment-intake.js';
 import { bodyLimits, setBodyLimit } from './body-limit.js';
 import { clientAddressMiddleware, type TrustedProxies } from './client-address.js';
+import { securityHeaders } from './security-headers.js';
 
 /** Gateway notifications are a few hundred bytes of signed JSON. */
 const NOTIFICATION_BODY_LIMIT_BYTES = 16 * 1024;
@@ -21,6 +22,8 @@ export interface HttpAppDeps {
 /** The hono app with feebot's own routes; channels and the sandbox mount theirs on it. */
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
+  // First, so that every answer (errors and 413s included) gets the headers.
+  app.use(securityHeaders());
   app.use(clientAddressMiddleware(deps.trustedProxies));
   app.use(bodyLimits(app));
 

@@ -7,7 +7,7 @@ import { CATALOGS } from '../engine/i18n/index.js';
 import type { Logger } from '../logger.js';
 import { setBodyLimit } from './body-limit.js';
 import { escapeHtml } from './simple-page.js';
-import { PRIVATE_PAGE_HEADERS, renderSimplePage } from './simple-page.js';
+import { PRIVATE_PAGE_HEADERS, renderSimplePage, simplePageStyleHash } from './simple-page.js';
 
 // The page behind the link in a reset mail: GET shows the form, POST sets the new password.
 // CSRF: a random per-form token sits in a hidden field and in an HttpOnly SameSite=Strict
@@ -117,7 +117,7 @@ export function mountResetPasswordRoutes<E extends Env, S extends Schema, P exte
   // subdomain cannot plant one; plain HTTP (development) cannot use the prefix.
   const cookieName = secure ? '__Host-feebot_reset_csrf' : 'feebot_reset_csrf';
   const cookieOptions = { path: '/', secure, httpOnly: true, sameSite: 'Strict' as const };
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${new URL(base).origin}; frame-ancestors 'none'; base-uri 'none'`;
+  const csp = `default-src 'none'; style-src ${simplePageStyleHash()}; form-action 'self' ${new URL(base).origin}; frame-ancestors 'none'; base-uri 'none'`;
 
   const protect = (c: Pick<Context, 'header'>): void => {
     for (const [name, value] of Object.entries(PRIVATE_PAGE_HEADERS)) c.header(name, value);
