@@ -13,6 +13,7 @@ import { updateChannelChat } from './db/repositories/channel-chat.repository.js'
 import { findStudentById } from './db/repositories/student.repository.js';
 import { seedDemoData } from './demo/demo-data.js';
 import { createHttpApp } from './http/app.js';
+import { parseTrustedProxies } from './http/client-address.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
 import { mountResetPasswordRoutes } from './http/reset-password-page.js';
@@ -149,7 +150,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const { accounts, resets, emailChanges, captcha } = accountServices;
   const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha], clock, logger });
 
-  const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger });
+  const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
   sandbox.mount(app);
   mountReceiptRoutes(app, ledger, config.TIMEZONE);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
