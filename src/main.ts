@@ -147,7 +147,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   outboxRef.kick = () => outbox.kick();
   const sweeper = createOrderSweeper({ ledger, gateway, intake, dispatcher, clock, logger });
   const { accounts, resets, emailChanges, captcha } = accountServices;
-  const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha], clock, logger });
+  const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha, accountServices.proofs], clock, logger });
 
   const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger });
   sandbox.mount(app);

@@ -8,6 +8,7 @@ import { createCaptchaService } from './captcha.service.js';
 import { createEmailChanges } from './email-change.service.js';
 import type { InitialPasswordSetting } from './initial-password.js';
 import { createLoginGuard } from './login-guard.service.js';
+import { createLoginProofs } from './login-proof.service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { createPasswordResets } from './password-reset.service.js';
 import { createResetPreview } from './reset-preview.js';
@@ -33,6 +34,7 @@ export function createAccountServices(deps: AccountServicesDeps) {
   const accounts = createAccounts({ db, hasher, initialPasswordPolicy: deps.initialPasswordPolicy });
   const audit = createAudit({ db, clock, timezone });
   const captcha = createCaptchaService({ db, clock, ...(deps.captchaGenerator ? { generate: deps.captchaGenerator } : {}) });
+  const proofs = createLoginProofs({ db, mailer, audit, attempts: accounts.attempts, logger });
   const resets = createPasswordResets({
     db,
     hasher,
@@ -52,7 +54,8 @@ export function createAccountServices(deps: AccountServicesDeps) {
     audit,
     resets,
     captcha,
-    guard: createLoginGuard({ db, accounts, captcha, audit }),
+    proofs,
+    guard: createLoginGuard({ db, accounts, captcha, audit, proofs }),
     emailChanges: createEmailChanges({ db, mailer, clock, audit, logger, timezone }),
     maskedRecoveryEmail: createResetPreview(db),
   };
