@@ -4,7 +4,7 @@ import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js
 import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
 import { createAccountServices } from './accounts/account-services.js';
 import type { Captcha } from './accounts/captcha.js';
-import { createPasswordHasher } from './accounts/password-hasher.js';
+import { createPasswordHasher, type PasswordHasher } from './accounts/password-hasher.js';
 import { loadAgreementText } from './agreement/agreement-text.js';
 import { createEnabledChannels, type ChannelDeps } from './channel-modules.js';
 import type { Config } from './config.js';
@@ -36,6 +36,8 @@ export interface FeebotOptions {
   clock?: () => number;
   /** scrypt cost exponent; tests lower it, production keeps the OWASP default. */
   passwordHashCost?: number;
+  /** Tests may wrap the password hasher (e.g. to hold a check in flight). */
+  hasher?: PasswordHasher;
   gatewayRetryScheduleMs?: number[];
   /** Tests: captchas with a known answer. */
   captchaGenerator?: () => Captcha;
@@ -57,7 +59,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const db = openDatabase(options.demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
   await migrateToLatest(db);
 
-  const hasher = createPasswordHasher(options.passwordHashCost ? { cost: options.passwordHashCost } : {});
+  const hasher = options.hasher ?? createPasswordHasher(options.passwordHashCost ? { cost: options.passwordHashCost } : {});
   if (options.demo) await seedDemoData(db, { hasher, now: clock(), initialPasswordPolicy: config.INITIAL_PASSWORD });
   const mailer = createMailer({ from: mailConfig.from, ...(mailConfig.smtpUrl ? { smtpUrl: mailConfig.smtpUrl } : {}), logger });
   if (delivery === 'devMailbox' && !options.demo) {
