@@ -4,6 +4,7 @@ import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js
 import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
 import { createAccountServices } from './accounts/account-services.js';
 import type { Captcha } from './accounts/captcha.js';
+import { loadLoginLimitsConfig } from './accounts/login-limits-config.js';
 import { createPasswordHasher, type PasswordHasher } from './accounts/password-hasher.js';
 import { loadAgreementText } from './agreement/agreement-text.js';
 import { createEnabledChannels, type ChannelDeps } from './channel-modules.js';
@@ -59,7 +60,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const db = openDatabase(options.demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
   await migrateToLatest(db);
 
-  const hasher = options.hasher ?? createPasswordHasher(options.passwordHashCost ? { cost: options.passwordHashCost } : {});
+  const loginLimits = loadLoginLimitsConfig(options.env ?? process.env);
+  const hasher = options.hasher ?? createPasswordHasher({ ...loginLimits.queue, ...(options.passwordHashCost ? { cost: options.passwordHashCost } : {}) });
   if (options.demo) await seedDemoData(db, { hasher, now: clock(), initialPasswordPolicy: config.INITIAL_PASSWORD });
   const mailer = createMailer({ from: mailConfig.from, ...(mailConfig.smtpUrl ? { smtpUrl: mailConfig.smtpUrl } : {}), logger });
   if (delivery === 'devMailbox' && !options.demo) {
@@ -102,6 +104,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     hasher,
     mailer,
     initialPasswordPolicy: config.INITIAL_PASSWORD,
+    loginLimits: loginLimits.limits,
     publicBaseUrl: config.publicBaseUrl,
     timezone: config.TIMEZONE,
     clock,
