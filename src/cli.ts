@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createAudit } from './accounts/audit.service.js';
+import { fixedInitialPasswordWarning } from './accounts/initial-password.js';
 import { createPasswordHasher } from './accounts/password-hasher.js';
 import { loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
@@ -33,6 +34,8 @@ async function serve(demo: boolean): Promise<void> {
   if (!demo && !mail.smtpUrl) {
     console.warn(`\n*** WARNING: DEV_MAILBOX=true and no SMTP_URL: mail is NOT delivered. ${url}/dev/mailbox shows every reset link to anyone. Development only. ***\n`);
   }
+  const initialWarning = demo ? null : fixedInitialPasswordWarning(config.INITIAL_PASSWORD);
+  if (initialWarning) console.warn(`\n*** WARNING: ${initialWarning} ***\n`);
   if (demo) {
     console.log('Demo students (学号 / password):');
     for (const login of DEMO_LOGINS) console.log(`  ${login.studentId}  ${login.name}  ${login.password === 'initial' ? `${config.INITIAL_PASSWORD.startsWith('@') ? 'the initial password' : config.INITIAL_PASSWORD} (initial, must change)` : login.password}  — ${login.note}`);

@@ -4,7 +4,8 @@ import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js
 import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
 import { createAccountServices } from './accounts/account-services.js';
 import type { Captcha } from './accounts/captcha.js';
-import { createPasswordHasher } from './accounts/password-hasher.js';
+import { loadLoginLimitsConfig } from './accounts/login-limits-config.js';
+import { createPasswordHasher, type PasswordHasher } from './accounts/password-hasher.js';
 import { loadAgreementText } from './agreement/agreement-text.js';
 import { createEnabledChannels, type ChannelDeps } from './channel-modules.js';
 import type { Config } from './config.js';
@@ -37,6 +38,8 @@ export interface FeebotOptions {
   clock?: () => number;
   /** scrypt cost exponent; tests lower it, production keeps the OWASP default. */
   passwordHashCost?: number;
+  /** Tests may wrap the password hasher (e.g. to hold a check in flight). */
+  hasher?: PasswordHasher;
   gatewayRetryScheduleMs?: number[];
   /** Tests: captchas with a known answer. */
   captchaGenerator?: () => Captcha;
@@ -58,7 +61,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const db = openDatabase(options.demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
   await migrateToLatest(db);
 
-  const hasher = createPasswordHasher(options.passwordHashCost ? { cost: options.passwordHashCost } : {});
+  const loginLimits = loadLoginLimitsConfig(options.env ?? process.env);
+  const hasher = options.hasher ?? createPasswordHasher({ ...loginLimits.queue, ...(options.passwordHashCost ? { cost: options.passwordHashCost } : {}) });
   if (options.demo) await seedDemoData(db, { hasher, now: clock(), initialPasswordPolicy: config.INITIAL_PASSWORD });
   const mailer = createMailer({ from: mailConfig.from, ...(mailConfig.smtpUrl ? { smtpUrl: mailConfig.smtpUrl } : {}), logger });
   if (delivery === 'devMailbox' && !options.demo) {
@@ -101,6 +105,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     hasher,
     mailer,
     initialPasswordPolicy: config.INITIAL_PASSWORD,
+    loginLimits: loginLimits.limits,
     publicBaseUrl: config.publicBaseUrl,
     timezone: config.TIMEZONE,
     clock,
@@ -148,7 +153,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   outboxRef.kick = () => outbox.kick();
   const sweeper = createOrderSweeper({ ledger, gateway, intake, dispatcher, clock, logger });
   const { accounts, resets, emailChanges, captcha } = accountServices;
-  const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha], clock, logger });
+  const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha, accountServices.proofs], clock, logger });
 
   const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
   sandbox.mount(app);

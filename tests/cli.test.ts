@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,4 +95,35 @@ describe('feebot CLI', () => {
     expect(code).toBe(1);
     expect(err).toContain('SMTP_URL is not set and DEV_MAILBOX is not true');
   });
+
+  // Issue 7, item 5: a fixed INITIAL_PASSWORD (the default 123456) is known to everyone.
+  it.each([
+    ['123456', true],
+    ['@idLast6', false],
+  ])('`feebot start` with INITIAL_PASSWORD=%s warns about a fixed initial password: %s', async (initial, warns) => {
+    const startEnv = { ...env, DEV_MAILBOX: 'true', INITIAL_PASSWORD: initial, DATABASE_URL: join(dir, `start-${warns}.db`) };
+    // Runs the CLI without the bin wrapper, in its own process group, so the test can stop it.
+    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], { env: startEnv, detached: true });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start within 60 s: ${output}`)), 60_000);
+        const check = () => {
+          // Warnings are printed right after the "running" line.
+          if (output.includes('feebot is running') && output.includes('DEV_MAILBOX=true')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stdout.on('data', check);
+        child.stderr.on('data', check);
+        child.on('exit', () => reject(new Error(`exited: ${output}`)));
+      });
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+    }
+    expect(output.includes('INITIAL_PASSWORD is a fixed value')).toBe(warns);
+  }, 90_000);
 });

@@ -53,6 +53,8 @@ export function parseTelegramUpdate(update: Update): ParsedUpdate {
       inboundMessageId: String(message.message_id),
     };
     if (lang) inbound.languageHint = lang;
+    // Login limits count per Telegram user, whichever chat they write from.
+    if (message.from) inbound.source = `telegram:${message.from.id}`;
     return { kind: 'dispatch', update: inbound };
   }
   if ('callback_query' in update) {
@@ -70,6 +72,7 @@ export function parseTelegramUpdate(update: Update): ParsedUpdate {
       chatId: String(chat.id),
       updateId,
       event: { kind: 'action', code: query.data },
+      source: `telegram:${query.from.id}`,
     };
     if (lang) inbound.languageHint = lang;
     return { kind: 'dispatch', update: inbound, callbackQueryId };

@@ -7,7 +7,9 @@ import type { Captcha } from './captcha.js';
 import { createCaptchaService } from './captcha.service.js';
 import { createEmailChanges } from './email-change.service.js';
 import type { InitialPasswordSetting } from './initial-password.js';
+import type { LoginLimits } from './login-attempts.service.js';
 import { createLoginGuard } from './login-guard.service.js';
+import { createLoginProofs } from './login-proof.service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { createPasswordResets } from './password-reset.service.js';
 import { createResetPreview } from './reset-preview.js';
@@ -23,6 +25,8 @@ export interface AccountServicesDeps {
   logger: Logger;
   /** Tests pass a captcha with a known answer. */
   captchaGenerator?: () => Captcha;
+  /** Captcha, lockout and per-source limits (defaults: DEFAULT_LOGIN_LIMITS). */
+  loginLimits?: Partial<LoginLimits>;
   /** After a reset by e-mail: end every session of the student. */
   onPasswordReset: (studentId: string) => Promise<void>;
 }
@@ -30,9 +34,10 @@ export interface AccountServicesDeps {
 /** Every account service, built once over one database and mailer. */
 export function createAccountServices(deps: AccountServicesDeps) {
   const { db, hasher, mailer, clock, logger, timezone } = deps;
-  const accounts = createAccounts({ db, hasher, initialPasswordPolicy: deps.initialPasswordPolicy });
+  const accounts = createAccounts({ db, hasher, initialPasswordPolicy: deps.initialPasswordPolicy, ...(deps.loginLimits ? { limits: deps.loginLimits } : {}) });
   const audit = createAudit({ db, clock, timezone });
   const captcha = createCaptchaService({ db, clock, ...(deps.captchaGenerator ? { generate: deps.captchaGenerator } : {}) });
+  const proofs = createLoginProofs({ db, mailer, audit, attempts: accounts.attempts, logger });
   const resets = createPasswordResets({
     db,
     hasher,
@@ -52,7 +57,8 @@ export function createAccountServices(deps: AccountServicesDeps) {
     audit,
     resets,
     captcha,
-    guard: createLoginGuard({ db, accounts, captcha, audit }),
+    proofs,
+    guard: createLoginGuard({ db, accounts, captcha, audit, proofs }),
     emailChanges: createEmailChanges({ db, mailer, clock, audit, logger, timezone }),
     maskedRecoveryEmail: createResetPreview(db),
   };

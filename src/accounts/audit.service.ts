@@ -11,6 +11,13 @@ export type AuditEvent =
   | 'login.challenge'
   | 'login.challengeFailed'
   | 'login.locked'
+  /** A first login with the fixed initial password was asked for proof of identity (detail: how). */
+  | 'login.proofAsked'
+  | 'login.proofFailed'
+  /** Neither an ID number nor a recovery e-mail: the student was sent to the finance office. */
+  | 'login.noProof'
+  /** The proof's code mail could not go (rate limit or mail fault). */
+  | 'login.proofUnavailable'
   | 'reset.requested'
   | 'reset.used'
   | 'password.changed'

@@ -37,3 +37,16 @@ export function initialPasswordFor(setting: InitialPasswordSetting, student: Ini
     }
   }
 }
+
+/**
+ * A fixed initial password (the same for every imported student) is known to everyone: `feebot
+ * start` warns about it. First logins with it need a proof of identity (login-proof.service.ts).
+ */
+export function fixedInitialPasswordWarning(setting: InitialPasswordSetting): string | null {
+  if (parseInitialPasswordPolicy(setting).kind !== 'fixed') return null;
+  return (
+    'INITIAL_PASSWORD is a fixed value shared by every imported student. A first login with it must also prove the ' +
+    'student (last 6 characters of the ID number, or a code mailed to the recovery e-mail; with neither, the student ' +
+    'must contact the finance office). Prefer INITIAL_PASSWORD=@idLast6 where ID numbers are imported.'
+  );
+}

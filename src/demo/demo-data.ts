@@ -25,7 +25,7 @@ export interface DemoLogin {
 export const DEMO_LOGINS: readonly DemoLogin[] = [
   { studentId: '2023010101', name: '张三', password: DEMO_PASSWORD, note: 'arrears in 2023-2024, 2024-2025, 2025-2026; 学费 in installments' },
   { studentId: '2023010102', name: '李四', password: DEMO_PASSWORD, note: 'everything paid' },
-  { studentId: '2023010103', name: '王五', password: 'initial', note: 'must change the initial password' },
+  { studentId: '2023010103', name: '王五', password: 'initial', note: 'first login: then the last 6 of his ID number (030033), then a new password' },
   { studentId: '2024020201', name: '赵六', password: DEMO_PASSWORD, note: '2025-2026 tuition ¥16,000 (min installment ¥4,000)' },
   { studentId: '2025030301', name: '陈晓梅', password: DEMO_PASSWORD, note: 'no recovery email set yet' },
 ];

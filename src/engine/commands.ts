@@ -8,6 +8,8 @@ import type { SelectionLine } from './state.js';
 export type Command =
   /** `challengeSolved`: a captcha was solved in this conversation right before this try. */
   | { kind: 'login'; studentId: string; password: string; challengeSolved: boolean }
+  /** The answer to the first-login proof of identity (last 6 of the ID number, or the mailed code). */
+  | { kind: 'login.proof'; studentId: string; answer: string }
   | { kind: 'captcha.refresh'; studentId: string }
   | { kind: 'captcha.verify'; studentId: string; answer: string }
   /** 【忘记密码】: the (masked) address the mail would go to. */
@@ -16,6 +18,8 @@ export type Command =
   | { kind: 'password.verifyOld'; studentId: string; password: string }
   | { kind: 'password.stage'; studentId: string; password: string }
   | { kind: 'password.commit'; studentId: string; password: string }
+  /** 修改邮箱's first prompt: the current password (a wrong one counts like 修改密码's). */
+  | { kind: 'email.verifyPassword'; studentId: string; password: string }
   | { kind: 'email.change'; studentId: string; email: string }
   | { kind: 'email.confirm'; studentId: string; code: string }
   /** Tells the runtime a session ended (for the audit trail); answered by no event. */
@@ -29,7 +33,9 @@ export type Command =
 /** Commands whose payload holds a secret: run inline, never written to the outbox or a log. */
 export const SECRET_COMMANDS: ReadonlySet<Command['kind']> = new Set([
   'login',
+  'login.proof',
   'password.verifyOld',
+  'email.verifyPassword',
   'password.stage',
   'password.commit',
   'captcha.verify',

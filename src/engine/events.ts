@@ -6,7 +6,22 @@ export type LoginResult =
   | { ok: false; reason: 'invalid'; challengePng?: string }
   /** Too many failures: a captcha must be solved before the password is even checked. */
   | { ok: false; reason: 'challenge'; challengePng: string }
-  | { ok: false; reason: 'locked'; until: number };
+  | { ok: false; reason: 'locked'; until: number }
+  /** The password check queue is full (or this 学号 has tries in flight): try again in a moment. */
+  | { ok: false; reason: 'busy'; retryAfterSeconds: number }
+  /**
+   * Right, but the fixed initial password: prove to be the student first, with the last 6
+   * characters of the ID number, or the 6-digit code mailed to the recovery address.
+   */
+  | { ok: false; reason: 'proof'; method: LoginProofMethod; maskedEmail?: string }
+  /** A wrong proof; it may be typed again. */
+  | { ok: false; reason: 'proofWrong' }
+  /** The proof is over (expired, too many wrong answers, or none pending): log in again. */
+  | { ok: false; reason: 'proofEnded' }
+  /** No way to prove it (no ID number, no recovery e-mail), or the code mail cannot go now. */
+  | { ok: false; reason: 'noProof' | 'proofUnavailable' };
+
+export type LoginProofMethod = 'idNumber' | 'emailCode';
 
 export type EmailChangeProblem = 'invalidEmail' | 'sameAsCurrent' | 'rateLimited' | 'noStudent';
 export type EmailConfirmProblem = 'wrongCode' | 'expired' | 'none' | 'tooManyAttempts';
@@ -43,6 +58,8 @@ export type EngineEvent =
   /** Always the same answer, whether or not a mail was sent. */
   | { kind: 'reset.requested'; at: number }
   /** 【修改邮箱】: a 6-digit code was mailed to the new address (ok), or why not. */
+  /** 修改邮箱's current password checked (`busy`: not checked, the queue was full: not a wrong one). */
+  | { kind: 'email.passwordChecked'; at: number; ok: boolean; busy?: true }
   | { kind: 'email.result'; at: number; ok: true; maskedEmail: string }
   | { kind: 'email.result'; at: number; ok: false; problem: EmailChangeProblem }
   | { kind: 'email.confirmed'; at: number; ok: true; email: string }

@@ -1,4 +1,5 @@
 import type { Fen } from '../money.js';
+import type { LoginProofMethod } from './events.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -28,6 +29,8 @@ export type Step =
   | { name: 'login.password'; studentId: string; next?: DeepLink; challengeSolved?: boolean }
   /** A captcha (sent as a picture) must be answered before the next password try. */
   | { name: 'login.captcha'; studentId: string; next?: DeepLink }
+  /** The fixed initial password was right: the last 6 of the ID number, or the mailed code, proves the rest. */
+  | { name: 'login.proof'; studentId: string; method: LoginProofMethod; maskedEmail?: string; next?: DeepLink }
   /** 【忘记密码】 without a known 学号: ask for it. */
   | { name: 'forgot.studentId' }
   /** 系统将发送邮件到你的密保邮箱，是否确认发送？ 【发送】【取消】 */
@@ -57,6 +60,8 @@ export type Step =
   | { name: 'password.old'; forced: boolean }
   | { name: 'password.new'; forced: boolean }
   | { name: 'password.confirm'; forced: boolean }
+  /** 修改邮箱 asks for the current password first. */
+  | { name: 'email.password' }
   | { name: 'email.new' }
   /** Waiting for the 6-digit code mailed to the new address. */
   | { name: 'email.code'; maskedEmail: string };

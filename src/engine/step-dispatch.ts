@@ -5,13 +5,15 @@ import type { ConversationState, Step } from './state.js';
 import { passwordAction, passwordText } from './steps/account.step.js';
 import { agreementAction, confirmAction } from './steps/agreement.step.js';
 import { backToHomeAction, itemsAction } from './steps/browse.step.js';
-import { emailAction, emailCodeText, emailText } from './steps/email.step.js';
+import { emailAction, emailCodeText, emailPasswordText, emailText } from './steps/email.step.js';
 import { forgotConfirmAction, forgotStudentIdAction, forgotStudentIdText } from './steps/forgot.step.js';
 import {
   loginCaptchaAction,
   loginCaptchaText,
   loginPasswordAction,
   loginPasswordText,
+  loginProofAction,
+  loginProofText,
   loginStudentIdAction,
   loginStudentIdText,
 } from './steps/login.step.js';
@@ -31,6 +33,8 @@ export function stepAction(state: ConversationState, action: UserAction, env: En
       return loginPasswordAction(state, step, action, env);
     case 'login.captcha':
       return loginCaptchaAction(state, step, action, env);
+    case 'login.proof':
+      return loginProofAction(state, step, action, env);
     case 'forgot.studentId':
       return forgotStudentIdAction(state, action, env);
     case 'forgot.confirm':
@@ -57,6 +61,7 @@ export function stepAction(state: ConversationState, action: UserAction, env: En
     case 'password.new':
     case 'password.confirm':
       return passwordAction(state, step, action, env);
+    case 'email.password':
     case 'email.new':
     case 'email.code':
       return emailAction(state, action, env);
@@ -75,6 +80,8 @@ export function stepText(state: ConversationState, text: string, env: EngineEnv)
       return loginPasswordText(state, step, text, env);
     case 'login.captcha':
       return loginCaptchaText(state, step, text);
+    case 'login.proof':
+      return loginProofText(state, step, text, env);
     case 'forgot.studentId':
       return forgotStudentIdText(state, text, env);
     case 'installment.amount':
@@ -85,6 +92,8 @@ export function stepText(state: ConversationState, text: string, env: EngineEnv)
     case 'password.new':
     case 'password.confirm':
       return passwordText(state, step, text, env);
+    case 'email.password':
+      return emailPasswordText(state, text, env);
     case 'email.new':
       return emailText(state, text, env);
     case 'email.code':
@@ -108,7 +117,7 @@ export function stepText(state: ConversationState, text: string, env: EngineEnv)
 
 /** Steps whose text input may be a secret: only slash commands are recognised there. */
 export function expectsSecret(step: Step): boolean {
-  return step.name === 'login.password' || step.name.startsWith('password.');
+  return step.name === 'login.password' || step.name === 'login.proof' || step.name === 'email.password' || step.name.startsWith('password.');
 }
 
 /**
@@ -125,6 +134,7 @@ export function isLoginStep(step: Step): boolean {
     case 'login.studentId':
     case 'login.password':
     case 'login.captcha':
+    case 'login.proof':
     case 'forgot.studentId':
     case 'forgot.confirm':
       return true;

@@ -7,7 +7,7 @@ import { notice, stay } from './present.js';
 import { initialState, STATE_VERSION, type ConversationState } from './state.js';
 import { onPasswordResult } from './steps/account.step.js';
 import { onAgreementTimer } from './steps/agreement.step.js';
-import { onEmailConfirmed, onEmailResult } from './steps/email.step.js';
+import { onEmailConfirmed, onEmailPasswordChecked, onEmailResult } from './steps/email.step.js';
 import { onResetPreviewed, onResetRequested } from './steps/forgot.step.js';
 import { onCaptchaIssued, onCaptchaResult, onLoginResult } from './steps/login.step.js';
 import { endSession } from './steps/navigation.step.js';
@@ -61,6 +61,8 @@ export function transition(state: ConversationState, event: EngineEvent, ctx: Tr
       return onResetPreviewed(current, event, env);
     case 'reset.requested':
       return onResetRequested(current, event, env);
+    case 'email.passwordChecked':
+      return onEmailPasswordChecked(current, event, env);
     case 'email.result':
       return onEmailResult(current, event, env);
     case 'email.confirmed':

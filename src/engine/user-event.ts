@@ -145,7 +145,7 @@ function navigationTarget(op: 'home' | 'detail' | 'items' | 'pay' | 'pwd' | 'ema
     case 'pwd':
       return { name: 'password.old', forced: false };
     case 'email':
-      return { name: 'email.new' };
+      return { name: 'email.password' };
     case 'settings':
       return { name: 'settings' };
     default:

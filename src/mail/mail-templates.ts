@@ -92,6 +92,29 @@ export function emailChangeCodeMail(lang: Lang, v: EmailCodeMailValues): Rendere
   return { subject: t.subject, text, html: html(lang, t.subject, [p(t.greeting), p(t.intro), code, p(t.how), p(t.ignore)]) };
 }
 
+/** The code that proves a first login with a fixed initial password (same values as the e-mail code). */
+export function loginCodeMail(lang: Lang, v: EmailCodeMailValues): RenderedMail {
+  const t =
+    lang === 'en'
+      ? {
+          subject: 'feebot: your login code',
+          greeting: `Dear ${v.name},`,
+          intro: `Someone is logging in to student ID ${v.studentId} for the first time, with the initial password. If it is you, your code is:`,
+          how: `Enter it in the chat within ${v.ttlMinutes} minutes; you will then set your own password.`,
+          ignore: 'If this was not you, do not give this code to anyone: without it nobody can log in, and you may tell the finance office.',
+        }
+      : {
+          subject: '【feebot】首次登录验证码',
+          greeting: `${v.name} 同学，您好：`,
+          intro: `有人正在使用初始密码首次登录学号 ${v.studentId}。如果是您本人，验证码为：`,
+          how: `请在 ${v.ttlMinutes} 分钟内在对话中输入该验证码，然后设置您自己的密码。`,
+          ignore: '如果这不是您本人的操作，请勿将验证码告诉任何人：没有它，他人无法登录。您也可以联系财务处。',
+        };
+  const text = `${t.greeting}\n\n${t.intro}\n\n    ${v.code}\n\n${t.how}\n\n${t.ignore}\n\n— ${SIGNATURE[lang]}\n`;
+  const code = `<p style="font-size:1.8em;font-weight:bold;letter-spacing:.2em">${escapeHtml(v.code)}</p>`;
+  return { subject: t.subject, text, html: html(lang, t.subject, [p(t.greeting), p(t.intro), code, p(t.how), p(t.ignore)]) };
+}
+
 export interface EmailChangedNoticeValues {
   name: string;
   studentId: string;

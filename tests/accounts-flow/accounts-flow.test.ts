@@ -152,6 +152,14 @@ describe('【修改邮箱】 and sessions', () => {
     const chat = await newChat();
     const menu = await tryLogin(chat, '2023010102', 'Demo@2026');
     await chat.action(chat.buttonCode(menu, '修改邮箱'));
+    // The current password first (masked); a wrong one is said and asked again.
+    const ask = await chat.waitFor((m) => m.payload.text.includes('请先输入当前密码'));
+    expect(ask.payload.input).toBe('password');
+    chat.forget();
+    await chat.text('Not#MyPassword1');
+    await chat.waitFor((m) => m.payload.text.includes('旧密码不正确'));
+    chat.forget();
+    await chat.text('Demo@2026');
     await chat.waitFor((m) => m.payload.text.includes('请输入新的密保邮箱'));
     const before = smtp.received.length;
     chat.forget();
@@ -170,6 +178,7 @@ describe('【修改邮箱】 and sessions', () => {
     await chat.waitFor((m) => m.payload.text.includes('密保邮箱已更新为 lisi.new@example.edu.cn'));
     const notices = (await smtp.waitFor(before + 2)).slice(before + 1);
     expect(notices.map((n) => n.to[0])).toContain('lisi@example.edu.cn');
+    expect(await app.feebot.audit.trail('2023010102')).toMatch(/password\.wrongOld/);
   });
 
   it('a reset by e-mail ends every open session of the student', async () => {

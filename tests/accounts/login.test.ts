@@ -130,8 +130,14 @@ describe('login', () => {
 describe('forced password change', () => {
   it('is required while the student is on the imported initial password', async () => {
     const h = await harness();
+    await h.addStudent('2023010103', 'Initial#2025', { initial: true });
+    expect(await h.accounts.login('2023010103', 'Initial#2025', ctx(T0))).toEqual({ ok: true, studentId: '2023010103', mustChangePassword: true });
+  });
+
+  it('with a fixed initial password (123456), is not complete before a proof of identity', async () => {
+    const h = await harness();
     await h.addStudent('2023010103', '123456', { initial: true });
-    expect(await h.accounts.login('2023010103', '123456', ctx(T0))).toEqual({ ok: true, studentId: '2023010103', mustChangePassword: true });
+    expect(await h.accounts.login('2023010103', '123456', ctx(T0))).toEqual({ ok: true, studentId: '2023010103', mustChangePassword: true, needsProof: true });
   });
 
   it('is required whenever the password equals the initial one, even without the flag', async () => {

@@ -202,12 +202,57 @@ describe('the initial password (mustChangePassword)', () => {
 });
 
 describe('修改邮箱', () => {
-  it('shows the current masked email and takes a new one', () => {
+  // Issue 7, item 13: a chat left logged in must not be enough to redirect the recovery address.
+  it('asks for the current password first: masked, deleted, checked outside, never echoed', () => {
     const h = homeHarness();
     const prompt = h.press('修改邮箱');
-    expect(prompt.state.step).toEqual({ name: 'email.new' });
-    expect(menuOf(prompt).text).toContain(`当前密保邮箱：${STUDENT.recoveryEmailMasked}`);
-    expect(menuOf(prompt).input).toBe('text');
+    expect(prompt.state.step).toEqual({ name: 'email.password' });
+    expect(menuOf(prompt).text).toContain('请先输入当前密码');
+    expect(menuOf(prompt).input).toBe('password');
+    expect(labelsOf(menuOf(prompt))).toEqual(['取消']);
+    // "menu" here is a password, not a command.
+    const typed = h.type('menu');
+    expect(typed.effects).toEqual([
+      { type: 'deleteInbound' },
+      { type: 'command', command: { kind: 'email.verifyPassword', studentId: STUDENT.studentId, password: 'menu' } },
+    ]);
+    const right = h.send({ kind: 'email.passwordChecked', ok: true });
+    expect(right.state.step).toEqual({ name: 'email.new' });
+    expect(menuOf(right).text).toContain(`当前密保邮箱：${STUDENT.recoveryEmailMasked}`);
+  });
+
+  it('a wrong password is said and asked again; with 修改密码\'s wrong old passwords, 5 in a row end the session', () => {
+    const h = homeHarness().pressAll('修改密码');
+    for (let i = 0; i < 2; i++) {
+      h.type('guess');
+      h.send({ kind: 'password.result', stage: 'old', ok: false, problem: 'wrongOld' });
+    }
+    h.press('取消');
+    h.press('修改邮箱');
+    for (let i = 3; i < 5; i++) {
+      h.type('guess');
+      const wrong = h.send({ kind: 'email.passwordChecked', ok: false });
+      expect(messageTexts(wrong)).toEqual(['旧密码不正确']);
+      expect(wrong.state.step).toEqual({ name: 'email.password' });
+      expect(wrong.state.session?.wrongOldPasswords).toBe(i);
+    }
+    h.type('guess');
+    const ended = h.send({ kind: 'email.passwordChecked', ok: false });
+    expect(ended.state.session).toBeNull();
+    expect(commandsOf(ended)).toContainEqual({ kind: 'session.ended', studentId: STUDENT.studentId, reason: 'wrongOldPassword' });
+  });
+
+  it('a busy password check is not a wrong password', () => {
+    const h = homeHarness().pressAll('修改邮箱');
+    h.type('Current#Pass1');
+    const busy = h.send({ kind: 'email.passwordChecked', ok: false, busy: true });
+    expect(busy.state.step).toEqual({ name: 'email.password' });
+    expect(busy.state.session?.wrongOldPasswords).toBeUndefined();
+  });
+
+  it('then takes a new address', () => {
+    const h = newEmailHarness();
+    expect(h.state.step).toEqual({ name: 'email.new' });
     const sent = h.type('  new.mail@example.edu.cn ');
     expect(commandsOf(sent)).toEqual([{ kind: 'email.change', studentId: '2023001', email: 'new.mail@example.edu.cn' }]);
     const sentCode = h.send({ kind: 'email.result', ok: true, maskedEmail: 'n***@example.edu.cn' });
@@ -229,8 +274,9 @@ describe('修改邮箱', () => {
   });
 
   it('shows 未设置 without an email, and 取消 goes home', () => {
-    const h = homeHarness({ facts: makeFacts(undefined, { ...STUDENT, recoveryEmailMasked: null }) });
-    expect(menuOf(h.press('修改邮箱')).text).toContain('当前密保邮箱：未设置');
+    const h = homeHarness({ facts: makeFacts(undefined, { ...STUDENT, recoveryEmailMasked: null }) }).pressAll('修改邮箱');
+    h.type('Current#Pass1');
+    expect(menuOf(h.send({ kind: 'email.passwordChecked', ok: true })).text).toContain('当前密保邮箱：未设置');
     expect(h.press('取消').state.step).toEqual({ name: 'home' });
   });
 });
@@ -241,7 +287,7 @@ describe('设置', () => {
     const result = h.type('设置');
     expect(menuOf(result).text).toContain('语言：中文');
     expect(labelsOf(menuOf(result))).toEqual(['修改密码', '修改邮箱', 'English', '返回']);
-    expect(h.press('修改邮箱').state.step).toEqual({ name: 'email.new' });
+    expect(h.press('修改邮箱').state.step).toEqual({ name: 'email.password' });
     h.press('取消');
     h.type('settings');
     expect(h.press('返回').state.step).toEqual({ name: 'home' });

@@ -224,8 +224,12 @@ export function forcedPasswordHarness(): Harness {
 }
 
 /** At 修改邮箱's prompt for the new address. */
+/** At 修改邮箱's address prompt: the current password was typed and found right. */
 export function newEmailHarness(): Harness {
-  return homeHarness().pressAll('修改邮箱');
+  const h = homeHarness().pressAll('修改邮箱');
+  h.type('Current#Pass1');
+  h.send({ kind: 'email.passwordChecked', ok: true });
+  return h;
 }
 
 /** 修改邮箱 with the address `a@b.cn`, which the runtime refuses for `problem`: the result of that answer. */

@@ -116,6 +116,75 @@ describe('login', () => {
     expect(result.state.step).toEqual({ name: 'login.studentId' });
   });
 
+  // Issue 7, item 6: a full password-check queue answers at once, in both languages.
+  it('a busy answer says when to try again and asks for the password again; nothing was checked', () => {
+    const h = passwordPromptHarness();
+    const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'busy', retryAfterSeconds: 4 } });
+    expect(messageTexts(result)).toEqual(['系统繁忙，请 4 秒后再试']);
+    expect(result.state.step).toEqual({ name: 'login.password', studentId: '2023001' });
+    expect(menuOf(result).input).toBe('password');
+  });
+
+  it('the busy answer in English', () => {
+    const h = passwordPromptHarness({ state: initialState('en') });
+    const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'busy', retryAfterSeconds: 12 } });
+    expect(messageTexts(result)).toEqual(['The system is busy. Please try again in 12 s']);
+  });
+
+  // Issue 7, item 5: the fixed initial password is followed by a proof of identity.
+  describe('proof of identity after the fixed initial password', () => {
+    const atProof = (method: 'idNumber' | 'emailCode') => {
+      const h = passwordPromptHarness();
+      h.type('123456');
+      const asked = h.send({
+        kind: 'login.result',
+        result: method === 'idNumber' ? { ok: false, reason: 'proof', method } : { ok: false, reason: 'proof', method, maskedEmail: 'w***@example.edu.cn' },
+      });
+      return { h, asked };
+    };
+
+    it('asks for the last 6 of the ID number, masked; the answer is deleted and checked outside', () => {
+      const { h, asked } = atProof('idNumber');
+      expect(asked.state.session).toBeNull();
+      expect(asked.state.step).toEqual({ name: 'login.proof', studentId: '2023001', method: 'idNumber' });
+      expect(menuOf(asked).text).toContain('请输入身份证号的后6位');
+      expect(menuOf(asked).input).toBe('password');
+      expect(h.type('03003X').effects).toEqual([
+        { type: 'deleteInbound' },
+        { type: 'command', command: { kind: 'login.proof', studentId: '2023001', answer: '03003X' } },
+      ]);
+      const done = h.send({ kind: 'login.result', result: { ok: true, studentId: '2023001', mustChangePassword: true } });
+      expect(done.state.step).toEqual({ name: 'password.new', forced: true });
+      expect(done.state.session?.studentId).toBe('2023001');
+    });
+
+    it('names the masked address for a mailed code', () => {
+      const { asked } = atProof('emailCode');
+      expect(menuOf(asked).text).toContain('验证码已发送到您的密保邮箱 w***@example.edu.cn');
+    });
+
+    it('a wrong answer is asked again; an ended proof, no proof or no mail go back to the 学号 with a reason', () => {
+      const { h } = atProof('idNumber');
+      const wrong = h.send({ kind: 'login.result', result: { ok: false, reason: 'proofWrong' } });
+      expect(messageTexts(wrong)).toEqual(['验证信息不正确，请重新输入']);
+      expect(wrong.state.step.name).toBe('login.proof');
+      const ended = h.send({ kind: 'login.result', result: { ok: false, reason: 'proofEnded' } });
+      expect(messageTexts(ended)).toEqual(['身份验证已失效，请重新登录']);
+      expect(ended.state.step).toEqual({ name: 'login.studentId' });
+
+      const none = passwordPromptHarness().send({ kind: 'login.result', result: { ok: false, reason: 'noProof' } });
+      expect(messageTexts(none)[0]).toContain('请联系财务处');
+      expect(none.state.step).toEqual({ name: 'login.studentId' });
+      const unavailable = passwordPromptHarness().send({ kind: 'login.result', result: { ok: false, reason: 'proofUnavailable' } });
+      expect(messageTexts(unavailable)[0]).toContain('暂时无法发送验证码邮件');
+    });
+
+    it('返回 goes back to the 学号', () => {
+      const { h } = atProof('idNumber');
+      expect(h.press('返回').state.step).toEqual({ name: 'login.studentId' });
+    });
+  });
+
   it('ignores a login answer when no login is waiting', () => {
     const state = initialState('zh-CN');
     const result = applyEvent(state, { kind: 'login.result', at: T0, result: { ok: true, studentId: 'x', mustChangePassword: false } });

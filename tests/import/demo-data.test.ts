@@ -25,16 +25,20 @@ describe('seedDemoData', () => {
     expect((await findStudentById(db, '2023010101'))?.recovery_email).toBe('zhangsan@example.edu.cn');
   });
 
-  it('the documented logins work: Demo@2026 for all but 王五, who must change the initial password', async () => {
+  it('the documented logins work: Demo@2026 for all but 王五, who proves his ID number and must change the initial password', async () => {
     const db = await freshDb();
     await seedDemoData(db, { hasher, now: NOW });
     const accounts = createAccounts({ db, hasher, initialPasswordPolicy: '123456' });
     for (const login of DEMO_LOGINS) {
       const password = login.password === DEMO_PASSWORD ? DEMO_PASSWORD : '123456';
       const result = await accounts.login(login.studentId, password, ctx);
-      expect(result, login.name).toEqual({ ok: true, studentId: login.studentId, mustChangePassword: login.password === 'initial' });
+      const initial = login.password === 'initial';
+      expect(result, login.name).toEqual({ ok: true, studentId: login.studentId, mustChangePassword: initial, ...(initial ? { needsProof: true } : {}) });
     }
-    expect((await findStudentById(db, '2023010103'))?.must_change_password).toBe(1);
+    const wangwu = await findStudentById(db, '2023010103');
+    expect(wangwu?.must_change_password).toBe(1);
+    // The proof README's demo table documents: the last 6 of his ID number.
+    expect(wangwu?.id_number?.slice(-6)).toBe('030033');
   });
 
   it('is idempotent and keeps what demo users changed', async () => {

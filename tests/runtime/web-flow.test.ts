@@ -116,7 +116,12 @@ describe('web chat flow over HTTP', () => {
 
   it('forces a student on the initial password to change it before anything else', async () => {
     const chat = createWebChatClient(app.baseUrl);
-    await login(chat, '2023010103', '123456', { answer: (m) => m.payload.text.includes('您正在使用初始密码') });
+    // The fixed initial password is followed by a proof: the last 6 of 王五's ID number.
+    const proof = await login(chat, '2023010103', '123456', { answer: (m) => m.payload.text.includes('身份证号的后6位') });
+    expect(proof.payload.input).toBe('password');
+    chat.forget();
+    await chat.text('030033');
+    await chat.waitFor((m) => m.payload.text.includes('您正在使用初始密码'));
     chat.forget();
     await chat.text('/menu');
     const blocked = await chat.waitFor((m) => m.payload.text.includes('请输入新密码') || m.payload.text.includes('欠费总额'));

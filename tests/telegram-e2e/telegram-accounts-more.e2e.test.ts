@@ -144,12 +144,15 @@ async function expectPasswordsGone(s: Student, steps: Step[], secrets: string[])
 }
 
 describe('Telegram accounts, end to end (more)', () => {
-  it('王五 on the initial password must change it before anything else; each password message is deleted, never echoed', async () => {
+  it('王五 on the initial password proves who he is, then must change it before anything else; each secret is deleted, never echoed', async () => {
     const s = student(7401);
     await s.say('/start', /请输入学号/);
     await s.say('2023010103', /请输入密码/);
-    const initial = await s.say('123456', /请输入新密码/);
-    expect(texts(s.since(initial.mark)).join('\n')).toContain('您正在使用初始密码，请先修改密码');
+    // The fixed initial password alone is not enough: the last 6 of his ID number too.
+    const initial = await s.say('123456', /请输入身份证号的后6位/);
+    await s.say('000000', /验证信息不正确/);
+    const proof = await s.say('030033', /请输入新密码/);
+    expect(texts(s.since(proof.mark)).join('\n')).toContain('您正在使用初始密码，请先修改密码');
 
     // A typed /menu does not get past the forced change…
     const menu = await s.say('/menu', /您正在使用初始密码/);
@@ -170,7 +173,7 @@ describe('Telegram accounts, end to end (more)', () => {
     expect(texts(s.since(confirm.mark)).join('\n')).toContain('密码修改成功');
     expect(confirm.reply.text).toContain('2023010103');
 
-    await expectPasswordsGone(s, [initial, fresh, confirm], ['123456', 'Wangwu#2026']);
+    await expectPasswordsGone(s, [initial, proof, fresh, confirm], ['123456', '030033', 'Wangwu#2026']);
     // The /menu the student typed is not a secret: it stays.
     expect(s.chat.userMessagePresent(menu.id)).toBe(true);
   });
@@ -298,7 +301,10 @@ describe('Telegram accounts, end to end (more)', () => {
 
     const s = student(7407);
     await loginOnTelegram(s, studentId);
-    await s.press('修改邮箱', /请输入新的密保邮箱/);
+    // The current password first; it is deleted like every password.
+    await s.press('修改邮箱', /请先输入当前密码/);
+    const password = await s.say('Demo@2026', /请输入新的密保邮箱/);
+    expect(s.chat.userMessagePresent(password.id)).toBe(false);
     const before = smtp.received.length;
     await s.say('xiaoli@example.edu.cn', /6位验证码/);
     const codeMail = (await smtp.waitFor(before + 1, WAIT_MS))[before]!;

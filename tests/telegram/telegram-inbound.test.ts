@@ -21,6 +21,8 @@ describe('telegram inbound mapping', () => {
         event: { kind: 'text', text: '20230001' },
         inboundMessageId: '33',
         languageHint: 'zh-CN',
+        // The Telegram user: login limits count per source (issue 7, item 5).
+        source: 'telegram:7',
       },
     });
     const en = parseTelegramUpdate(textUpdate('hi', privateChat, { ...user, language_code: 'en-GB' }));
@@ -48,7 +50,7 @@ describe('telegram inbound mapping', () => {
     expect(parseTelegramUpdate(update)).toEqual({
       kind: 'dispatch',
       callbackQueryId: 'cb1',
-      update: { channel: 'telegram', chatId: '7', updateId: '502', event: { kind: 'action', code: 'v1:pay:-:4' }, languageHint: 'zh-CN' },
+      update: { channel: 'telegram', chatId: '7', updateId: '502', event: { kind: 'action', code: 'v1:pay:-:4' }, languageHint: 'zh-CN', source: 'telegram:7' },
     });
   });
 

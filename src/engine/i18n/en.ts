@@ -173,4 +173,14 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'email.confirmed': 'Recovery email updated to {email}',
 
   'settings.text': 'Settings\nLanguage: {language}\nRecovery email: {email}',
+
+  // Login limits, first-login proof, the password for 修改邮箱 (issue 7; the accounts helper's block)
+  'login.busy': 'The system is busy. Please try again in {seconds} s',
+  'login.proofIdNumber': 'Student ID: {studentId}\nYou are logging in for the first time with the initial password. To confirm it is you, enter the last 6 characters of your ID number',
+  'login.proofEmailCode': 'Student ID: {studentId}\nYou are logging in for the first time with the initial password. To confirm it is you, a code was sent to your recovery email {maskedEmail}: enter the 6-digit code from it (valid for 15 minutes)',
+  'login.proofWrong': 'That is not right. Please try again',
+  'login.proofEnded': 'The identity check has ended. Please log in again',
+  'login.noProof': 'You are logging in for the first time with the initial password, but we have neither your ID number nor a recovery email to confirm it is you. Please contact the finance office',
+  'login.proofUnavailable': 'The code email cannot be sent right now. Please try again later, or contact the finance office',
+  'email.promptPassword': 'Change email\nTo protect your account, please enter your current password first',
 };

@@ -190,4 +190,14 @@ export const zhCN = {
 
   // 设置
   'settings.text': '设置\n语言：{language}\n密保邮箱：{email}',
+
+  // Login limits, first-login proof, 修改邮箱's password (issue 7; the accounts helper's block)
+  'login.busy': '系统繁忙，请 {seconds} 秒后再试',
+  'login.proofIdNumber': '学号：{studentId}\n您正在使用初始密码首次登录。为确认是您本人，请输入身份证号的后6位',
+  'login.proofEmailCode': '学号：{studentId}\n您正在使用初始密码首次登录。为确认是您本人，验证码已发送到您的密保邮箱 {maskedEmail}，请输入邮件中的6位验证码（15分钟内有效）',
+  'login.proofWrong': '验证信息不正确，请重新输入',
+  'login.proofEnded': '身份验证已失效，请重新登录',
+  'login.noProof': '您正在使用初始密码首次登录，但系统中没有您的身份证号和密保邮箱，无法确认是您本人。请联系财务处',
+  'login.proofUnavailable': '暂时无法发送验证码邮件，请稍后再试，或联系财务处',
+  'email.promptPassword': '修改邮箱\n为保护您的账户，请先输入当前密码',
 } as const;

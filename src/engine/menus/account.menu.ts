@@ -16,6 +16,12 @@ export function passwordMenu(k: MenuKit, step: PasswordStep): MenuSpec {
   return { text, buttons: [[button]], input: 'password' };
 }
 
+/** 修改邮箱 asks for the current password first. */
+export function emailPasswordMenu(k: MenuKit): MenuSpec {
+  const { t } = k;
+  return { text: t('email.promptPassword'), buttons: [[k.btn(t('btn.cancel'), 'cancel')]], input: 'password' };
+}
+
 export function emailMenu(k: MenuKit): MenuSpec {
   const { t } = k;
   const current = k.env.facts.student?.recoveryEmailMasked ?? t('email.none');

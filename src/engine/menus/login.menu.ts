@@ -31,6 +31,15 @@ export function loginCaptchaMenu(k: MenuKit, step: StepOf<'login.captcha'>): Men
   return { ...spec, effects: [{ type: 'command', command: { kind: 'captcha.refresh', studentId: step.studentId } }] };
 }
 
+/** The first-login proof of identity: masked input, like a password. */
+export function loginProofMenu(k: MenuKit, step: StepOf<'login.proof'>): MenuSpec {
+  const text =
+    step.method === 'idNumber'
+      ? k.t('login.proofIdNumber', { studentId: step.studentId })
+      : k.t('login.proofEmailCode', { studentId: step.studentId, maskedEmail: step.maskedEmail ?? '' });
+  return { text, buttons: [[k.btn(k.t('btn.back'), 'back')]], input: 'password' };
+}
+
 /** 忘记密码 before a 学号 was given. */
 export function forgotStudentIdMenu(k: MenuKit): MenuSpec {
   return { text: k.t('forgot.promptStudentId'), buttons: [[k.btn(k.t('btn.cancel'), 'cancel')]], input: 'text' };

@@ -2,11 +2,11 @@ import { assertNever } from '../../errors.js';
 import type { EngineEnv } from '../engine-env.js';
 import type { ConversationState } from '../state.js';
 import type { ImageSpec } from '../views.js';
-import { emailCodeMenu, emailMenu, passwordMenu } from './account.menu.js';
+import { emailCodeMenu, emailMenu, emailPasswordMenu, passwordMenu } from './account.menu.js';
 import { agreementMenu, confirmMenu } from './agreement.menu.js';
 import { arrearsDetailMenu, homeMenu, settingsMenu } from './home.menu.js';
 import { itemsMenu } from './items.menu.js';
-import { forgotConfirmMenu, forgotStudentIdMenu, loginCaptchaMenu, loginPasswordMenu, loginStudentIdMenu } from './login.menu.js';
+import { forgotConfirmMenu, forgotStudentIdMenu, loginCaptchaMenu, loginPasswordMenu, loginProofMenu, loginStudentIdMenu } from './login.menu.js';
 import { createMenuKit, type MenuSpec } from './menu-kit.js';
 import { orderCreatingMenu, orderPayingMenu, orderProblemMenu, orderReportMenu } from './order.menu.js';
 import { installmentMenu, selectMenu } from './select.menu.js';
@@ -22,6 +22,8 @@ export function renderStep(state: ConversationState, env: EngineEnv, rev: number
       return loginPasswordMenu(k, step);
     case 'login.captcha':
       return loginCaptchaMenu(k, step);
+    case 'login.proof':
+      return loginProofMenu(k, step);
     case 'forgot.studentId':
       return forgotStudentIdMenu(k);
     case 'forgot.confirm':
@@ -54,6 +56,8 @@ export function renderStep(state: ConversationState, env: EngineEnv, rev: number
     case 'password.new':
     case 'password.confirm':
       return passwordMenu(k, step);
+    case 'email.password':
+      return emailPasswordMenu(k);
     case 'email.new':
       return emailMenu(k);
     case 'email.code':

@@ -5,9 +5,11 @@ import type { EmailChangeProblem, EmailConfirmProblem, EngineEvent } from '../ev
 import type { PlainMessageKey } from '../i18n/index.js';
 import { notice, reshow, showStep, stay } from '../present.js';
 import type { ConversationState } from '../state.js';
-import { toHome, toLogin } from './navigation.step.js';
+import { MAX_WRONG_OLD_PASSWORDS } from './account.step.js';
+import { endSession, toHome, toLogin } from './navigation.step.js';
 
-// 修改邮箱: the new address, then the 6-digit code mailed to it confirms the change.
+// 修改邮箱: the current password (so a chat left logged in cannot redirect the recovery address),
+// the new address, then the 6-digit code mailed to it confirms the change.
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const MAX_EMAIL_LENGTH = 254;
@@ -16,6 +18,34 @@ const CODE = /^\d{6}$/;
 /** 取消 in either prompt. */
 export function emailAction(state: ConversationState, action: UserAction, env: EngineEnv): TransitionResult | null {
   return action.op === 'cancel' ? toHome(state, env) : null;
+}
+
+/** The current password is deleted from the chat and checked outside; it is never echoed. */
+export function emailPasswordText(state: ConversationState, text: string, env: EngineEnv): TransitionResult {
+  if (!state.session) return toLogin(state, env);
+  if (text === '') return reshow(state, env, [notice(state.lang, 'password.empty')]);
+  return stay(state, [{ type: 'deleteInbound' }, { type: 'command', command: { kind: 'email.verifyPassword', studentId: state.session.studentId, password: text } }]);
+}
+
+/**
+ * A right password opens the address prompt; wrong ones count with 修改密码's wrong old passwords
+ * (in the session), and too many in a row end the session.
+ */
+export function onEmailPasswordChecked(
+  state: ConversationState,
+  event: Extract<EngineEvent, { kind: 'email.passwordChecked' }>,
+  env: EngineEnv,
+): TransitionResult {
+  const session = state.session;
+  if (state.step.name !== 'email.password' || !session) return stay(state);
+  if (event.ok) {
+    const { wrongOldPasswords: _cleared, ...rest } = session;
+    return showStep({ ...state, session: rest }, { name: 'email.new' }, env);
+  }
+  if (event.busy) return reshow(state, env, [notice(state.lang, 'password.failed')]);
+  const wrong = (session.wrongOldPasswords ?? 0) + 1;
+  if (wrong >= MAX_WRONG_OLD_PASSWORDS) return endSession(state, env, 'wrongOldPassword', [notice(state.lang, 'password.tooManyWrongOld')]);
+  return reshow({ ...state, session: { ...session, wrongOldPasswords: wrong } }, env, [notice(state.lang, 'password.wrongOld')]);
 }
 
 export function emailText(state: ConversationState, text: string, env: EngineEnv): TransitionResult {

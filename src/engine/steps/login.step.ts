@@ -71,6 +71,17 @@ function showCaptcha(
   return showStep(state, { name: 'login.captcha', studentId, ...withNext(next) }, env, lead, image);
 }
 
+/** The fixed initial password's proof of identity is typed like a password: deleted, never echoed. */
+export function loginProofText(state: ConversationState, step: StepOf<'login.proof'>, text: string, env: EngineEnv): TransitionResult {
+  const answer = text.trim();
+  if (answer === '') return reshow(state, env, [notice(state.lang, 'login.proofWrong')]);
+  return stay(state, [{ type: 'deleteInbound' }, { type: 'command', command: { kind: 'login.proof', studentId: step.studentId, answer } }]);
+}
+
+export function loginProofAction(state: ConversationState, step: StepOf<'login.proof'>, action: UserAction, env: EngineEnv): TransitionResult | null {
+  return action.op === 'back' ? toLogin(state, env, [], step.next) : null;
+}
+
 export function onLoginResult(
   state: ConversationState,
   event: Extract<EngineEvent, { kind: 'login.result' }>,
@@ -78,7 +89,7 @@ export function onLoginResult(
 ): TransitionResult {
   const step = state.step;
   // An answer for a login the user has since abandoned changes nothing.
-  if (step.name !== 'login.password') return stay(state);
+  if (step.name !== 'login.password' && step.name !== 'login.proof') return stay(state);
   const result = event.result;
   if (result.ok) {
     const session = { studentId: result.studentId, lastActiveAt: event.at, mustChangePassword: result.mustChangePassword };
@@ -97,6 +108,21 @@ export function onLoginResult(
       const minutes = Math.max(1, Math.ceil((result.until - event.at) / 60_000));
       return toLogin(state, env, [notice(state.lang, 'login.locked', { minutes })], step.next);
     }
+    case 'busy':
+      // Nothing was checked: the same prompt, to be tried again shortly.
+      return reshow(state, env, [notice(state.lang, 'login.busy', { seconds: result.retryAfterSeconds })]);
+    case 'proof': {
+      const proof = { name: 'login.proof' as const, studentId: step.studentId, method: result.method, ...withNext(step.next) };
+      return showStep(state, result.maskedEmail === undefined ? proof : { ...proof, maskedEmail: result.maskedEmail }, env);
+    }
+    case 'proofWrong':
+      return reshow(state, env, [notice(state.lang, 'login.proofWrong')]);
+    case 'proofEnded':
+      return toLogin(state, env, [notice(state.lang, 'login.proofEnded')], step.next);
+    case 'noProof':
+      return toLogin(state, env, [notice(state.lang, 'login.noProof')], step.next);
+    case 'proofUnavailable':
+      return toLogin(state, env, [notice(state.lang, 'login.proofUnavailable')], step.next);
     default:
       return assertNever(result);
   }
