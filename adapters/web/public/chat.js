@@ -96,8 +96,17 @@
     }
   }
 
+  // A session ended: the server forgot this chat's history, and the screen forgets it too
+  // (typed bubbles included), so the next person at this computer sees nothing of the student.
+  function clearLog() {
+    log.textContent = '';
+    bubbles = {};
+    setInputKind('text');
+  }
+
   function apply(row) {
     var m = row.payload;
+    if (m.clear) return clearLog();
     var div = bubbles[row.key];
     if (!div) {
       div = document.createElement('div');
