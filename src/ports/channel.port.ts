@@ -43,6 +43,8 @@ export interface ChannelAdapter {
   readonly transport: ChannelTransport;
   /** Mount inbound HTTP routes (webhooks, pages) on the app. */
   mount?(app: Hono): void;
+  /** Housekeeping (hourly): drop this channel's rows that have outlived their use. */
+  purgeExpired?(now: number): Promise<void>;
   /** Start background work (long polling); called after the HTTP server listens. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
