@@ -28,7 +28,8 @@ const SECRET = 'bench-secret-0123456789abcdef';
 const PASSWORD = 'Bench@2026';
 
 // The bench never sends mail, but a non-demo feebot must know where mail would go.
-const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn', DEV_MAILBOX: 'true' };
+// Every simulated student comes from 127.0.0.1: lift the per-address limit meant for real clients.
+const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn', DEV_MAILBOX: 'true', WEB_SEND_PER_MINUTE_PER_ADDRESS: '60000' };
 const app = await startTestFeebot(env, { demo: false, passwordHashCost: hashCost });
 const db = app.feebot.db;
 

@@ -90,7 +90,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const env = options.env ?? process.env;
   const channelDeps: ChannelDeps = { dispatcher: getDispatcher, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
   const channels: ChannelAdapter[] = [
-    createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher }),
+    createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000 }),
     ...createEnabledChannels(env, channelDeps),
     ...(options.channels?.(channelDeps) ?? []),
   ];
@@ -153,7 +153,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   outboxRef.kick = () => outbox.kick();
   const sweeper = createOrderSweeper({ ledger, gateway, intake, dispatcher, clock, logger });
   const { accounts, resets, emailChanges, captcha } = accountServices;
-  const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha, accountServices.proofs], clock, logger });
+  const channelPurgers = channels.flatMap((c) => (c.purgeExpired ? [{ purgeExpired: c.purgeExpired.bind(c) }] : []));
+  const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha, accountServices.proofs, ...channelPurgers], clock, logger });
 
   const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
   sandbox.mount(app);

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { Db } from '../../src/db/database.js';
+import { pruneIdleWebChats, pruneOldWebMessages } from '../../src/db/repositories/web-chat-cleanup.repository.js';
 import type { ChannelAdapter } from '../../src/ports/channel.port.js';
 import type { Dispatcher } from '../../src/runtime/inbound.js';
 import type { WebConfig } from './web-config.js';
@@ -22,12 +23,27 @@ const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-s
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
 /** The embedded web chat: static page (no build step) + send and long-poll endpoints. */
-export function createWebAdapter(deps: { db: Db; config: WebConfig; clock: () => number; dispatcher: () => Dispatcher }): ChannelAdapter {
+const HOUR = 60 * 60_000;
+
+export function createWebAdapter(deps: {
+  db: Db;
+  config: WebConfig;
+  clock: () => number;
+  dispatcher: () => Dispatcher;
+  /** IDLE_TIMEOUT_MINUTES in ms: a conversation is never pruned while its session could still be alive. */
+  idleTimeoutMs: number;
+}): ChannelAdapter {
   const web = createWebTransport(deps.db, deps.clock);
   const files = Object.fromEntries(Object.entries(ASSETS).map(([route, file]) => [route, readFileSync(join(PUBLIC_DIR, file), 'utf8')]));
   return {
     channel: 'web',
     transport: web.transport,
+    // Anyone can start a chat with a fresh token, so idle chats and old bubbles must not pile up.
+    async purgeExpired(now: number) {
+      const idleMs = Math.max(deps.config.WEB_CHAT_IDLE_HOURS * HOUR, deps.idleTimeoutMs);
+      await pruneIdleWebChats(deps.db, now - idleMs);
+      await pruneOldWebMessages(deps.db, now - deps.config.WEB_MESSAGE_RETENTION_DAYS * 24 * HOUR);
+    },
     mount(app: Hono) {
       for (const [route, body] of Object.entries(files)) {
         const type = TYPES[ASSETS[route]!.split('.').pop()!]!;
@@ -41,6 +57,7 @@ export function createWebAdapter(deps: { db: Db; config: WebConfig; clock: () =>
         dispatcher: { dispatch: (update) => deps.dispatcher().dispatch(update) },
         transport: web,
         config: deps.config,
+        clock: deps.clock,
       });
     },
   };

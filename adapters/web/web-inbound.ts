@@ -6,6 +6,7 @@ import { listWebMessagesAfter } from '../../src/db/repositories/web-message.repo
 import type { Lang } from '../../src/engine/state.js';
 import { setBodyLimit } from '../../src/http/body-limit.js';
 import { clientAddress } from '../../src/http/client-address.js';
+import { createRateLimiter, type RateLimiter } from '../../src/http/rate-limiter.js';
 import type { Dispatcher, InboundUpdate } from '../../src/runtime/inbound.js';
 import type { WebConfig } from './web-config.js';
 import type { WebTransport } from './web-transport.js';
@@ -54,11 +55,44 @@ function chatIdOf(c: Context): string | null {
   return TOKEN.test(token) ? chatIdForToken(token) : null;
 }
 
-export function mountWebInbound(app: Hono, deps: { db: Db; dispatcher: Dispatcher; transport: WebTransport; config: WebConfig }): void {
+/** A page long-polls after every answer, so it may poll a few times for each message it sends. */
+const POLLS_PER_SEND = 4;
+
+function limiters(perMinute: number): RateLimiter {
+  return createRateLimiter({ perMinute, burst: Math.max(3, Math.ceil(perMinute / 3)) });
+}
+
+/**
+ * Per chat token and per client address: a fresh token per request cannot escape the second.
+ * Answers 429 with Retry-After (seconds), or null when the request may go on.
+ */
+function limited(c: Context, checks: [RateLimiter, string][], now: number): Response | null {
+  for (const [limiter, key] of checks) {
+    const decision = limiter.take(key, now);
+    if (!decision.ok) {
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      c.header('Retry-After', String(seconds));
+      return c.json({ error: 'RATE_LIMITED', retryAfterSeconds: seconds }, 429);
+    }
+  }
+  return null;
+}
+
+export function mountWebInbound(
+  app: Hono,
+  deps: { db: Db; dispatcher: Dispatcher; transport: WebTransport; config: WebConfig; clock?: () => number },
+): void {
+  const clock = deps.clock ?? Date.now;
+  const { WEB_SEND_PER_MINUTE: perChat, WEB_SEND_PER_MINUTE_PER_ADDRESS: perAddress } = deps.config;
+  const sends = { chat: limiters(perChat), address: limiters(perAddress) };
+  const polls = { chat: limiters(perChat * POLLS_PER_SEND), address: limiters(perAddress * POLLS_PER_SEND) };
+
   setBodyLimit(app, '/api/chat/send', SEND_BODY_LIMIT_BYTES);
   app.post('/api/chat/send', async (c) => {
     const chatId = chatIdOf(c);
     if (!chatId) return c.json({ error: 'missing or malformed x-chat-token' }, 401);
+    const refused = limited(c, [[sends.address, clientAddress(c)], [sends.chat, chatId]], clock());
+    if (refused) return refused;
     const parsed = parseWebSend(await c.req.json().catch(() => null));
     if (!parsed.ok) return c.json({ error: parsed.error }, 400);
     const { id, event, lang } = parsed;
@@ -70,6 +104,8 @@ export function mountWebInbound(app: Hono, deps: { db: Db; dispatcher: Dispatche
   app.get('/api/chat/messages', async (c) => {
     const chatId = chatIdOf(c);
     if (!chatId) return c.json({ error: 'missing or malformed x-chat-token' }, 401);
+    const refused = limited(c, [[polls.address, clientAddress(c)], [polls.chat, chatId]], clock());
+    if (refused) return refused;
     const after = Number(c.req.query('after') ?? '0');
     if (!Number.isSafeInteger(after) || after < 0) return c.json({ error: 'bad after' }, 400);
     const wait = c.req.query('wait') !== '0';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
 import type { Db } from '../../src/db/database.js';
-import { appendWebMessage } from '../../src/db/repositories/web-message.repository.js';
+import { appendWebMessage, clearWebMessages } from '../../src/db/repositories/web-message.repository.js';
 import type { ChannelTransport, Delivery, DeliveryResult } from '../../src/ports/channel.port.js';
 import { renderWebMessage } from './web-render.js';
 
@@ -29,6 +29,11 @@ export function createWebTransport(db: Db, clock: () => number) {
     },
     async deleteMessage(): Promise<void> {
       // The page never shows what was typed into a password field, so there is nothing to delete.
+    },
+    async clearHistory(chatId: string): Promise<void> {
+      // The stored bubbles go; the marker left in their place makes an open page wipe its log.
+      await clearWebMessages(db, chatId, randomUUID(), clock());
+      appended.emit(chatId);
     },
   };
 

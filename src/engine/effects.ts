@@ -8,6 +8,11 @@ export type Effect =
   | { type: 'ack'; text: string; alert: boolean }
   /** Delete the inbound message (a password) where the platform allows. */
   | { type: 'deleteInbound' }
+  /**
+   * Forget what this chat has shown so far (the student's name, 学号, arrears): a session ended, and
+   * the next person at a shared computer must not see it. Comes before the views that follow it.
+   */
+  | { type: 'clearHistory' }
   /** Ask the outside world; the answer arrives as the next event. */
   | { type: 'command'; command: Command }
   /** Deliver `event` back to this conversation after `delayMs`. */

@@ -30,6 +30,12 @@ export interface ChannelTransport {
   deliver(delivery: Delivery): Promise<DeliveryResult>;
   /** Delete an inbound message (a password) where the platform allows; otherwise a no-op. */
   deleteMessage(chatId: string, messageId: string): Promise<void>;
+  /**
+   * Forget everything shown in this chat so far and clear it on the user's screen (a session ended).
+   * Must be idempotent. Left out where the platform keeps the history itself (Telegram: a bot cannot
+   * clear a user's private chat, and the messages live on the user's own device).
+   */
+  clearHistory?(chatId: string): Promise<void>;
 }
 
 export interface ChannelAdapter {
@@ -37,6 +43,8 @@ export interface ChannelAdapter {
   readonly transport: ChannelTransport;
   /** Mount inbound HTTP routes (webhooks, pages) on the app. */
   mount?(app: Hono): void;
+  /** Housekeeping (hourly): drop this channel's rows that have outlived their use. */
+  purgeExpired?(now: number): Promise<void>;
   /** Start background work (long polling); called after the HTTP server listens. */
   start?(): Promise<void>;
   stop?(): Promise<void>;

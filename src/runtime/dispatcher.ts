@@ -90,6 +90,10 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
         const payload: OutboxPayloads['delete'] = { channel, chatId, messageId: options.inboundMessageId };
         return { lane, kind: 'delete', payload, runAfter: at };
       }
+      case 'clearHistory': {
+        const payload: OutboxPayloads['clear'] = { channel, chatId };
+        return { lane, kind: 'clear', payload, runAfter: at };
+      }
       case 'timer': {
         const payload: OutboxPayloads['event'] = { channel, chatId, event: effect.event };
         return { lane: `timer:${lane}`, kind: 'event', payload, runAfter: at + effect.delayMs };

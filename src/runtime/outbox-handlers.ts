@@ -59,6 +59,11 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
       await transportFor(channel).deleteMessage(chatId, messageId);
     },
 
+    async clear(entry) {
+      const { channel, chatId } = payloadOf<'clear'>(entry);
+      await transportFor(channel).clearHistory?.(chatId);
+    },
+
     async event(entry) {
       const { channel, chatId, event } = payloadOf<'event'>(entry);
       await deps.dispatcher.deliverEvent(channel, chatId, event, entry);

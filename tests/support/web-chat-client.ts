@@ -41,6 +41,8 @@ export function createWebChatClient(baseUrl: string) {
   }
 
   return {
+    /** The browser token (the chat id is its hash). */
+    token,
     send,
     start: (payload?: string) => send(payload ? { kind: 'start', payload } : { kind: 'start' }),
     text: (text: string) => send({ kind: 'text', text }),

@@ -36,12 +36,29 @@
     });
   }
 
+  // Seconds to wait, from a 429's Retry-After.
+  function retryAfter(r) {
+    var s = parseInt(r.headers.get('retry-after') || '', 10);
+    return s > 0 ? s : 5;
+  }
+
+  function slowDownText(seconds) {
+    return lang === 'en'
+      ? 'You are sending messages too quickly. Please wait ' + seconds + ' s and try again.'
+      : '操作过于频繁，请 ' + seconds + ' 秒后再试。';
+  }
+
+  // Resolves true when the server took the message, false when it asked us to slow down.
   function send(message) {
     message.id = Date.now().toString(36) + '-' + (seq++) + '-' + randomId(4);
     message.lang = lang;
-    return api('/api/chat/send', message).then(function (r) { return r.json(); }).then(function (answer) {
-      if (answer.acks && answer.acks.length) showToast(answer.acks[0].text);
-    }).catch(function () { showToast('网络错误，请重试 / Network error, please retry'); });
+    return api('/api/chat/send', message).then(function (r) {
+      if (r.status === 429) { showToast(slowDownText(retryAfter(r))); return false; }
+      return r.json().then(function (answer) {
+        if (answer.acks && answer.acks.length) showToast(answer.acks[0].text);
+        return true;
+      });
+    }).catch(function () { showToast('网络错误，请重试 / Network error, please retry'); return true; });
   }
 
   function showToast(text) {
@@ -58,6 +75,7 @@
     div.textContent = text;
     log.appendChild(div);
     scrollDown();
+    return div;
   }
 
   function fill(div, m) {
@@ -96,8 +114,17 @@
     }
   }
 
+  // A session ended: the server forgot this chat's history, and the screen forgets it too
+  // (typed bubbles included), so the next person at this computer sees nothing of the student.
+  function clearLog() {
+    log.textContent = '';
+    bubbles = {};
+    setInputKind('text');
+  }
+
   function apply(row) {
     var m = row.payload;
+    if (m.clear) return clearLog();
     var div = bubbles[row.key];
     if (!div) {
       div = document.createElement('div');
@@ -117,7 +144,11 @@
 
   function poll(first) {
     return api('/api/chat/messages?after=' + lastId + (first ? '&wait=0' : ''))
-      .then(function (r) { return r.json(); })
+      .then(function (r) {
+        if (r.status !== 429) return r.json();
+        var seconds = retryAfter(r);
+        return new Promise(function (resolve) { setTimeout(function () { resolve({ messages: [] }); }, seconds * 1000); });
+      })
       .then(function (body) {
         (body.messages || []).forEach(function (row) { apply(row); lastId = row.id; });
         if (body.messages && body.messages.length) scrollDown();
@@ -133,9 +164,12 @@
     e.preventDefault();
     var text = input.value;
     if (!text.trim()) return;
-    addUserBubble(inputKind === 'password' ? '••••••' : text);
+    var bubble = addUserBubble(inputKind === 'password' ? '••••••' : text);
     input.value = '';
-    send({ kind: 'text', text: text });
+    send({ kind: 'text', text: text }).then(function (taken) {
+      // Not taken: give the text back so it can be sent again after the wait.
+      if (!taken) { bubble.remove(); if (!input.value) input.value = text; }
+    });
   });
 
   poll(true).then(function (messages) {

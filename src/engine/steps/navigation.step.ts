@@ -24,12 +24,15 @@ export function toForcedPassword(state: ConversationState, env: EngineEnv): Tran
 
 export type SessionEndReason = Extract<Command, { kind: 'session.ended' }>['reason'];
 
-/** Ends the session and asks for the 学号; the runtime is told (for the audit trail) when there was one. */
+/**
+ * Ends the session and asks for the 学号. When there was one, the chat's history is cleared first
+ * (it shows the student's details) and the runtime is told (for the audit trail).
+ */
 export function endSession(state: ConversationState, env: EngineEnv, reason: SessionEndReason, lead: Effect[] = []): TransitionResult {
   const shown = toLogin(state, env, lead);
   if (!state.session) return shown;
   const ended: Effect = { type: 'command', command: { kind: 'session.ended', studentId: state.session.studentId, reason } };
-  return { state: shown.state, effects: [...shown.effects, ended] };
+  return { state: shown.state, effects: [{ type: 'clearHistory' }, ...shown.effects, ended] };
 }
 
 export function logout(state: ConversationState, env: EngineEnv): TransitionResult {
