@@ -96,7 +96,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
 
   const outboxRef: { kick: () => void } = { kick: () => undefined };
   const onEnqueued = () => outboxRef.kick();
-  const intake = createPaymentIntake({ db, gateway, ledger, clock, logger, onEnqueued });
+  const intake = createPaymentIntake({ gateway, ledger, clock, logger, onEnqueued });
   const revokeSessions = createSessionRevoker({ db, clock, onEnqueued });
   const accountServices = createAccountServices({
     db,
@@ -177,6 +177,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       const port = await new Promise<number>((resolve) => {
         server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => resolve(info.port));
       });
+      // Receipts and notices an older version failed to queue for recorded payments go out now.
+      await intake.repairFollowUps();
       outbox.start();
       sweeper.start(SWEEP_INTERVAL_MS);
       housekeeping.start(HOUSEKEEPING_INTERVAL_MS);

@@ -24,9 +24,10 @@ export function secretMatches(given: string | undefined, expected: string): bool
 
 /**
  * POST route for Telegram's webhook. A wrong or missing secret is refused before the body is read.
- * The answer is 200 once the update went through the dispatcher (a quick, local transaction);
- * a failure inside is logged rather than answered with 5xx, because Telegram would keep
- * resending it and hold back this bot's later updates.
+ * The answer is 200 once the update went through the dispatcher (its state and effects committed,
+ * with its update id); an update that failed is answered 500 so Telegram resends it (its retries
+ * are bounded), since nothing of it was saved. An update still running at Telegraf's handler
+ * timeout is answered 200 and finishes in the background.
  */
 export function mountTelegramWebhook(app: Hono, options: TelegramWebhookOptions): void {
   const { logger } = options;
@@ -51,7 +52,9 @@ export function mountTelegramWebhook(app: Hono, options: TelegramWebhookOptions)
       try {
         await options.handle(update);
       } catch (error) {
+        // Not handled (nothing of it was saved): a 5xx makes Telegram send it again.
         logger.error({ updateId: update.update_id, err: error instanceof Error ? error.message : String(error) }, 'telegram webhook update failed');
+        return c.json({ ok: false, error: 'update not handled; retry' }, 500);
       }
       return c.json({ ok: true });
     },

@@ -71,6 +71,8 @@ export interface PaymentsTable {
   outcome: PaymentOutcome;
   paid_at: number;
   received_at: number;
+  /** 1 once the receipt / notices for this payment are in the outbox (same transaction as the credit). */
+  follow_ups_queued: Generated<number>;
 }
 
 export interface CreditsTable {

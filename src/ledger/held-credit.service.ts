@@ -87,7 +87,7 @@ export function createHeldCreditService({ db, gateways, logger }: HeldCreditDeps
         if (state.status === 'failed') {
           await setCreditFlag(tx, refund.credit_id, true);
           const event: StaffEvent = { kind: 'credit.held', creditId: refund.credit_id };
-          await enqueueOutbox(tx, [{ lane: `staff:credit:${refund.credit_id}`, kind: 'staff', payload: { event }, runAfter: now }], now);
+          await enqueueOutbox(tx, [{ lane: 'staff', kind: 'staff', payload: { event }, runAfter: now }], now);
         }
       });
       logger?.info({ refundNo: refund.refund_no, status: state.status }, 'refund settled');
