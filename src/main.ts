@@ -1,5 +1,4 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { createSandboxGateway } from '../adapters/sandbox-gateway/index.js';
 import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js';
 import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
 import { createAccountServices } from './accounts/account-services.js';
@@ -12,6 +11,7 @@ import { migrateToLatest, openDatabase } from './db/database.js';
 import { updateChannelChat } from './db/repositories/channel-chat.repository.js';
 import { findStudentById } from './db/repositories/student.repository.js';
 import { seedDemoData } from './demo/demo-data.js';
+import { createGatewaySet } from './gateway-modules.js';
 import { createHttpApp } from './http/app.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
@@ -65,27 +65,19 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       'DEV_MAILBOX=true outside the demo: /dev/mailbox shows every mail, reset links included, to anyone who can reach this server. Never use this in production; set SMTP_URL.',
     );
   }
-  const sandbox = createSandboxGateway({
-    db,
-    secret: config.SANDBOX_GATEWAY_SECRET,
-    publicBaseUrl: config.publicBaseUrl,
-    notifyUrl: `${config.publicBaseUrl}/webhooks/gateway/sandbox`,
-    clock,
-    logger,
-    ...(options.gatewayRetryScheduleMs ? { retryScheduleMs: options.gatewayRetryScheduleMs } : {}),
+  const env = options.env ?? process.env;
+  const gateways = createGatewaySet(env, {
+    db, publicBaseUrl: config.publicBaseUrl, sandboxSecret: config.SANDBOX_GATEWAY_SECRET, clock, logger,
+    ...(options.gatewayRetryScheduleMs ? { sandboxRetryScheduleMs: options.gatewayRetryScheduleMs } : {}),
   });
-  const gateway = sandbox.gateway;
-  const ledger = createLedger({
-    db, orderExpiryMs: config.ORDER_EXPIRY_MINUTES * 60_000, gateway: gateway.name, logger,
-    gateways: (name) => (name === gateway.name ? gateway : undefined),
-  });
+  const gateway = gateways.gateway;
+  const ledger = createLedger({ db, orderExpiryMs: config.ORDER_EXPIRY_MINUTES * 60_000, gateway: gateway.name, logger, gateways: gateways.byName });
 
   let dispatcher: RuntimeDispatcher | null = null;
   const getDispatcher = (): RuntimeDispatcher => {
     if (!dispatcher) throw new Error('dispatcher not ready');
     return dispatcher;
   };
-  const env = options.env ?? process.env;
   const channelDeps: ChannelDeps = { dispatcher: getDispatcher, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
   const channels: ChannelAdapter[] = [
     createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher }),
@@ -152,8 +144,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const { accounts, resets, emailChanges, captcha } = accountServices;
   const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha], clock, logger });
 
-  const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger });
-  sandbox.mount(app);
+  const app = createHttpApp({ db, logger });
+  gateways.mount(app, { intake, ledger, timezone: config.TIMEZONE });
   mountReceiptRoutes(app, ledger, config.TIMEZONE);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
@@ -167,6 +159,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...accountServices,
     mailer,
     gateway,
+    gateways,
     dispatcher,
     outbox,
     sweeper,
@@ -190,7 +183,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       for (const channel of channels) await channel.stop?.();
       sweeper.stop();
       housekeeping.stop();
-      sandbox.stop();
+      gateways.stop();
       await outbox.stop();
       await accountServices.resets.idle();
       mailer.close();

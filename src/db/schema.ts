@@ -271,6 +271,31 @@ export interface SandboxRefundsTable {
   created_at: number;
 }
 
+export interface CheckoutOrdersTable {
+  order_id: string;
+  amount: number;
+  subject: string;
+  student_id: string;
+  payer_name: string;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface CheckoutAttemptsTable {
+  order_id: string;
+  gateway: string;
+  method: string;
+  created_at: number;
+}
+
+export interface ReconcileReportsTable {
+  /** Beijing date, YYYY-MM-DD. */
+  date: string;
+  report_json: string;
+  differences: number;
+  created_at: number;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -297,4 +322,7 @@ export interface Database {
   refunds: RefundsTable;
   credit_resolutions: CreditResolutionsTable;
   sandbox_refunds: SandboxRefundsTable;
+  checkout_orders: CheckoutOrdersTable;
+  checkout_attempts: CheckoutAttemptsTable;
+  reconcile_reports: ReconcileReportsTable;
 }

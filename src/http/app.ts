@@ -3,30 +3,19 @@ import type { Db } from '../db/database.js';
 import { isDatabaseReachable } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PaymentIntake } from '../runtime/payment-intake.js';
 
 export interface HttpAppDeps {
   db: Db;
-  intake: PaymentIntake;
-  gatewayName: string;
   logger: Logger;
 }
 
-/** The hono app with feebot's own routes; channels and the sandbox mount theirs on it. */
+/** The hono app with feebot's own routes; channels and gateways (src/gateway-modules.ts) mount theirs on it. */
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
 
   app.get('/healthz', async (c) => {
     const db = await isDatabaseReachable(deps.db);
     return c.json({ status: db ? 'ok' : 'degraded', db: db ? 'reachable' : 'unreachable' }, db ? 200 : 503);
-  });
-
-  // Payment notifications: the raw body is verified before anything parses it.
-  app.post(`/webhooks/gateway/${deps.gatewayName}`, async (c) => {
-    const raw = await c.req.text();
-    const headers = Object.fromEntries(c.req.raw.headers.entries());
-    const outcome = await deps.intake.acceptNotification(raw, headers);
-    return c.json({ ok: true, outcome });
   });
 
   app.onError((error, c) => {

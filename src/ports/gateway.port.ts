@@ -96,3 +96,31 @@ export interface PaymentGateway {
    */
   answerNotification(result: NotificationResult): NotificationAnswer;
 }
+
+/** Who is paying on the checkout page: the browser, and the WeChat openid when the OA authorised one. */
+export interface PayerContext {
+  userAgent: string;
+  openid?: string;
+}
+
+/** What the checkout page shows once a method is chosen. */
+export type PaymentStart =
+  | { kind: 'qr'; payload: string }
+  | { kind: 'redirect'; url: string }
+  | { kind: 'jsapi'; params: Record<string, string> };
+
+/** One way to pay offered on feebot's checkout page (WeChat Pay Native/JSAPI, Alipay QR/phone site). */
+export interface PaymentMethod {
+  /** e.g. `wechatpay.native`; the part before the dot is the gateway's name. */
+  readonly id: string;
+  readonly gateway: PaymentGateway;
+  available(payer: PayerContext): boolean;
+  start(input: GatewayOrderInput, payer: PayerContext): Promise<PaymentStart>;
+}
+
+/** A real gateway as configured: the gateway and the checkout methods it offers. */
+export interface GatewayModule<C = unknown> {
+  readonly name: string;
+  loadConfig(env: Record<string, string | undefined>, publicBaseUrl: string): C;
+  create(config: C, deps: { clock: () => number }): { gateway: PaymentGateway; methods: PaymentMethod[] };
+}
