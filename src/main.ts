@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMailer, loadMailConfig, mailDelivery } from './mail/index.js';
 import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
 import { createCommandRunner } from './runtime/command-runner.js';
+import { createDailyReconciler } from './runtime/daily-reconcile.js';
 import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.js';
 import { createOrderSweeper } from './runtime/order-sweeper.js';
 import { createOutboxHandlers } from './runtime/outbox-handlers.js';
@@ -45,6 +46,8 @@ export interface FeebotOptions {
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
+/** How often the daily reconciliation checks whether yesterday still needs its run. */
+const RECONCILE_CHECK_INTERVAL_MS = 10 * 60_000;
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 
 /** Wires adapters to the core. The one place that knows every concrete part. */
@@ -140,6 +143,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     },
   });
   outboxRef.kick = () => outbox.kick();
+  const reconciler = createDailyReconciler({ db, ledger, gateway: gateways.checkout ?? gateway, intake, clock, logger });
   const sweeper = createOrderSweeper({ ledger, gateway, intake, dispatcher, clock, logger });
   const { accounts, resets, emailChanges, captcha } = accountServices;
   const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha], clock, logger });
@@ -160,6 +164,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     mailer,
     gateway,
     gateways,
+    reconciler,
     dispatcher,
     outbox,
     sweeper,
@@ -174,6 +179,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       await intake.repairFollowUps();
       outbox.start();
       sweeper.start(SWEEP_INTERVAL_MS);
+      reconciler.start(RECONCILE_CHECK_INTERVAL_MS);
       housekeeping.start(HOUSEKEEPING_INTERVAL_MS);
       for (const channel of channels) await channel.start?.();
       logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
@@ -182,6 +188,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     async stop(): Promise<void> {
       for (const channel of channels) await channel.stop?.();
       sweeper.stop();
+      reconciler.stop();
       housekeeping.stop();
       gateways.stop();
       await outbox.stop();
