@@ -9,7 +9,9 @@ import { importFees } from './import/fee-import.js';
 import { importStudents } from './import/student-import.js';
 import type { ImportResult } from './import/csv-table.js';
 import { loadMailConfig } from './mail/mail-config.js';
+import { createLogger } from './logger.js';
 import { createFeebot } from './main.js';
+import { formatReconcileReport } from './runtime/daily-reconcile.js';
 
 const HELP = `feebot — fee payments in chat
 
@@ -21,6 +23,10 @@ Usage:
   feebot import fees FILE.csv      import or update fee items
   feebot audit [--demo] STUDENT_ID  print the student's recent security audit trail
                                    (DATABASE_URL; --demo: DEMO_DATABASE_URL)
+  feebot refund CREDIT_ID --note TEXT [--actor NAME]
+                                   refund a held credit through the gateway that took it
+  feebot reconcile --date YYYY-MM-DD
+                                   ask the gateways about that day's orders, report differences
   feebot help                      this text
 
 Configuration comes from environment variables (see .env.example).`;
@@ -95,6 +101,49 @@ async function printAudit(args: string[]): Promise<number> {
   }
 }
 
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Runs `work` on a feebot that is wired but not listening (no channels polling, no workers). */
+async function withFeebot<T>(work: (feebot: Awaited<ReturnType<typeof createFeebot>>) => Promise<T>): Promise<T> {
+  const feebot = await createFeebot(loadConfig(), { logger: createLogger('warn') });
+  try {
+    return await work(feebot);
+  } finally {
+    await feebot.stop();
+  }
+}
+
+async function refund(args: string[]): Promise<number> {
+  const creditId = Number(args[0]);
+  const note = flag(args, '--note');
+  if (!Number.isSafeInteger(creditId) || creditId <= 0 || !note) {
+    console.error('Usage: feebot refund CREDIT_ID --note TEXT [--actor NAME]');
+    return 2;
+  }
+  const actor = flag(args, '--actor') ?? `cli:${process.env.USER ?? 'unknown'}`;
+  return withFeebot(async (feebot) => {
+    const r = await feebot.ledger.heldCredits.refundHeldCredit({ creditId, note, actor, now: Date.now() });
+    console.log(`Refund ${r.refundId}: ${r.status}`);
+    return r.status === 'failed' ? 1 : 0;
+  });
+}
+
+async function reconcile(args: string[]): Promise<number> {
+  const date = flag(args, '--date');
+  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    console.error('Usage: feebot reconcile --date YYYY-MM-DD');
+    return 2;
+  }
+  return withFeebot(async (feebot) => {
+    const report = await feebot.reconciler.run(date);
+    console.log(formatReconcileReport(report));
+    return report.differences.length > 0 ? 1 : 0;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -115,6 +164,10 @@ async function main(argv: string[]): Promise<number> {
       return runImport(args[0], args[1]);
     case 'audit':
       return printAudit(args);
+    case 'refund':
+      return refund(args);
+    case 'reconcile':
+      return reconcile(args);
     case undefined:
     case 'help':
     case '--help':

@@ -1,5 +1,4 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { createSandboxGateway } from '../adapters/sandbox-gateway/index.js';
 import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js';
 import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
 import { createAccountServices } from './accounts/account-services.js';
@@ -13,6 +12,7 @@ import { migrateToLatest, openDatabase } from './db/database.js';
 import { updateChannelChat } from './db/repositories/channel-chat.repository.js';
 import { findStudentById } from './db/repositories/student.repository.js';
 import { seedDemoData } from './demo/demo-data.js';
+import { createGatewaySet } from './gateway-modules.js';
 import { createHttpApp } from './http/app.js';
 import { parseTrustedProxies } from './http/client-address.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMailer, loadMailConfig, mailDelivery } from './mail/index.js';
 import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
 import { createCommandRunner } from './runtime/command-runner.js';
+import { createDailyReconciler } from './runtime/daily-reconcile.js';
 import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.js';
 import { createOrderSweeper } from './runtime/order-sweeper.js';
 import { createOutboxHandlers } from './runtime/outbox-handlers.js';
@@ -49,6 +50,8 @@ export interface FeebotOptions {
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
+/** How often the daily reconciliation checks whether yesterday still needs its run. */
+const RECONCILE_CHECK_INTERVAL_MS = 10 * 60_000;
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 
 /** Wires adapters to the core. The one place that knows every concrete part. */
@@ -70,24 +73,19 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       'DEV_MAILBOX=true outside the demo: /dev/mailbox shows every mail, reset links included, to anyone who can reach this server. Never use this in production; set SMTP_URL.',
     );
   }
-  const sandbox = createSandboxGateway({
-    db,
-    secret: config.SANDBOX_GATEWAY_SECRET,
-    publicBaseUrl: config.publicBaseUrl,
-    notifyUrl: `${config.publicBaseUrl}/webhooks/gateway/sandbox`,
-    clock,
-    logger,
-    ...(options.gatewayRetryScheduleMs ? { retryScheduleMs: options.gatewayRetryScheduleMs } : {}),
+  const env = options.env ?? process.env;
+  const gateways = createGatewaySet(env, {
+    db, publicBaseUrl: config.publicBaseUrl, sandboxSecret: config.SANDBOX_GATEWAY_SECRET, clock, logger,
+    ...(options.gatewayRetryScheduleMs ? { sandboxRetryScheduleMs: options.gatewayRetryScheduleMs } : {}),
   });
-  const gateway = sandbox.gateway;
-  const ledger = createLedger({ db, orderExpiryMs: config.ORDER_EXPIRY_MINUTES * 60_000, gateway: gateway.name, logger });
+  const gateway = gateways.gateway;
+  const ledger = createLedger({ db, orderExpiryMs: config.ORDER_EXPIRY_MINUTES * 60_000, gateway: gateway.name, logger, gateways: gateways.byName });
 
   let dispatcher: RuntimeDispatcher | null = null;
   const getDispatcher = (): RuntimeDispatcher => {
     if (!dispatcher) throw new Error('dispatcher not ready');
     return dispatcher;
   };
-  const env = options.env ?? process.env;
   const channelDeps: ChannelDeps = { dispatcher: getDispatcher, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
   const channels: ChannelAdapter[] = [
     createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000 }),
@@ -151,13 +149,14 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     },
   });
   outboxRef.kick = () => outbox.kick();
+  const reconciler = createDailyReconciler({ db, ledger, gateway: gateways.checkout ?? gateway, intake, clock, logger });
   const sweeper = createOrderSweeper({ ledger, gateway, intake, dispatcher, clock, logger });
   const { accounts, resets, emailChanges, captcha } = accountServices;
   const channelPurgers = channels.flatMap((c) => (c.purgeExpired ? [{ purgeExpired: c.purgeExpired.bind(c) }] : []));
   const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha, accountServices.proofs, ...channelPurgers], clock, logger });
 
-  const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
-  sandbox.mount(app);
+  const app = createHttpApp({ db, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
+  gateways.mount(app, { intake, ledger, timezone: config.TIMEZONE });
   mountReceiptRoutes(app, ledger, config.TIMEZONE);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
@@ -171,6 +170,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...accountServices,
     mailer,
     gateway,
+    gateways,
+    reconciler,
     dispatcher,
     outbox,
     sweeper,
@@ -185,6 +186,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       await intake.repairFollowUps();
       outbox.start();
       sweeper.start(SWEEP_INTERVAL_MS);
+      reconciler.start(RECONCILE_CHECK_INTERVAL_MS);
       housekeeping.start(HOUSEKEEPING_INTERVAL_MS);
       for (const channel of channels) await channel.start?.();
       logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
@@ -193,8 +195,9 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     async stop(): Promise<void> {
       for (const channel of channels) await channel.stop?.();
       sweeper.stop();
+      reconciler.stop();
       housekeeping.stop();
-      sandbox.stop();
+      gateways.stop();
       await outbox.stop();
       await accountServices.resets.idle();
       mailer.close();

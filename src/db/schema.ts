@@ -256,6 +256,70 @@ export interface SettingsTable {
   value: string;
 }
 
+export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface RefundsTable {
+  /** Our refund number (WeChat Pay out_refund_no, Alipay out_request_no), derived from the credit. */
+  refund_no: string;
+  credit_id: number;
+  attempt: number;
+  gateway: string;
+  order_id: string;
+  transaction_id: string;
+  amount: number;
+  /** The whole payment the refund is taken from (WeChat Pay wants it with every refund). */
+  payment_total: number;
+  status: RefundStatus;
+  gateway_refund_id: string | null;
+  created_at: number;
+  settled_at: number | null;
+}
+
+export interface CreditResolutionsTable {
+  id: Generated<number>;
+  credit_id: number;
+  kind: 'offset' | 'refund';
+  amount: number;
+  fee_item_id: number | null;
+  refund_no: string | null;
+  note: string;
+  actor: string;
+  created_at: number;
+}
+
+export interface SandboxRefundsTable {
+  refund_no: string;
+  order_id: string;
+  amount: number;
+  status: 'succeeded';
+  created_at: number;
+}
+
+export interface CheckoutOrdersTable {
+  order_id: string;
+  amount: number;
+  subject: string;
+  student_id: string;
+  payer_name: string;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface CheckoutAttemptsTable {
+  order_id: string;
+  gateway: string;
+  method: string;
+  created_at: number;
+}
+
+export interface ReconcileReportsTable {
+  /** Beijing date, YYYY-MM-DD. */
+  date: string;
+  report_json: string;
+  differences: number;
+  created_at: number;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -281,4 +345,10 @@ export interface Database {
   audit_log: AuditLogTable;
   email_changes: EmailChangesTable;
   captcha_challenges: CaptchaChallengesTable;
+  refunds: RefundsTable;
+  credit_resolutions: CreditResolutionsTable;
+  sandbox_refunds: SandboxRefundsTable;
+  checkout_orders: CheckoutOrdersTable;
+  checkout_attempts: CheckoutAttemptsTable;
+  reconcile_reports: ReconcileReportsTable;
 }

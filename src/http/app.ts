@@ -3,23 +3,17 @@ import type { Db } from '../db/database.js';
 import { isDatabaseReachable } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PaymentIntake } from '../runtime/payment-intake.js';
-import { bodyLimits, setBodyLimit } from './body-limit.js';
+import { bodyLimits } from './body-limit.js';
 import { clientAddressMiddleware, type TrustedProxies } from './client-address.js';
 import { securityHeaders } from './security-headers.js';
 
-/** Gateway notifications are a few hundred bytes of signed JSON. */
-const NOTIFICATION_BODY_LIMIT_BYTES = 16 * 1024;
-
 export interface HttpAppDeps {
   db: Db;
-  intake: PaymentIntake;
-  gatewayName: string;
   logger: Logger;
   trustedProxies: TrustedProxies;
 }
 
-/** The hono app with feebot's own routes; channels and the sandbox mount theirs on it. */
+/** The hono app with feebot's own routes; channels and gateways (src/gateway-modules.ts) mount theirs on it. */
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
   // First, so that every answer (errors and 413s included) gets the headers.
@@ -30,15 +24,6 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
   app.get('/healthz', async (c) => {
     const db = await isDatabaseReachable(deps.db);
     return c.json({ status: db ? 'ok' : 'degraded', db: db ? 'reachable' : 'unreachable' }, db ? 200 : 503);
-  });
-
-  // Payment notifications: the raw body is verified before anything parses it.
-  setBodyLimit(app, `/webhooks/gateway/${deps.gatewayName}`, NOTIFICATION_BODY_LIMIT_BYTES);
-  app.post(`/webhooks/gateway/${deps.gatewayName}`, async (c) => {
-    const raw = await c.req.text();
-    const headers = Object.fromEntries(c.req.raw.headers.entries());
-    const outcome = await deps.intake.acceptNotification(raw, headers);
-    return c.json({ ok: true, outcome });
   });
 
   app.onError((error, c) => {

@@ -1,0 +1,120 @@
+import type { Hono } from 'hono';
+import QRCode from 'qrcode';
+import { formatDateTime } from '../../src/display-time.js';
+import { AppError } from '../../src/errors.js';
+import { escapeHtml, PRIVATE_PAGE_HEADERS, renderSimplePage } from '../../src/http/simple-page.js';
+import type { Ledger, OrderRecord } from '../../src/ledger/index.js';
+import type { Logger } from '../../src/logger.js';
+import { formatMoney } from '../../src/money.js';
+import type { PayerContext, PaymentStart } from '../../src/ports/gateway.port.js';
+import { checkoutTokenValid, type CheckoutGateway } from './checkout-gateway.js';
+
+// feebot's own checkout page (phone-first): the university's name, the order's items, total and
+// expiry, and the configured ways to pay. The link carries an HMAC token of the order id.
+
+const LABELS: Record<string, { zh: string; en: string }> = {
+  'wechatpay.native': { zh: '微信支付（扫码）', en: 'WeChat Pay (scan QR)' },
+  'wechatpay.jsapi': { zh: '微信支付', en: 'WeChat Pay' },
+  'alipay.qr': { zh: '支付宝（扫码）', en: 'Alipay (scan QR)' },
+  'alipay.wap': { zh: '支付宝（手机网站支付）', en: 'Alipay (phone)' },
+};
+
+const STYLE = `
+table{width:100%;border-collapse:collapse;margin:12px 0}td{padding:6px 4px;border-bottom:1px solid #eee}td.amount{text-align:right;white-space:nowrap}
+.total{font-size:1.3rem;font-weight:700;text-align:right}.method{display:block;margin-top:12px}
+img.qr{display:block;margin:16px auto;width:240px;height:240px;image-rendering:pixelated}
+`;
+
+export interface CheckoutPageDeps {
+  gateway: CheckoutGateway;
+  ledger: Pick<Ledger, 'getOrder'>;
+  secret: string;
+  universityName: string;
+  timezone: string;
+  logger: Logger;
+}
+
+function page(title: string, universityName: string, body: string): string {
+  return renderSimplePage('zh-CN', title, `<p class="en">${escapeHtml(universityName)}</p>\n${body}`, STYLE);
+}
+
+function summary(order: OrderRecord, timezone: string): string {
+  const rows = order.lines.map((l) => `<tr><td>${escapeHtml(l.feePeriod)} ${escapeHtml(l.name)}</td><td class="amount">${escapeHtml(formatMoney(l.amount))}</td></tr>`).join('');
+  return `<p>订单号 Order: <span id="order-id">${escapeHtml(order.id)}</span></p>
+<table id="items">${rows}</table>
+<p class="total">合计 Total: <span id="total">${escapeHtml(formatMoney(order.total))}</span></p>
+<p>请在 <span id="expires-at">${escapeHtml(formatDateTime(order.expiresAt, timezone))}</span> 前完成支付 · Pay before this time</p>`;
+}
+
+function payerOf(userAgent: string | undefined, openid: string | undefined): PayerContext {
+  return { userAgent: userAgent ?? '', ...(openid && /^[0-9A-Za-z_-]{8,128}$/.test(openid) ? { openid } : {}) };
+}
+
+export function mountCheckoutPages(app: Hono, deps: CheckoutPageDeps): void {
+  const { gateway, ledger, secret, universityName, timezone } = deps;
+
+  async function load(orderId: string, token: string | undefined): Promise<OrderRecord | null> {
+    if (!token || !checkoutTokenValid(secret, orderId, token)) return null;
+    return ledger.getOrder(orderId);
+  }
+
+  app.get('/checkout/done', (c) => c.html(page('支付结果', universityName, '<h1>支付已提交</h1><p>请返回聊天查看缴费结果。Return to the chat for the result.</p>'), 200, PRIVATE_PAGE_HEADERS));
+
+  app.get('/checkout/:orderId', async (c) => {
+    const orderId = c.req.param('orderId');
+    const token = c.req.query('t');
+    const order = await load(orderId, token);
+    if (!order) return c.html(page('订单不存在', universityName, '<h1>订单不存在</h1><p>链接无效或不完整。This link is not valid.</p>'), 404, PRIVATE_PAGE_HEADERS);
+    if (order.status === 'paid') return c.html(page('已支付', universityName, `<h1 id="status">该订单已支付</h1>${summary(order, timezone)}<p>请返回聊天查看电子票据。</p>`), 200, PRIVATE_PAGE_HEADERS);
+    if (order.status !== 'pending' || order.expiresAt <= Date.now()) {
+      return c.html(page('订单已失效', universityName, `<h1 id="status">订单已失效</h1>${summary(order, timezone)}<p>请返回聊天重新下单。</p>`), 410, PRIVATE_PAGE_HEADERS);
+    }
+    const payer = payerOf(c.req.header('user-agent'), c.req.query('openid'));
+    const offered = gateway.methods.filter((m) => m.available(payer));
+    const buttons = offered.map((m) => `<button class="method" name="method" value="${escapeHtml(m.id)}" id="pay-${escapeHtml(m.id.replace('.', '-'))}">${escapeHtml(LABELS[m.id]?.zh ?? m.id)}<br><small>${escapeHtml(LABELS[m.id]?.en ?? '')}</small></button>`).join('\n');
+    const form = `<form method="post" action="/checkout/${encodeURIComponent(order.id)}/start">
+<input type="hidden" name="t" value="${escapeHtml(token ?? '')}">${payer.openid ? `<input type="hidden" name="openid" value="${escapeHtml(payer.openid)}">` : ''}
+<h2>选择支付方式 · Choose how to pay</h2>
+${buttons}
+</form>`;
+    return c.html(page('网上缴费', universityName, `<h1>网上缴费 · Pay online</h1>${summary(order, timezone)}${form}`), 200, PRIVATE_PAGE_HEADERS);
+  });
+
+  app.post('/checkout/:orderId/start', async (c) => {
+    const orderId = c.req.param('orderId');
+    const form = await c.req.parseBody();
+    const token = typeof form.t === 'string' ? form.t : undefined;
+    const order = await load(orderId, token);
+    if (!order || order.status !== 'pending') return c.redirect(`/checkout/${encodeURIComponent(orderId)}?t=${encodeURIComponent(token ?? '')}`, 303);
+    const payer = payerOf(c.req.header('user-agent'), typeof form.openid === 'string' ? form.openid : undefined);
+    let started: PaymentStart;
+    try {
+      started = await gateway.start(orderId, String(form.method ?? ''), payer);
+    } catch (error) {
+      deps.logger.warn({ err: error, orderId }, 'checkout: starting a payment failed');
+      const status = error instanceof AppError && error.httpStatus < 500 ? 400 : 502;
+      return c.html(page('暂时无法支付', universityName, '<h1>暂时无法发起支付</h1><p class="error">支付平台暂时不可用，请稍后重试或换一种支付方式。</p>'), status, PRIVATE_PAGE_HEADERS);
+    }
+    const back = `/checkout/${encodeURIComponent(orderId)}?t=${encodeURIComponent(token ?? '')}`;
+    switch (started.kind) {
+      case 'redirect':
+        return c.redirect(started.url, 303);
+      case 'qr': {
+        const img = await QRCode.toDataURL(started.payload, { margin: 1, width: 240 });
+        const label = LABELS[String(form.method)]?.zh ?? '';
+        return c.html(page('扫码支付', universityName, `<h1>${escapeHtml(label)}</h1>${summary(order, timezone)}
+<img class="qr" id="pay-qr" alt="支付二维码" src="${img}" data-payload="${escapeHtml(started.payload)}">
+<p>请使用${String(form.method).startsWith('alipay') ? '支付宝' : '微信'}扫一扫完成支付，支付后返回聊天查看结果。</p>
+<p><a href="${escapeHtml(back)}" id="check-status">我已支付，查看订单状态</a></p>`), 200, PRIVATE_PAGE_HEADERS);
+      }
+      case 'jsapi': {
+        // WeixinJSBridge exists only inside WeChat's browser; the params are signed with the merchant key.
+        const params = JSON.stringify(started.params).replace(/</g, '\\u003c');
+        return c.html(page('微信支付', universityName, `<h1>微信支付</h1>${summary(order, timezone)}
+<p id="jsapi-status">正在打开微信支付…</p>
+<script>(function(){var p=${params};function go(){WeixinJSBridge.invoke('getBrandWCPayRequest',p,function(r){document.getElementById('jsapi-status').textContent=r.err_msg==='get_brand_wcpay_request:ok'?'支付完成，请返回聊天查看结果':'未完成支付';location.href=${JSON.stringify(back)};});}
+if(typeof WeixinJSBridge==='undefined'){document.addEventListener('WeixinJSBridgeReady',go,false);}else{go();}})();</script>`), 200, PRIVATE_PAGE_HEADERS);
+      }
+    }
+  });
+}

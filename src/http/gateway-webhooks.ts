@@ -1,0 +1,35 @@
+import type { Hono } from 'hono';
+import { AppError } from '../errors.js';
+import { setBodyLimit } from './body-limit.js';
+import type { Logger } from '../logger.js';
+import type { NotificationAnswer, PaymentGateway } from '../ports/gateway.port.js';
+import type { PaymentIntake } from '../runtime/payment-intake.js';
+
+// POST /webhooks/gateway/<name>: one route per gateway that notifies. The raw body is verified by the
+// gateway before anything parses it, and the answer is in the platform's own format (WeChat Pay
+// 204 / FAIL JSON, Alipay `success` / `fail`), so a refused or failed delivery is resent.
+
+/** Notifications are a few KB of signed JSON or form fields; larger bodies are refused unread (413). */
+const NOTIFICATION_BODY_LIMIT_BYTES = 16 * 1024;
+
+export function mountGatewayWebhooks(app: Hono, deps: { gateways: PaymentGateway[]; intake: PaymentIntake; logger: Logger }): void {
+  setBodyLimit(app, '/webhooks/gateway/*', NOTIFICATION_BODY_LIMIT_BYTES);
+  for (const gateway of deps.gateways) {
+    app.post(`/webhooks/gateway/${gateway.name}`, async (c) => {
+      const send = (a: NotificationAnswer) => new Response(a.body === '' ? null : a.body, { status: a.status, headers: { 'content-type': a.contentType } });
+      const raw = await c.req.text();
+      const headers = Object.fromEntries(c.req.raw.headers.entries());
+      try {
+        const outcome = await deps.intake.acceptNotification(raw, headers, gateway);
+        return send(gateway.answerNotification({ ok: true, outcome }));
+      } catch (error) {
+        if (error instanceof AppError && error.httpStatus < 500) {
+          deps.logger.warn({ gateway: gateway.name, code: error.code }, `notification refused: ${error.message}`);
+          return send(gateway.answerNotification({ ok: false, status: error.httpStatus, code: error.code, message: error.message }));
+        }
+        deps.logger.error({ err: error, gateway: gateway.name }, 'notification failed');
+        return send(gateway.answerNotification({ ok: false, status: 500, code: 'INTERNAL', message: 'internal error' }));
+      }
+    });
+  }
+}

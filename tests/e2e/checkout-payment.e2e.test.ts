@@ -1,0 +1,108 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupAlipay, type AlipaySetup } from '../gateway/fakes/alipay-harness.js';
+import { setupWechatpay, type WechatpaySetup } from '../gateway/fakes/wechatpay-harness.js';
+import { launchChromium } from '../support/browser.js';
+import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+
+// Real gateways end to end in Chromium: feebot configured with GATEWAYS=wechatpay,alipay against
+// the fake WeChat Pay and Alipay servers. The chat's pay link opens our checkout page, which offers
+// both; the fake WeChat Pay "pays" the Native QR and notifies; the chat says 缴费成功 with the
+// receipt. A second payment of the same order through Alipay is held for a refund, and refunded.
+
+let app: TestFeebot;
+let browser: Browser;
+let wx: WechatpaySetup;
+let ali: AlipaySetup;
+
+beforeAll(async () => {
+  // The fakes send notifications to the notify_url feebot gives with each order.
+  wx = await setupWechatpay({ mode: 'certificate', clock: Date.now, publicBaseUrl: 'http://unused.test', retryScheduleMs: [200, 500] });
+  ali = await setupAlipay({ clock: Date.now, publicBaseUrl: 'http://unused.test', retryScheduleMs: [200, 500] });
+  app = await startTestFeebot({
+    AGREEMENT_SECONDS: '1', GATEWAYS: 'wechatpay,alipay', CHECKOUT_SECRET: 'checkout-secret-for-the-e2e-test',
+    CHECKOUT_UNIVERSITY_NAME: '示例大学', ...wx.env, ...ali.env,
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await wx?.close();
+  await ali?.close();
+});
+
+const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
+const button = (page: Page, name: string | RegExp) => lastBubble(page).getByRole('button', { name });
+
+describe('checkout page with WeChat Pay and Alipay, end to end in Chromium', () => {
+  it('offers both methods, shows a Native QR, the fake WeChat Pay pays, the chat gets 缴费成功 and the receipt', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(app.baseUrl);
+    await expect.poll(() => lastBubble(page).textContent(), { timeout: 10_000 }).toContain('学号');
+    await page.getByLabel('输入消息').fill('2024020201');
+    await page.getByLabel('输入消息').press('Enter');
+    await expect.poll(() => page.getByLabel('输入消息').getAttribute('type')).toBe('password');
+    await page.getByLabel('输入消息').fill('Demo@2026');
+    await page.getByLabel('输入消息').press('Enter');
+    await expect.poll(() => lastBubble(page).textContent(), { timeout: 15_000 }).toContain('欠费总额');
+
+    await button(page, '网上缴费').click();
+    await button(page, /^[✓☐] 2025-2026 学费/).click();
+    await expect.poll(() => button(page, /^[✓☐] 2025-2026 学费/).textContent()).toMatch(/^✓/);
+    await button(page, '下一步').click();
+    await expect.poll(() => button(page, /同意/).getAttribute('aria-disabled'), { timeout: 10_000 }).toBeNull();
+    await button(page, /同意/).click();
+    await expect.poll(() => lastBubble(page).textContent()).toContain('合计');
+    await button(page, '确认').click();
+    await expect.poll(() => lastBubble(page).locator('img').count(), { timeout: 15_000 }).toBe(1);
+    const payUrl = (await lastBubble(page).getByRole('link', { name: /去支付/ }).getAttribute('href'))!;
+    expect(payUrl).toMatch(/\/checkout\/FB\d{14}[A-Z2-9]{6}\?t=/);
+    const orderId = new URL(payUrl).pathname.split('/').pop()!;
+
+    // The checkout page: university, items, total, expiry, both methods.
+    const checkout = await context.newPage();
+    await checkout.goto(payUrl);
+    expect(await checkout.locator('main').textContent()).toContain('示例大学');
+    expect(await checkout.locator('#items').textContent()).toContain('2025-2026 学费');
+    expect(await checkout.locator('#total').textContent()).toBe('¥16,000.00');
+    expect(await checkout.locator('#expires-at').textContent()).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(await checkout.locator('button.method').allTextContents()).toEqual([expect.stringContaining('微信支付（扫码）'), expect.stringContaining('支付宝（扫码）')]);
+    // A tampered token opens nothing.
+    expect((await (await fetch(payUrl.replace(/t=./, 't=x'))).text())).toContain('订单不存在');
+
+    await checkout.locator('#pay-wechatpay-native').click();
+    await expect.poll(() => checkout.locator('#pay-qr').getAttribute('data-payload')).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
+    expect(await checkout.locator('#pay-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    expect(wx.fake.orders.get(orderId)!.body.amount).toEqual({ total: 1_600_000, currency: 'CNY' });
+
+    // The payer also opens Alipay's QR (a second method for the same order).
+    await checkout.goBack();
+    await checkout.locator('#pay-alipay-qr').click();
+    await expect.poll(() => checkout.locator('#pay-qr').getAttribute('data-payload')).toMatch(/^https:\/\/qr\.alipay\.com\//);
+
+    // WeChat Pay takes the money and notifies feebot (signed, encrypted, over HTTP).
+    const delivery = await wx.fake.payAndNotify(orderId);
+    expect(delivery.answerStatus).toBe(204);
+    await expect.poll(() => page.locator('.bubble.bot', { hasText: '缴费成功' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const receiptHref = await page.locator('.bubble.bot', { hasText: '缴费成功' }).last().getByRole('link', { name: /电子票据/ }).getAttribute('href');
+    const receipt = await context.newPage();
+    await receipt.goto(receiptHref!);
+    expect(await receipt.locator('#total').textContent()).toBe('¥16,000.00');
+    await checkout.goto(payUrl);
+    expect(await checkout.locator('#status').textContent()).toBe('该订单已支付');
+
+    // Alipay takes it a second time: held for the finance office, then refunded through Alipay.
+    const second = await ali.fake.payAndNotify(orderId);
+    expect(second.answerBody).toBe('success');
+    const held = await app.feebot.ledger.heldCredits.listHeldCredits({ open: true });
+    expect(held).toEqual([expect.objectContaining({ orderId, gateway: 'alipay', amount: 1_600_000, reason: 'duplicatePayment' })]);
+    const refund = await app.feebot.ledger.heldCredits.refundHeldCredit({ creditId: held[0]!.id, note: '重复缴费退回', actor: 'e2e', now: Date.now() });
+    expect(refund.status).toBe('succeeded');
+    expect([...ali.fake.trades.get(orderId)!.refunds.values()]).toEqual([1_600_000]);
+    await context.close();
+  });
+});
