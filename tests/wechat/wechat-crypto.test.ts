@@ -49,7 +49,7 @@ describe('WeChat crypto', () => {
     const cipher = createWechatCipher(VECTOR.encodingAesKey, VECTOR.appId);
     const bytes = Buffer.from(VECTOR.echostr, 'base64');
     const tampered = Buffer.from(bytes);
-    tampered[tampered.length - 1] ^= 0x55;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 0x55, tampered.length - 1);
     expect(() => cipher.decrypt(tampered.toString('base64'))).toThrow(WechatCryptoError);
     expect(() => cipher.decrypt(bytes.subarray(0, 24).toString('base64'))).toThrow(WechatCryptoError);
     expect(() => cipher.decrypt('not base64!')).toThrow(WechatCryptoError);
