@@ -83,7 +83,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     return dispatcher;
   };
   const env = options.env ?? process.env;
-  const channelDeps: ChannelDeps = { dispatcher: getDispatcher, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
+  // accountServices is built below (it needs the outbox kick); channels only call this later.
+  const channelDeps: ChannelDeps = { dispatcher: getDispatcher, accounts: () => accountServices, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
   const channels: ChannelAdapter[] = [
     createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher }),
     ...createEnabledChannels(env, channelDeps),
