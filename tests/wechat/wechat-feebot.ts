@@ -36,3 +36,25 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** Binds a follower through the binding page, as a student's phone browser would; returns the result page. */
+export async function bindThroughPage(bindUrl: string, studentId: string, password: string, extra: Record<string, string> = {}): Promise<{ status: number; html: string }> {
+  const form = await fetch(bindUrl);
+  const html = await form.text();
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+  const t = /name="t" value="([^"]+)"/.exec(html)?.[1];
+  if (!action || !t) return { status: form.status, html };
+  const posted = await fetch(action, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ t, studentId, password, ...extra }),
+  });
+  return { status: posted.status, html: await posted.text() };
+}
+
+/** The binding link in a passive reply or message. */
+export function bindLinkIn(text: string | undefined): string {
+  const url = /<a href="([^"]+\/wechat\/bind\?t=[^"]+)">/.exec(text ?? '')?.[1];
+  if (!url) throw new Error(`no binding link in: ${text}`);
+  return url.replace(/&amp;/g, '&');
+}
