@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../../src/db/database.js';
 import { countUnfinishedChatWork, findPassiveReply, forgetWechatUser, touchWechatUser } from '../../src/db/repositories/wechat.repository.js';
 import { parseTextCommand } from '../../src/engine/text-commands.js';
@@ -21,9 +22,16 @@ export type WechatInbound =
   | { kind: 'unsupported'; openid: string }
   | { kind: 'ignore' };
 
-/** The dedupe key WeChat's docs give: MsgId, or for events FromUserName + CreateTime. */
+/**
+ * The dedupe key WeChat's docs give: MsgId, or for events FromUserName + CreateTime. CreateTime is
+ * in seconds, so the event and its key are added: a retry repeats them, while a subscription and a
+ * menu click in the same second are two events.
+ */
 export function updateIdOf(message: WechatMessage): string {
-  return message.msgType === 'event' || message.msgId === undefined ? `ev:${message.fromUserName}:${message.createTime}` : message.msgId;
+  if (message.msgType !== 'event' && message.msgId !== undefined) return message.msgId;
+  const key = `ev:${message.fromUserName}:${message.createTime}:${message.event ?? message.msgType}:${message.eventKey ?? ''}`;
+  // inbound_updates.update_id holds 128 characters.
+  return key.length <= 128 ? key : `ev:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 function startPayload(eventKey: string | undefined): string | undefined {
@@ -96,7 +104,9 @@ export function createMessageHandler(deps: MessageHandlerDeps): (message: Wechat
       for (;;) {
         const left = deps.replyBudgetMs - (performance.now() - started);
         if (left <= 0 || flush) break;
-        await Promise.race([dispatching, window?.flushRequested, new Promise((r) => setTimeout(r, Math.min(POLL_MS, left)))]);
+        // Once dispatched, only the sleep and a flush wake the loop (a settled promise would spin it).
+        const sleep = new Promise((r) => setTimeout(r, Math.min(POLL_MS, left)));
+        await Promise.race(settled ? [window?.flushRequested, sleep] : [dispatching, window?.flushRequested, sleep]);
         if (settled && (duplicate || !window || (await countUnfinishedChatWork(db, openid)) === 0)) break;
       }
       const text = window ? await broker.close(window) : '';
