@@ -9,6 +9,7 @@ import { importStudents } from './import/student-import.js';
 import type { ImportResult } from './import/csv-table.js';
 import { loadMailConfig } from './mail/mail-config.js';
 import { createFeebot } from './main.js';
+import { createWechatApi, loadWechatConfig, WECHAT_MENU } from '../adapters/wechat/index.js';
 
 const HELP = `feebot — fee payments in chat
 
@@ -20,6 +21,7 @@ Usage:
   feebot import fees FILE.csv      import or update fee items
   feebot audit [--demo] STUDENT_ID  print the student's recent security audit trail
                                    (DATABASE_URL; --demo: DEMO_DATABASE_URL)
+  feebot wechat menu               (re)create the WeChat Official Account's custom menu
   feebot help                      this text
 
 Configuration comes from environment variables (see .env.example).`;
@@ -92,6 +94,28 @@ async function printAudit(args: string[]): Promise<number> {
   }
 }
 
+/** `feebot wechat menu`: the same menu/create the channel does at start, with the shared token. */
+async function wechatCommand(args: string[]): Promise<number> {
+  if (args.length !== 1 || args[0] !== 'menu') {
+    console.error('Usage: feebot wechat menu');
+    return 2;
+  }
+  const wechat = loadWechatConfig();
+  if (!wechat) {
+    console.error('WeChat is not configured: set WECHAT_APP_ID, WECHAT_APP_SECRET and WECHAT_TOKEN.');
+    return 2;
+  }
+  const db = openDatabase(loadConfig().DATABASE_URL);
+  try {
+    await migrateToLatest(db);
+    await createWechatApi({ db, apiRoot: wechat.apiRoot, appId: wechat.appId, appSecret: wechat.appSecret, clock: Date.now }).createMenu(WECHAT_MENU);
+    console.log(`WeChat menu created: ${WECHAT_MENU.map((b) => b.name).join(' / ')}`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -112,6 +136,8 @@ async function main(argv: string[]): Promise<number> {
       return runImport(args[0], args[1]);
     case 'audit':
       return printAudit(args);
+    case 'wechat':
+      return wechatCommand(args);
     case undefined:
     case 'help':
     case '--help':

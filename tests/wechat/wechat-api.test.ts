@@ -105,3 +105,36 @@ describe('WeChat API client', () => {
     expect(fake.menus.at(-1)).toEqual({ button: [{ type: 'click', name: '网上缴费', key: 'FEEBOT_PAY' }] });
   });
 });
+
+describe('feebot wechat menu', () => {
+  it('creates the menu through the configured API root with the shared token', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'feebot-wechat-cli-'));
+    const before = fake.menus.length;
+    try {
+      const env = {
+        ...process.env,
+        DATABASE_URL: join(dir, 'feebot.db'),
+        LOG_LEVEL: 'silent',
+        WECHAT_APP_ID: fake.appId,
+        WECHAT_APP_SECRET: fake.appSecret,
+        WECHAT_TOKEN: 'feebotToken42',
+        WECHAT_API_ROOT: fake.apiRoot,
+      };
+      // Asynchronously: spawnSync would block the fake server, which lives in this process.
+      const child = spawn(process.execPath, ['bin/feebot.js', 'wechat', 'menu'], { env });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(out).toContain('WeChat menu created: 网上缴费 / 缴费查询 / 我的');
+      expect(code).toBe(0);
+      expect(fake.menus.length).toBe(before + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
