@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../src/db/database.js';
-import { countUnfinishedChatWork, findPassiveReply, forgetWechatUser, touchWechatUser } from '../../src/db/repositories/wechat.repository.js';
+import { countUnfinishedChatWork, findPassiveReply, forgetWechatUser, prunePassiveReplies, touchWechatUser } from '../../src/db/repositories/wechat.repository.js';
 import { parseTextCommand } from '../../src/engine/text-commands.js';
 import type { Logger } from '../../src/logger.js';
 import type { Dispatcher, InboundUpdate } from '../../src/runtime/inbound.js';
@@ -13,6 +13,8 @@ import type { WechatMessage } from './wechat-xml.js';
 
 const START_PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
 const POLL_MS = 20;
+/** Stored passive replies are only for WeChat's retries (within ~15 s); older ones are deleted. */
+const PASSIVE_REPLY_KEEP_MS = 5 * 60_000;
 
 /** What one verified message asks for. Pure result of `parseWechatMessage`'s output. */
 export type WechatInbound =
@@ -83,6 +85,7 @@ export interface MessageHandlerDeps {
  */
 export function createMessageHandler(deps: MessageHandlerDeps): (message: WechatMessage) => Promise<string | null> {
   const { db, broker, logger } = deps;
+  let prunedAt = 0;
 
   /** Dispatches, and waits up to the budget for this chat's outbox work to be taken into the reply. */
   async function dispatchWithin(update: InboundUpdate): Promise<string | null> {
@@ -122,6 +125,10 @@ export function createMessageHandler(deps: MessageHandlerDeps): (message: Wechat
   return async (message) => {
     const parsed = parseWechatInbound(message);
     const now = deps.clock();
+    if (now - prunedAt > PASSIVE_REPLY_KEEP_MS) {
+      prunedAt = now;
+      await prunePassiveReplies(db, now - PASSIVE_REPLY_KEEP_MS);
+    }
     switch (parsed.kind) {
       case 'ignore':
         return null;

@@ -138,3 +138,15 @@ describe('feebot wechat menu', () => {
     }
   }, 60_000);
 });
+
+describe('WeChat passive replies kept for retries', () => {
+  it('are pruned after five minutes', async () => {
+    const { savePassiveReply, prunePassiveReplies, findPassiveReply } = await import('../../src/db/repositories/wechat.repository.js');
+    const now = Date.now();
+    await savePassiveReply(db, 'old', 'o1', 'a', now - 6 * 60_000);
+    await savePassiveReply(db, 'new', 'o1', 'b', now);
+    await prunePassiveReplies(db, now - 5 * 60_000);
+    expect(await findPassiveReply(db, 'old')).toBeNull();
+    expect(await findPassiveReply(db, 'new')).toBe('b');
+  });
+});
