@@ -1,4 +1,6 @@
 import { telegramChannel } from '../adapters/telegram/index.js';
+import { wechatChannel } from '../adapters/wechat/index.js';
+import type { AccountServices } from './accounts/account-services.js';
 import type { Db } from './db/database.js';
 import type { Logger } from './logger.js';
 import type { ChannelAdapter, ChannelName } from './ports/channel.port.js';
@@ -8,6 +10,8 @@ import type { RuntimeDispatcher } from './runtime/dispatcher.js';
 export interface ChannelDeps {
   /** The dispatcher is built after the adapters (it needs their transports), hence the getter. */
   dispatcher: () => RuntimeDispatcher;
+  /** The account services (login guard…), also built after the adapters. */
+  accounts: () => AccountServices;
   db: Db;
   logger: Logger;
   clock: () => number;
@@ -25,7 +29,10 @@ export interface ChannelModule<C = unknown> {
   create(config: C, deps: ChannelDeps): ChannelAdapter;
 }
 
-export const OPTIONAL_CHANNELS: ReadonlyArray<ChannelModule<never>> = [telegramChannel as ChannelModule<never>];
+export const OPTIONAL_CHANNELS: ReadonlyArray<ChannelModule<never>> = [
+  telegramChannel as ChannelModule<never>,
+  wechatChannel as ChannelModule<never>,
+];
 
 /** Builds the channels whose settings are present in env. */
 export function createEnabledChannels(env: Record<string, string | undefined>, deps: ChannelDeps): ChannelAdapter[] {

@@ -12,6 +12,7 @@ import { loadMailConfig } from './mail/mail-config.js';
 import { createLogger } from './logger.js';
 import { createFeebot } from './main.js';
 import { formatReconcileReport } from './runtime/daily-reconcile.js';
+import { createWechatApi, loadWechatConfig, WECHAT_MENU } from '../adapters/wechat/index.js';
 
 const HELP = `feebot — fee payments in chat
 
@@ -27,6 +28,7 @@ Usage:
                                    refund a held credit through the gateway that took it
   feebot reconcile --date YYYY-MM-DD
                                    ask the gateways about that day's orders, report differences
+  feebot wechat menu               (re)create the WeChat Official Account's custom menu
   feebot help                      this text
 
 Configuration comes from environment variables (see .env.example).`;
@@ -144,6 +146,28 @@ async function reconcile(args: string[]): Promise<number> {
   });
 }
 
+/** `feebot wechat menu`: the same menu/create the channel does at start, with the shared token. */
+async function wechatCommand(args: string[]): Promise<number> {
+  if (args.length !== 1 || args[0] !== 'menu') {
+    console.error('Usage: feebot wechat menu');
+    return 2;
+  }
+  const wechat = loadWechatConfig();
+  if (!wechat) {
+    console.error('WeChat is not configured: set WECHAT_APP_ID, WECHAT_APP_SECRET and WECHAT_TOKEN.');
+    return 2;
+  }
+  const db = openDatabase(loadConfig().DATABASE_URL);
+  try {
+    await migrateToLatest(db);
+    await createWechatApi({ db, apiRoot: wechat.apiRoot, appId: wechat.appId, appSecret: wechat.appSecret, clock: Date.now }).createMenu(WECHAT_MENU);
+    console.log(`WeChat menu created: ${WECHAT_MENU.map((b) => b.name).join(' / ')}`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -168,6 +192,8 @@ async function main(argv: string[]): Promise<number> {
       return refund(args);
     case 'reconcile':
       return reconcile(args);
+    case 'wechat':
+      return wechatCommand(args);
     case undefined:
     case 'help':
     case '--help':

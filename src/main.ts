@@ -86,7 +86,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     if (!dispatcher) throw new Error('dispatcher not ready');
     return dispatcher;
   };
-  const channelDeps: ChannelDeps = { dispatcher: getDispatcher, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
+  // accountServices is built below (it needs the outbox kick); channels only call this later.
+  const channelDeps: ChannelDeps = { dispatcher: getDispatcher, accounts: () => accountServices, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
   const channels: ChannelAdapter[] = [
     createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000 }),
     ...createEnabledChannels(env, channelDeps),

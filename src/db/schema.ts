@@ -317,6 +317,26 @@ export interface ReconcileReportsTable {
   date: string;
   report_json: string;
   differences: number;
+/** The shared WeChat access_token (one row per app id): every instance uses the same copy. */
+export interface WechatTokensTable {
+  app_id: string;
+  access_token: string;
+  expires_at: number;
+  updated_at: number;
+}
+
+/** A WeChat follower: when they last wrote (customer-service messages are allowed for 48 h after). */
+export interface WechatUsersTable {
+  openid: string;
+  last_inbound_at: number;
+  created_at: number;
+}
+
+/** What a WeChat request was answered with passively (JSON), replayed if WeChat retries it. */
+export interface WechatPassiveRepliesTable {
+  reply_key: string;
+  openid: string;
+  body: string;
   created_at: number;
 }
 
@@ -351,4 +371,7 @@ export interface Database {
   checkout_orders: CheckoutOrdersTable;
   checkout_attempts: CheckoutAttemptsTable;
   reconcile_reports: ReconcileReportsTable;
+  wechat_tokens: WechatTokensTable;
+  wechat_users: WechatUsersTable;
+  wechat_passive_replies: WechatPassiveRepliesTable;
 }

@@ -47,7 +47,12 @@ export type EngineEvent =
   | { kind: 'text'; at: number; text: string }
   /** A button press carrying an encoded action code (see action-codec.ts). */
   | { kind: 'action'; at: number; code: string }
-  | { kind: 'login.result'; at: number; result: LoginResult }
+  /**
+   * `external`: the login was done outside the chat (the WeChat binding page, so no password is
+   * typed into a chat history that cannot be deleted). Accepted in any login step; such a session
+   * is `bound` and has no idle timeout (it lasts until logout, revocation or unsubscribe).
+   */
+  | { kind: 'login.result'; at: number; result: LoginResult; external?: boolean }
   | { kind: 'password.result'; at: number; stage: 'old' | 'new' | 'confirm'; ok: boolean; problem?: PasswordProblem }
   /** A new captcha image (PNG, base64) for this conversation. */
   | { kind: 'captcha.issued'; at: number; pngBase64: string }

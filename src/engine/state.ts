@@ -13,6 +13,8 @@ export interface Session {
   mustChangePassword: boolean;
   /** Wrong old passwords in a row in 修改密码 (absent = none); too many end the session. */
   wrongOldPasswords?: number;
+  /** Logged in by binding the chat (WeChat): no idle timeout, ends only on logout or revocation. */
+  bound?: boolean;
 }
 
 export interface SelectionLine {

@@ -21,7 +21,8 @@ const NUMBERED_REPLY = /^\s*(\d{1,2})\s*$/;
 
 export function handleUserEvent(state: ConversationState, event: UserEvent, env: EngineEnv): TransitionResult {
   const { session } = state;
-  if (session && env.at - session.lastActiveAt > env.config.idleTimeoutMs) {
+  // A bound chat (WeChat) stays logged in until logout or revocation.
+  if (session && !session.bound && env.at - session.lastActiveAt > env.config.idleTimeoutMs) {
     // The event itself is not executed: it may have been meant for a screen left long ago.
     return endSession(state, env, 'idle', [notice(state.lang, 'session.timeout')]);
   }

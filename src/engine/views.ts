@@ -1,5 +1,15 @@
 // Channel-neutral output. Renderers in adapters/ turn these into platform payloads.
 
+import type { Fen } from '../money.js';
+
+/**
+ * What a proactive message reports, as data: a channel that cannot send the text itself (WeChat
+ * outside its 48-hour window) sends the same facts another way (a template message).
+ */
+export type NoticeFacts =
+  | { kind: 'payment.confirmed'; orderId: string; total: Fen; receiptNo: string; receiptUrl: string }
+  | { kind: 'order.expired'; orderId: string };
+
 export type Button =
   | { label: string; code: string; disabled?: boolean }
   | { label: string; url: string };
@@ -22,4 +32,6 @@ export interface View {
   image?: ImageSpec;
   /** What the next free-text input is: `password` masks it where the channel can. */
   input?: 'text' | 'password';
+  /** Set on proactive notices (payment confirmed, order expired). */
+  notice?: NoticeFacts;
 }

@@ -42,8 +42,17 @@ export interface ChannelUnderTest<P> {
   /** Every link the user can open (link buttons, links written into the text). */
   links(payload: P): RenderedLink[];
   image(payload: P): ImageSpec | undefined;
-  /** Whether the payload asks for masked input; `unsupported` where the platform cannot mask. */
-  passwordMasked: ((payload: P) => boolean) | 'unsupported';
+  /**
+   * Whether the payload asks for masked input; `unsupported` where the platform cannot mask;
+   * `elsewhere` where passwords are never typed into the chat (WeChat: a link to a web page
+   * instead, and the login arrives from that page as an external login.result).
+   */
+  passwordMasked: ((payload: P) => boolean) | 'unsupported' | 'elsewhere';
+  /**
+   * Buttons are numbered options the user answers by typing the number (WeChat): `callback` is
+   * the number, and the engine maps it to the current menu's button.
+   */
+  numbered?: boolean;
   /** The platform's limit on `callback`, in UTF-8 bytes. */
   maxCallbackBytes: number;
   /** The adapter's inbound parse of a button press, typed text, and a start (deep link). */
@@ -61,7 +70,10 @@ function checkRendered<P>(adapter: ChannelUnderTest<P>, view: View): P {
   expect(texts.length, 'rendered texts').toBeGreaterThan(0);
   for (const text of texts) expect(text.trim(), 'a rendered text is empty').not.toBe('');
   const shown = texts.join('\n');
-  for (const line of view.text.split('\n').filter((l) => l.trim() !== '')) expect(shown).toContain(line);
+  const elsewhere = adapter.passwordMasked === 'elsewhere' && view.input === 'password';
+  // A password prompt that sends the user elsewhere replaces the prompt's text with a link.
+  if (elsewhere) expect(adapter.links(payload).length, 'a link instead of a password prompt').toBeGreaterThan(0);
+  else for (const line of view.text.split('\n').filter((l) => l.trim() !== '')) expect(shown).toContain(line);
 
   const engineButtons = view.buttons.flat().flatMap((b) => ('code' in b ? [b] : []));
   const rendered = adapter.buttons(payload);
@@ -71,7 +83,12 @@ function checkRendered<P>(adapter: ChannelUnderTest<P>, view: View): P {
     const bytes = Buffer.byteLength(button.callback, 'utf8');
     expect(bytes, `callback of ${button.label}`).toBeGreaterThan(0);
     expect(bytes, `callback of ${button.label}`).toBeLessThanOrEqual(adapter.maxCallbackBytes);
-    expect(adapter.parsePress(button.callback), `press of ${button.label}`).toEqual({ kind: 'action', code: engine.code });
+    if (adapter.numbered) {
+      expect(button.callback, `number of ${button.label}`).toBe(String(i + 1));
+      expect(adapter.parsePress(button.callback), `reply to ${button.label}`).toEqual({ kind: 'text', text: String(i + 1) });
+    } else {
+      expect(adapter.parsePress(button.callback), `press of ${button.label}`).toEqual({ kind: 'action', code: engine.code });
+    }
     if (button.disabled !== undefined) expect(button.disabled, `disabled ${button.label}`).toBe(engine.disabled === true);
   });
 
@@ -79,7 +96,7 @@ function checkRendered<P>(adapter: ChannelUnderTest<P>, view: View): P {
   for (const b of view.buttons.flat()) if ('url' in b) expect(links, `link ${b.label}`).toContainEqual({ label: b.label, url: b.url });
   expect(adapter.image(payload)).toEqual(view.image);
 
-  if (adapter.passwordMasked === 'unsupported') {
+  if (adapter.passwordMasked === 'unsupported' || adapter.passwordMasked === 'elsewhere') {
     if (view.input === 'password') expect(shown).toMatch(/密码|password/i);
   } else {
     expect(adapter.passwordMasked(payload), 'password marking').toBe(view.input === 'password');
@@ -100,6 +117,7 @@ class Conversation<P> {
   /** Rendered menus, newest last, with the revision they were drawn under. */
   readonly menus: Drawn<P>[] = [];
   messages: P[] = [];
+  private lastMenuView: View | null = null;
 
   constructor(private readonly adapter: ChannelUnderTest<P>) {}
 
@@ -113,7 +131,10 @@ class Conversation<P> {
     for (const effect of result.effects) {
       if (effect.type !== 'show') continue;
       const payload = checkRendered(this.adapter, effect.view);
-      if (effect.view.placement === 'menu') this.menus.push({ rev: result.state.menuRev, payload });
+      if (effect.view.placement === 'menu') {
+        this.menus.push({ rev: result.state.menuRev, payload });
+        this.lastMenuView = effect.view;
+      }
       else this.messages.push(payload);
     }
     return result;
@@ -136,6 +157,13 @@ class Conversation<P> {
     return this.send(this.adapter.parseText(text));
   }
 
+  /** Where the current menu takes free text (a 学号, an amount), a number is that text, not an option. */
+  private checkNoSuchNumber(): void {
+    const last = this.lastMenuView;
+    if (!last || last.input !== undefined || this.state.menuCodes.length === 0) return;
+    checkNoSuchNumberOn(this.adapter, this.state, this.now);
+  }
+
   commands(): Command[] {
     return this.last.effects.flatMap((e) => (e.type === 'command' ? [e.command] : []));
   }
@@ -146,6 +174,7 @@ class Conversation<P> {
 
   /** Every button of the newest outdated menu is answered as outdated and changes nothing. */
   private checkStalePresses(): void {
+    if (this.adapter.numbered) return this.checkNoSuchNumber();
     const stale = [...this.menus].reverse().find((m) => m.rev < this.state.menuRev && this.adapter.buttons(m.payload).length > 0);
     if (!stale) return;
     for (const button of this.adapter.buttons(stale.payload)) {
@@ -157,6 +186,16 @@ class Conversation<P> {
       expect(result.state.menuRev, `stale ${button.label}`).toBe(this.state.menuRev);
     }
   }
+}
+
+/** Numbered replies always name the current menu; a number it does not have is answered, not performed. */
+function checkNoSuchNumberOn<P>(adapter: ChannelUnderTest<P>, state: ConversationState, at: number): void {
+  const n = String(state.menuCodes.length + 1);
+  const result = transition(state, { ...adapter.parseText(n), at } as EngineEvent, ctx);
+  const texts = result.effects.flatMap((e) => (e.type === 'show' ? [e.view.text] : []));
+  expect(texts, `reply ${n}`).toContain(translate(state.lang, 'action.noSuchOption', { n }));
+  expect(result.effects.filter((e) => e.type === 'command' || e.type === 'deleteInbound'), `reply ${n}`).toEqual([]);
+  expect(result.state.step, `reply ${n}`).toEqual(state.step);
 }
 
 const PUBLIC_URLS = { pay: 'https://pay.example.edu.cn/p/ORD1', receipt: 'https://fee.example.edu.cn/r/abc' };
@@ -181,16 +220,23 @@ export function runChannelContract<P>(name: string, adapter: ChannelUnderTest<P>
 
       c.type(STUDENT.studentId);
       expect(c.state.step.name).toBe('login.password');
-      // Masked where the platform can (checked in checkRendered); the text asks for the password.
-      expect(c.shownText(c.menu())).toContain('请输入密码');
-      if (adapter.passwordMasked !== 'unsupported') expect(adapter.passwordMasked(c.menu())).toBe(true);
-
-      c.type('s3cret pass');
-      expect(c.commands()).toEqual([{ kind: 'login', studentId: STUDENT.studentId, password: 's3cret pass', challengeSolved: false }]);
-      c.send({ kind: 'login.result', result: { ok: true, studentId: STUDENT.studentId, mustChangePassword: false } });
+      const masking = adapter.passwordMasked;
+      if (masking === 'elsewhere') {
+        // Never typed into the chat: the prompt is a link, and the login comes from that page.
+        expect(c.shownText(c.menu())).not.toContain('请输入密码');
+        expect(adapter.links(c.menu()).length).toBeGreaterThan(0);
+        c.send({ kind: 'login.result', result: { ok: true, studentId: STUDENT.studentId, mustChangePassword: false }, external: true });
+      } else {
+        // Masked where the platform can (checked in checkRendered); the text asks for the password.
+        expect(c.shownText(c.menu())).toContain('请输入密码');
+        if (masking !== 'unsupported') expect(masking(c.menu())).toBe(true);
+        c.type('s3cret pass');
+        expect(c.commands()).toEqual([{ kind: 'login', studentId: STUDENT.studentId, password: 's3cret pass', challengeSolved: false }]);
+        c.send({ kind: 'login.result', result: { ok: true, studentId: STUDENT.studentId, mustChangePassword: false } });
+      }
       expect(c.state.step.name).toBe('home');
       expect(c.shownText(c.menu())).toContain('欠费总额');
-      if (adapter.passwordMasked !== 'unsupported') expect(adapter.passwordMasked(c.menu())).toBe(false);
+      if (typeof masking === 'function') expect(masking(c.menu())).toBe(false);
 
       c.press('网上缴费');
       expect(c.state.step).toEqual({ name: 'select', selection: [] });
@@ -211,7 +257,11 @@ export function runChannelContract<P>(name: string, adapter: ChannelUnderTest<P>
       const locked = c.state;
       c.now += 3_000;
       const early = c.press('同意');
-      expect(early.effects).toEqual([{ type: 'ack', text: translate('zh-CN', 'agreement.wait', { seconds: 7 }), alert: true }]);
+      const wait = translate('zh-CN', 'agreement.wait', { seconds: 7 });
+      // A typed number has no button press to answer: the answer is a message instead of an ack.
+      expect(early.effects).toEqual(
+        adapter.numbered ? [{ type: 'show', view: { placement: 'message', text: wait, buttons: [] } }] : [{ type: 'ack', text: wait, alert: true }],
+      );
       expect(early.state.step).toEqual(locked.step);
       expect(early.state.menuRev).toBe(locked.menuRev);
 
@@ -248,6 +298,11 @@ export function runChannelContract<P>(name: string, adapter: ChannelUnderTest<P>
       for (const junk of ['v1:pay::zz', 'hello', 'v2:home::1']) {
         const event = adapter.parsePress(junk);
         if (event === null) continue;
+        // Numbered channels have no button payloads: whatever is sent is typed text.
+        if (adapter.numbered) {
+          expect(event.kind).toBe('text');
+          continue;
+        }
         const result = transition(before, { ...event, at: c.now } as EngineEvent, ctx);
         expect(result.state.step).toEqual(before.step);
         expect(result.effects.filter((e) => e.type === 'command')).toEqual([]);

@@ -187,6 +187,8 @@ describe('proactive events', () => {
     placement: 'message',
     text: '缴费成功\n订单号：ORD1\n金额：¥2,700.00\n电子票据号：R2026-0001',
     buttons: [[{ label: '查看电子票据', url: 'https://fee.example/r/abc' }]],
+    // The same facts as data, for channels that must send them another way (WeChat templates).
+    notice: { kind: 'payment.confirmed', orderId: 'ORD1', total: 270_000, receiptNo: 'R2026-0001', receiptUrl: 'https://fee.example/r/abc' },
   };
 
   it('payment.confirmed while paying that order: receipt, then home', () => {

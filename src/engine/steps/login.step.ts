@@ -4,6 +4,7 @@ import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
 import type { EngineEvent } from '../events.js';
 import { notice, reshow, showStep, stay } from '../present.js';
 import type { ConversationState, DeepLink } from '../state.js';
+import { isLoginStep } from '../step-dispatch.js';
 import { parseStudentId } from '../student-id.js';
 import { forgotFromStudentId, requestResetPreview } from './forgot.step.js';
 import { landingStep, toForcedPassword, toLogin } from './navigation.step.js';
@@ -88,9 +89,17 @@ export function onLoginResult(
   env: EngineEnv,
 ): TransitionResult {
   const step = state.step;
+  const result = event.result;
+  // A binding made outside the chat logs in from any login step (not over another session).
+  const external = event.external === true && result.ok && !state.session && isLoginStep(step);
+  if (external && result.ok) {
+    const session = { studentId: result.studentId, lastActiveAt: event.at, mustChangePassword: result.mustChangePassword, bound: true };
+    const next = { ...state, session };
+    const deepLink = 'next' in step ? step.next : undefined;
+    return result.mustChangePassword ? toForcedPassword(next, env) : showStep(next, landingStep(deepLink), env);
+  }
   // An answer for a login the user has since abandoned changes nothing.
   if (step.name !== 'login.password' && step.name !== 'login.proof') return stay(state);
-  const result = event.result;
   if (result.ok) {
     const session = { studentId: result.studentId, lastActiveAt: event.at, mustChangePassword: result.mustChangePassword };
     const next = { ...state, session };

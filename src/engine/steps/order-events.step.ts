@@ -1,6 +1,6 @@
 import { formatMoney } from '../../money.js';
 import { assertNever } from '../../errors.js';
-import type { TransitionResult } from '../effects.js';
+import type { Effect, TransitionResult } from '../effects.js';
 import type { EngineEnv } from '../engine-env.js';
 import type { EngineEvent } from '../events.js';
 import { translate } from '../i18n/index.js';
@@ -62,7 +62,8 @@ export function onOrderClosed(state: ConversationState, event: EventOf<'order.cl
 }
 
 export function onOrderExpired(state: ConversationState, event: EventOf<'order.expired'>, env: EngineEnv): TransitionResult {
-  const lead = [notice(state.lang, 'order.expired', { orderId: event.orderId })];
+  const text = translate(state.lang, 'order.expired', { orderId: event.orderId });
+  const lead: Effect[] = [{ type: 'show', view: { placement: 'message', text, buttons: [], notice: { kind: 'order.expired', orderId: event.orderId } } }];
   if (currentOrderId(state.step) !== event.orderId || !state.session) return stay(state, lead);
   return toHome(state, env, lead);
 }
@@ -90,7 +91,16 @@ export function onPaymentConfirmed(state: ConversationState, event: EventOf<'pay
     translate(lang, 'receipt.total', { total: formatMoney(event.total) }),
     translate(lang, 'receipt.no', { receiptNo: event.receiptNo }),
   ].join('\n');
-  const receipt = message(text, [[{ label: translate(lang, 'btn.receipt'), url: event.receiptUrl }]]);
+  const { orderId, total, receiptNo, receiptUrl } = event;
+  const receipt: Effect = {
+    type: 'show',
+    view: {
+      placement: 'message',
+      text,
+      buttons: [[{ label: translate(lang, 'btn.receipt'), url: receiptUrl }]],
+      notice: { kind: 'payment.confirmed', orderId, total, receiptNo, receiptUrl },
+    },
+  };
   if (currentOrderId(state.step) === event.orderId && state.session) return toHome(state, env, [receipt]);
   return stay(state, [receipt]);
 }
