@@ -6,7 +6,7 @@ import { createAccountServices } from './accounts/account-services.js';
 import type { Captcha } from './accounts/captcha.js';
 import { createPasswordHasher } from './accounts/password-hasher.js';
 import { loadAgreementText } from './agreement/agreement-text.js';
-import { createEnabledChannels, type ChannelDeps } from './channel-modules.js';
+import { createEnabledChannels, createStaffChannel, type ChannelDeps } from './channel-modules.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { updateChannelChat } from './db/repositories/channel-chat.repository.js';
@@ -83,16 +83,17 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     return dispatcher;
   };
   const env = options.env ?? process.env;
+  const outboxRef: { kick: () => void } = { kick: () => undefined };
+  const onEnqueued = () => outboxRef.kick();
   const channelDeps: ChannelDeps = { dispatcher: getDispatcher, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
   const channels: ChannelAdapter[] = [
     createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher }),
     ...createEnabledChannels(env, channelDeps),
     ...(options.channels?.(channelDeps) ?? []),
   ];
+  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued });
   const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
 
-  const outboxRef: { kick: () => void } = { kick: () => undefined };
-  const onEnqueued = () => outboxRef.kick();
   const intake = createPaymentIntake({ db, gateway, ledger, clock, logger, onEnqueued });
   const revokeSessions = createSessionRevoker({ db, clock, onEnqueued });
   const accountServices = createAccountServices({
@@ -136,6 +137,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       ledger,
       receiptIssuer: createSandboxReceiptIssuer(),
       receiptUrl: (token) => `${config.publicBaseUrl}/receipts/${token}`,
+      ...(staffChannel ? { staff: staffChannel.notifier } : {}),
       clock,
       logger,
     }),
@@ -155,6 +157,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
   for (const channel of channels) channel.mount?.(app);
+  staffChannel?.mount?.(app);
 
   let server: ServerType | null = null;
   return {
@@ -178,11 +181,13 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       sweeper.start(SWEEP_INTERVAL_MS);
       housekeeping.start(HOUSEKEEPING_INTERVAL_MS);
       for (const channel of channels) await channel.start?.();
+      await staffChannel?.start?.();
       logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
       return { url: config.publicBaseUrl, port };
     },
     async stop(): Promise<void> {
       for (const channel of channels) await channel.stop?.();
+      await staffChannel?.stop?.();
       sweeper.stop();
       housekeeping.stop();
       sandbox.stop();

@@ -100,8 +100,15 @@ export interface ProblemReportsTable {
   channel: string;
   chat_id: string;
   description: string;
+  /** open → claimed → resolved. */
   status: Generated<string>;
   created_at: number;
+  /** Staff name of whoever claimed / resolved it (Slack). */
+  claimed_by: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+  /** Replies sent to the student from Slack. */
+  replies: Generated<number>;
 }
 
 export interface ConversationsTable {
@@ -230,6 +237,41 @@ export interface SettingsTable {
   value: string;
 }
 
+export type StaffRole = 'viewer' | 'officer' | 'admin';
+
+export interface StaffTable {
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  role: StaffRole;
+  /** Set: this person sees and acts on students of this college only. */
+  college: string | null;
+  /** Remembered on first use (matched by e-mail). */
+  slack_user_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StaffAuditTable {
+  id: Generated<number>;
+  staff_email: string;
+  slack_user_id: string;
+  action: string;
+  student_id: string | null;
+  /** What was acted on: `ticket:3`, `credit:7`, … */
+  subject: string | null;
+  detail: string | null;
+  at: number;
+}
+
+export interface SlackCardsTable {
+  /** `ticket:3`, `credit:7`, `deferral:2`. */
+  subject: string;
+  channel_id: string;
+  ts: string;
+  updated_at: number;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -253,4 +295,7 @@ export interface Database {
   audit_log: AuditLogTable;
   email_changes: EmailChangesTable;
   captcha_challenges: CaptchaChallengesTable;
+  staff: StaffTable;
+  staff_audit: StaffAuditTable;
+  slack_cards: SlackCardsTable;
 }

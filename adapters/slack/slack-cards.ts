@@ -1,0 +1,51 @@
+import type { Db } from '../../src/db/database.js';
+import { findProblemReport } from '../../src/db/repositories/problem-report.repository.js';
+import { findCredit, findStaffStudent, latestStaffAction } from '../../src/db/repositories/staff-view.repository.js';
+import type { Ledger } from '../../src/ledger/index.js';
+import { creditCard, ticketCard, type SlackMessage, type TicketCardData } from './slack-render.js';
+
+/** Builds each staff card from the database as it is now, so a re-post or an update shows the current state. */
+export interface CardLoader {
+  ticket(id: number): Promise<SlackMessage | null>;
+  credit(id: number): Promise<SlackMessage | null>;
+}
+
+export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: string }): CardLoader {
+  const { db, ledger, timezone } = deps;
+  return {
+    async ticket(id) {
+      const report = await findProblemReport(db, id);
+      if (!report) return null;
+      const order = report.order_id ? await ledger.getOrder(report.order_id) : null;
+      const data: TicketCardData = {
+        id: report.id,
+        status: report.status as TicketCardData['status'],
+        student: await findStaffStudent(db, report.student_id),
+        studentId: report.student_id,
+        channel: report.channel,
+        description: report.description,
+        createdAt: report.created_at,
+        order: order ? { id: order.id, total: order.total, status: order.status, gateway: order.gateway } : null,
+        claimedBy: report.claimed_by,
+        resolvedBy: report.resolved_by,
+        resolutionNote: report.resolution_note,
+        replies: report.replies,
+      };
+      return ticketCard(data, timezone);
+    },
+    async credit(id) {
+      const credit = await findCredit(db, id);
+      if (!credit) return null;
+      const student = await findStaffStudent(db, credit.studentId);
+      const last = await latestStaffAction(db, `credit:${id}`);
+      return creditCard(
+        {
+          ...credit,
+          studentName: student?.name ?? null,
+          outcome: last && !credit.flagged ? { action: last.action, by: last.staffEmail, note: last.detail } : null,
+        },
+        timezone,
+      );
+    },
+  };
+}
