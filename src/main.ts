@@ -75,7 +75,10 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...(options.gatewayRetryScheduleMs ? { retryScheduleMs: options.gatewayRetryScheduleMs } : {}),
   });
   const gateway = sandbox.gateway;
-  const ledger = createLedger({ db, orderExpiryMs: config.ORDER_EXPIRY_MINUTES * 60_000, gateway: gateway.name, logger });
+  const ledger = createLedger({
+    db, orderExpiryMs: config.ORDER_EXPIRY_MINUTES * 60_000, gateway: gateway.name, logger,
+    gateways: (name) => (name === gateway.name ? gateway : undefined),
+  });
 
   let dispatcher: RuntimeDispatcher | null = null;
   const getDispatcher = (): RuntimeDispatcher => {

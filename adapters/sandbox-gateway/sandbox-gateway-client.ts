@@ -2,9 +2,11 @@ import { GatewayError } from '../../src/errors.js';
 import {
   closeSandboxOrder,
   findSandboxOrder,
+  findSandboxRefund,
   insertSandboxOrderIfAbsent,
+  refundSandboxOrder,
 } from '../../src/db/repositories/sandbox-order.repository.js';
-import type { GatewayOrder, GatewayOrderInput, GatewayOrderState, PaymentGateway } from '../../src/ports/gateway.port.js';
+import type { GatewayOrder, GatewayOrderInput, GatewayOrderState, NotificationResult, PaymentGateway, RefundInput, RefundState } from '../../src/ports/gateway.port.js';
 import type { SandboxGatewayConfig } from './sandbox-gateway-config.js';
 import { verifySandboxNotification } from './sandbox-signature.js';
 
@@ -70,7 +72,26 @@ export function createSandboxGatewayClient(config: SandboxGatewayConfig): Paymen
     },
 
     verifyNotification(rawBody, headers, now) {
-      return verifySandboxNotification(config.secret, rawBody, headers, now);
+      return { kind: 'payment', payment: verifySandboxNotification(config.secret, rawBody, headers, now) };
+    },
+
+    // The sandbox refunds at once (no refund notification): the answer itself is final.
+    async refund(input: RefundInput): Promise<RefundState> {
+      if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new GatewayError(`sandbox: refund amount must be positive fen, got ${input.amount}`, false);
+      const outcome = await refundSandboxOrder(db, { ...input, now: clock() });
+      if (!outcome.ok) throw new GatewayError(`sandbox: refund ${input.refundNo} refused (${outcome.reason})`, false);
+      return { status: 'succeeded', gatewayRefundId: input.refundNo };
+    },
+
+    async queryRefund(refundNo: string): Promise<RefundState> {
+      const row = await findSandboxRefund(db, refundNo);
+      return row ? { status: 'succeeded', gatewayRefundId: refundNo } : { status: 'unknown' };
+    },
+
+    answerNotification(result: NotificationResult) {
+      return result.ok
+        ? { status: 200, contentType: 'application/json', body: JSON.stringify({ ok: true, outcome: result.outcome }) }
+        : { status: result.status, contentType: 'application/json', body: JSON.stringify({ error: result.code, message: result.message }) };
     },
   };
 }

@@ -4,7 +4,6 @@ import { recordInboundUpdate } from '../../src/db/repositories/inbound-update.re
 import type { StaffChannel, StaffChannelModule, StaffDeps } from '../../src/channel-modules.js';
 import { createCardLoader } from './slack-cards.js';
 import { loadSlackConfig, type SlackConfig } from './slack-config.js';
-import type { HeldCredits } from './slack-held-credits.js';
 import { registerSlackInbound } from './slack-inbound.js';
 import { boltLogger } from './slack-logger.js';
 import { HonoSlackReceiver } from './slack-receiver.js';
@@ -47,7 +46,7 @@ export function createSlackStaffChannel(config: SlackConfig, deps: StaffDeps): S
     staff,
     deliverMessage: (channel, chatId, text) => deps.dispatcher().deliverMessage(channel, chatId, text),
     onEnqueued: deps.onEnqueued,
-    heldCredits: () => (deps.ledger as { heldCredits?: HeldCredits }).heldCredits ?? null,
+    heldCredits: deps.ledger.heldCredits,
     timezone: deps.timezone,
     clock,
     logger,

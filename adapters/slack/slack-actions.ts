@@ -147,9 +147,9 @@ export function registerCardActions(app: App, deps: CardActionDeps): void {
       const creditId = Number(view.private_metadata);
       const credit = member ? await findCredit(db, creditId) : null;
       const student = credit ? await findStaffStudent(db, credit.studentId) : null;
-      const service = deps.heldCredits();
-      const refusal = !member || !credit || !credit.flagged ? T.creditGone : member.role === 'viewer' ? T.viewerCannotAct : !canSeeCollege(member, student?.college ?? null) ? T.otherCollege(member.college ?? '') : !service ? T.heldCreditsUnavailable : null;
-      if (refusal || !member || !credit || !service) return void (await ack({ response_action: 'errors', errors: { [INPUT.block]: refusal ?? T.creditGone } }));
+      const service = deps.heldCredits;
+      const refusal = !member || !credit || !credit.flagged ? T.creditGone : member.role === 'viewer' ? T.viewerCannotAct : !canSeeCollege(member, student?.college ?? null) ? T.otherCollege(member.college ?? '') : null;
+      if (refusal || !member || !credit) return void (await ack({ response_action: 'errors', errors: { [INPUT.block]: refusal ?? T.creditGone } }));
       try {
         const input = { creditId, note, actor: member.email, now: clock() };
         const outcome = feeItemId === null ? await service.refundHeldCredit(input) : await service.offsetHeldCredit({ ...input, feeItemId });

@@ -11,7 +11,7 @@ import { ACTIONS, arrearsSummary, dashboardView, paymentsSummary, ordersList, re
 import { canAct, canSeeCollege, type StaffDirectory, type StaffMember } from './slack-staff.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 import { dayRange, localDate } from './slack-time.js';
-import type { HeldCredits } from './slack-held-credits.js';
+import type { Ledger } from '../../src/ledger/index.js';
 
 export interface SlackInboundDeps {
   db: Db;
@@ -20,7 +20,7 @@ export interface SlackInboundDeps {
   deliverMessage: (channel: ChannelName, chatId: string, text: string) => Promise<void>;
   /** Wakes the outbox worker after a card refresh was queued. */
   onEnqueued: () => void;
-  heldCredits: () => HeldCredits | null;
+  heldCredits: Ledger['heldCredits'];
   timezone: string;
   clock: () => number;
   logger: Logger;

@@ -15,7 +15,6 @@ export const SLACK_TEXTS = {
   working: '正在生成，请稍候…',
   ticketGone: '该问题单不存在或已解决。',
   creditGone: '该款项不存在或已处理。',
-  heldCreditsUnavailable: '暂存款处理功能尚未启用。',
   badDate: '日期格式应为 YYYY-MM-DD。',
   noteRequired: '请填写备注。',
   replyRequired: '请填写回复内容。',

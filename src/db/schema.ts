@@ -272,6 +272,45 @@ export interface SlackCardsTable {
   updated_at: number;
 }
 
+export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface RefundsTable {
+  /** Our refund number (WeChat Pay out_refund_no, Alipay out_request_no), derived from the credit. */
+  refund_no: string;
+  credit_id: number;
+  attempt: number;
+  gateway: string;
+  order_id: string;
+  transaction_id: string;
+  amount: number;
+  /** The whole payment the refund is taken from (WeChat Pay wants it with every refund). */
+  payment_total: number;
+  status: RefundStatus;
+  gateway_refund_id: string | null;
+  created_at: number;
+  settled_at: number | null;
+}
+
+export interface CreditResolutionsTable {
+  id: Generated<number>;
+  credit_id: number;
+  kind: 'offset' | 'refund';
+  amount: number;
+  fee_item_id: number | null;
+  refund_no: string | null;
+  note: string;
+  actor: string;
+  created_at: number;
+}
+
+export interface SandboxRefundsTable {
+  refund_no: string;
+  order_id: string;
+  amount: number;
+  status: 'succeeded';
+  created_at: number;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -298,4 +337,7 @@ export interface Database {
   staff: StaffTable;
   staff_audit: StaffAuditTable;
   slack_cards: SlackCardsTable;
+  refunds: RefundsTable;
+  credit_resolutions: CreditResolutionsTable;
+  sandbox_refunds: SandboxRefundsTable;
 }

@@ -3,8 +3,9 @@ import { insertProblemReport } from '../db/repositories/problem-report.repositor
 import type { PendingOrderFilter } from '../db/repositories/order.repository.js';
 import type { Facts } from '../engine/facts.js';
 import type { Logger } from '../logger.js';
-import type { PaymentNotification } from '../ports/gateway.port.js';
+import type { PaymentGateway, PaymentNotification } from '../ports/gateway.port.js';
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
+import { createHeldCreditService, type HeldCreditService } from './held-credit.service.js';
 import { loadFacts } from './ledger-facts.js';
 import type { ApplyOutcome, CreateOrderResult, OrderRecord, ProblemReportInput, ReceiptRecord, ReceiptView } from './ledger.types.js';
 import { createOrderService, type CreateOrderInput } from './order-service.js';
@@ -16,6 +17,8 @@ export interface LedgerDeps {
   orderExpiryMs: number;
   /** Name of the payment gateway new orders are created with (PaymentGateway.name). */
   gateway: string;
+  /** The gateway that took a payment, by name: refunds of held credits go back through it. */
+  gateways?: (name: string) => PaymentGateway | undefined;
   logger?: Logger;
 }
 
@@ -32,9 +35,11 @@ export interface Ledger {
   issueReceipt(orderId: string, issuer: ReceiptIssuer, now: number): Promise<ReceiptRecord>;
   getReceiptByToken(token: string): Promise<ReceiptView | null>;
   reportProblem(input: ProblemReportInput): Promise<number>;
+  /** Held (flagged) credits: list, refund, offset; refund notifications and queries settle them. */
+  heldCredits: HeldCreditService;
 }
 
-export function createLedger({ db, orderExpiryMs, gateway, logger }: LedgerDeps): Ledger {
+export function createLedger({ db, orderExpiryMs, gateway, gateways, logger }: LedgerDeps): Ledger {
   const orders = createOrderService({ db, orderExpiryMs, gateway });
   const payments = createPaymentService({ db, logger });
   const receipts = createReceiptService({ db });
@@ -43,6 +48,7 @@ export function createLedger({ db, orderExpiryMs, gateway, logger }: LedgerDeps)
     ...orders,
     ...payments,
     ...receipts,
+    heldCredits: createHeldCreditService({ db, gateways: gateways ?? (() => undefined), ...(logger ? { logger } : {}) }),
     reportProblem: (input) =>
       insertProblemReport(db, {
         student_id: input.studentId,

@@ -1,7 +1,7 @@
 import type { Fen } from '../money.js';
 
-// What feebot needs from a payment platform (E缴通 style). The sandbox in adapters/ implements it;
-// a real gateway would implement the same interface.
+// What feebot needs from a payment platform. The sandbox, WeChat Pay and Alipay adapters implement
+// it; the checkout (adapters/checkout) combines several of them behind the same interface.
 
 export interface GatewayOrderInput {
   orderId: string;
@@ -21,7 +21,7 @@ export interface GatewayOrder {
 
 export type GatewayOrderState =
   | { status: 'pending' }
-  | { status: 'paid'; transactionId: string; amount: Fen; paidAt: number }
+  | { status: 'paid'; transactionId: string; amount: Fen; paidAt: number; gateway?: string }
   | { status: 'failed' }
   | { status: 'closed' }
   | { status: 'unknown' };
@@ -32,7 +32,48 @@ export interface PaymentNotification {
   amount: Fen;
   status: 'paid' | 'failed';
   paidAt: number;
+  /** The gateway that took the money, when the caller's gateway combines several (the checkout). */
+  gateway?: string;
 }
+
+export interface RefundInput {
+  /** Ours and idempotent: the same number twice is one refund at the gateway. */
+  refundNo: string;
+  orderId: string;
+  transactionId: string;
+  amount: Fen;
+  /** The whole payment the refund comes out of. */
+  paymentTotal: Fen;
+  reason: string;
+}
+
+export type RefundState =
+  | { status: 'pending' | 'succeeded' | 'failed'; gatewayRefundId?: string }
+  | { status: 'unknown' };
+
+export interface RefundNotification {
+  refundNo: string;
+  status: 'succeeded' | 'failed';
+  amount: Fen;
+}
+
+/** A verified notification: a payment, a refund's outcome, or something that needs no action. */
+export type GatewayNotification =
+  | { kind: 'payment'; payment: PaymentNotification }
+  | { kind: 'refund'; refund: RefundNotification }
+  | { kind: 'ignored'; reason: string };
+
+/** An HTTP answer to a notification, in the platform's own format. */
+export interface NotificationAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** What feebot made of a notification: handled (with the ledger's outcome) or refused (nothing changed). */
+export type NotificationResult =
+  | { ok: true; outcome: string }
+  | { ok: false; status: number; code: string; message: string };
 
 export interface PaymentGateway {
   readonly name: string;
@@ -45,5 +86,13 @@ export interface PaymentGateway {
    * Verifies a notification's signature over the raw body before anything parses it.
    * Throws SignatureError (nothing changes) when the signature, secret or timestamp is wrong.
    */
-  verifyNotification(rawBody: string, headers: Record<string, string | undefined>, now: number): PaymentNotification;
+  verifyNotification(rawBody: string, headers: Record<string, string | undefined>, now: number): GatewayNotification;
+  /** Refunds part or all of a payment; idempotent per refundNo. */
+  refund(input: RefundInput): Promise<RefundState>;
+  queryRefund(refundNo: string, orderId: string): Promise<RefundState>;
+  /**
+   * The answer the platform expects (WeChat Pay: 204, or 4xx/5xx with a FAIL JSON to get a resend;
+   * Alipay: the plain text `success`, anything else is resent).
+   */
+  answerNotification(result: NotificationResult): NotificationAnswer;
 }

@@ -46,20 +46,26 @@ export function createPaymentIntake(deps: PaymentIntakeDeps) {
   }
 
   async function apply(notification: PaymentNotification, source: 'notification' | 'query'): Promise<string> {
-    const outcome = await ledger.applyPayment(gateway.name, notification, clock());
+    const outcome = await ledger.applyPayment(notification.gateway ?? gateway.name, notification, clock());
     logger.info({ orderId: notification.orderId, transactionId: notification.transactionId, outcome: outcome.kind, source }, 'payment');
     await scheduleFollowUps(outcome);
     return outcome.kind;
   }
 
   return {
-    /** Verifies (throws SignatureError before anything is parsed or changed), then applies. */
-    async acceptNotification(rawBody: string, headers: Record<string, string | undefined>): Promise<string> {
-      return apply(gateway.verifyNotification(rawBody, headers, clock()), 'notification');
+    /**
+     * Verifies (throws SignatureError before anything is parsed or changed), then applies. `from` is
+     * the gateway whose route received it (several may be configured behind the checkout).
+     */
+    async acceptNotification(rawBody: string, headers: Record<string, string | undefined>, from: PaymentGateway = gateway): Promise<string> {
+      const n = from.verifyNotification(rawBody, headers, clock());
+      if (n.kind === 'ignored') return 'ignored';
+      if (n.kind === 'refund') return (await ledger.heldCredits.settleRefund(n.refund.refundNo, n.refund.status, clock())) ?? 'unknownRefund';
+      return apply({ ...n.payment, gateway: n.payment.gateway ?? from.name }, 'notification');
     },
     /** Credits a payment the gateway reported when asked (reconciliation); duplicates change nothing. */
     async acceptPaidState(orderId: string, state: Extract<GatewayOrderState, { status: 'paid' }>): Promise<string> {
-      return apply({ transactionId: state.transactionId, orderId, amount: state.amount, status: 'paid', paidAt: state.paidAt }, 'query');
+      return apply({ transactionId: state.transactionId, orderId, amount: state.amount, status: 'paid', paidAt: state.paidAt, ...(state.gateway ? { gateway: state.gateway } : {}) }, 'query');
     },
   };
 }

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SignatureError } from '../../src/errors.js';
-import type { GatewayOrderInput, PaymentGateway } from '../../src/ports/gateway.port.js';
+import type { GatewayNotification, GatewayOrderInput, PaymentGateway, PaymentNotification } from '../../src/ports/gateway.port.js';
+
+function paymentOf(n: GatewayNotification): PaymentNotification {
+  if (n.kind !== 'payment') throw new Error(`expected a payment notification, got ${n.kind}`);
+  return n.payment;
+}
 
 // One suite every PaymentGateway adapter runs (the way Hono runs one suite against every router).
 // The adapter supplies how a payment is completed on its platform and hands back the delivery.
@@ -56,7 +61,7 @@ export function describeGatewayContract(name: string, setup: () => Promise<Gatew
     it('delivers a verifiable paid notification that matches queryOrder; paid survives close', async () => {
       await s.gateway.createOrder(input);
       const delivered = await s.settle(input.orderId, 'paid');
-      const n = s.gateway.verifyNotification(delivered.rawBody, delivered.headers, s.now());
+      const n = paymentOf(s.gateway.verifyNotification(delivered.rawBody, delivered.headers, s.now()));
       expect(n).toMatchObject({ orderId: input.orderId, amount: input.amount, status: 'paid' });
       const state = await s.gateway.queryOrder(input.orderId);
       expect(state).toEqual({ status: 'paid', transactionId: n.transactionId, amount: input.amount, paidAt: n.paidAt });
@@ -69,7 +74,7 @@ export function describeGatewayContract(name: string, setup: () => Promise<Gatew
     it('delivers a failed notification and reports the order failed', async () => {
       await s.gateway.createOrder(input);
       const delivered = await s.settle(input.orderId, 'failed');
-      const n = s.gateway.verifyNotification(delivered.rawBody, delivered.headers, s.now());
+      const n = paymentOf(s.gateway.verifyNotification(delivered.rawBody, delivered.headers, s.now()));
       expect(n).toMatchObject({ orderId: input.orderId, amount: input.amount, status: 'failed' });
       expect(await s.gateway.queryOrder(input.orderId)).toEqual({ status: 'failed' });
     });

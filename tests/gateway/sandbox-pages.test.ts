@@ -108,7 +108,7 @@ describe('sandbox hosted pages', () => {
       expect(d.headers['content-type']).toBe('application/json');
       expect(d.body).toBe(deliveries[0]?.body);
       const n = t.sandbox.gateway.verifyNotification(d.body, headerRecord(d.headers), Date.now());
-      expect(n).toEqual({ transactionId: state.transactionId, orderId: 'ORD-0001', amount: 150050, status: 'paid', paidAt: state.paidAt });
+      expect(n).toEqual({ kind: 'payment', payment: { transactionId: state.transactionId, orderId: 'ORD-0001', amount: 150050, status: 'paid', paidAt: state.paidAt } });
       nonces.add(String(d.headers['x-sandbox-nonce']));
     }
     expect(nonces.size).toBe(3);
@@ -136,7 +136,7 @@ describe('sandbox hosted pages', () => {
     expect(await t.sandbox.gateway.queryOrder('ORD-0001')).toEqual({ status: 'failed' });
     const [d] = await t.server.waitFor(1);
     const n = t.sandbox.gateway.verifyNotification(d!.body, headerRecord(d!.headers), Date.now());
-    expect(n).toMatchObject({ orderId: 'ORD-0001', amount: 150050, status: 'failed' });
+    expect(n).toMatchObject({ payment: { orderId: 'ORD-0001', amount: 150050, status: 'failed' } });
     expect((await findSandboxOrder(t.db, 'ORD-0001'))?.paid_at).toBeNull();
     const after = await (await t.app.request(PAY)).text();
     expect(after).toContain('该订单支付失败');

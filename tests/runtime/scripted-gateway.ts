@@ -24,6 +24,9 @@ export function scriptedGateway() {
     verifyNotification() {
       throw new Error('not used');
     },
+    refund: () => Promise.reject(new Error('not used')),
+    queryRefund: () => Promise.reject(new Error('not used')),
+    answerNotification: (result) => ({ status: result.ok ? 200 : result.status, contentType: 'text/plain', body: result.ok ? 'ok' : 'fail' }),
   };
   return { gateway, states, paysWhileClosing, calls };
 }

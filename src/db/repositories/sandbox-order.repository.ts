@@ -1,4 +1,4 @@
-import type { Db } from '../database.js';
+import { inTransaction, type Db } from '../database.js';
 import type { SandboxOrdersTable } from '../schema.js';
 
 // The sandbox gateway's own bookkeeping (it plays the external E缴通 platform). Progress through the
@@ -100,4 +100,40 @@ export async function closeSandboxOrder(db: Db, orderId: string): Promise<boolea
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+export type SandboxRefundOutcome =
+  | { ok: true; amount: number }
+  | { ok: false; reason: 'noSuchPayment' | 'exceedsPaid' | 'numberReused' };
+
+/**
+ * Refunds part of a paid sandbox order, once per refund number (a repeat with the same number and
+ * amount is the same refund). The refunds of an order never add up to more than was paid.
+ */
+export function refundSandboxOrder(
+  db: Db,
+  input: { refundNo: string; orderId: string; transactionId: string; amount: number; now: number },
+): Promise<SandboxRefundOutcome> {
+  return inTransaction(db, async (tx) => {
+    const earlier = await tx.selectFrom('sandbox_refunds').selectAll().where('refund_no', '=', input.refundNo).executeTakeFirst();
+    if (earlier) {
+      return earlier.order_id === input.orderId && Number(earlier.amount) === input.amount
+        ? { ok: true as const, amount: input.amount }
+        : { ok: false as const, reason: 'numberReused' as const };
+    }
+    const order = await findSandboxOrder(tx, input.orderId);
+    if (!order || order.status !== 'paid' || order.transaction_id !== input.transactionId) return { ok: false as const, reason: 'noSuchPayment' as const };
+    const refunded = await tx
+      .selectFrom('sandbox_refunds')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('s'))
+      .where('order_id', '=', input.orderId)
+      .executeTakeFirstOrThrow();
+    if (Number(refunded.s) + input.amount > Number(order.amount)) return { ok: false as const, reason: 'exceedsPaid' as const };
+    await tx.insertInto('sandbox_refunds').values({ refund_no: input.refundNo, order_id: input.orderId, amount: input.amount, status: 'succeeded', created_at: input.now }).execute();
+    return { ok: true as const, amount: input.amount };
+  });
+}
+
+export function findSandboxRefund(db: Db, refundNo: string) {
+  return db.selectFrom('sandbox_refunds').selectAll().where('refund_no', '=', refundNo).executeTakeFirst();
 }
