@@ -5,7 +5,7 @@ import type { LoginGuard } from '../accounts/login-guard.service.js';
 import type { PasswordResets } from '../accounts/password-reset.service.js';
 import type { Command } from '../engine/commands.js';
 import { assertNever } from '../errors.js';
-import type { CommandContext, EventWithoutTime } from './command-context.js';
+import type { CommandContext, EventWithoutTime } from './runtime-types.js';
 import type { SessionRevoker } from './session-revoker.js';
 
 export type AccountCommand = Exclude<Command, { kind: 'order.create' | 'order.query' | 'order.close' | 'problem.report' }>;

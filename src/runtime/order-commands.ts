@@ -4,7 +4,7 @@ import type { Ledger } from '../ledger/index.js';
 import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { PaymentGateway } from '../ports/gateway.port.js';
-import type { CommandContext, EventWithoutTime } from './command-context.js';
+import type { CommandContext, EventWithoutTime } from './runtime-types.js';
 import { createOrderReconciler } from './order-reconcile.js';
 import type { PaymentIntake } from './payment-intake.js';
 

@@ -5,9 +5,8 @@ import type { Logger } from '../logger.js';
 import type { ChannelName, ChannelTransport } from '../ports/channel.port.js';
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
 import type { StaffNotifier } from '../ports/staff.port.js';
-import type { CommandRunner } from './command-runner.js';
 import type { RuntimeDispatcher } from './dispatcher.js';
-import type { OutboxPayloads } from './outbox-payloads.js';
+import type { CommandRunner, OutboxPayloads } from './runtime-types.js';
 import type { OutboxHandler } from './outbox-worker.js';
 import type { Ledger } from '../ledger/index.js';
 
@@ -62,13 +61,13 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
 
     async event(entry) {
       const { channel, chatId, event } = payloadOf<'event'>(entry);
-      await deps.dispatcher.deliverEvent(channel, chatId, event);
+      await deps.dispatcher.deliverEvent(channel, chatId, event, entry);
     },
 
     async command(entry) {
       const { channel, chatId, command, lang } = payloadOf<'command'>(entry);
       const answer = await deps.runCommand(command, { channel, chatId, now: clock(), lang, requestKey: `outbox:${entry.id}` });
-      if (answer) await deps.dispatcher.deliverEvent(channel, chatId, answer);
+      if (answer) await deps.dispatcher.deliverEvent(channel, chatId, answer, entry);
     },
 
     async receipt(entry) {
@@ -82,7 +81,7 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
         total: receipt.total,
         receiptNo: receipt.receiptNo,
         receiptUrl: deps.receiptUrl(receipt.viewToken),
-      });
+      }, entry);
     },
 
     async staff(entry) {

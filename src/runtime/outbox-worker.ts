@@ -42,9 +42,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let again = false;
   let stopped = true;
 
-  async function runOne(entry: OutboxEntry): Promise<void> {
+  async function runOne(head: OutboxEntry): Promise<void> {
+    const leaseUntil = clock() + LEASE_MS;
     // Another worker got there first.
-    if (!(await claimOutbox(db, entry, clock() + LEASE_MS))) return;
+    if (!(await claimOutbox(db, head, leaseUntil))) return;
+    // Handlers see the claim they hold, so one that commits its effect can mark the entry done in the
+    // same transaction (completeClaimedOutbox), compare-and-set on this lease.
+    const entry: OutboxEntry = { ...head, runAfter: leaseUntil };
     const handler = handlers[entry.kind];
     if (!handler) {
       await markOutboxDead(db, entry.id, `no handler for ${entry.kind}`);

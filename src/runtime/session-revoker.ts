@@ -2,7 +2,8 @@ import { inTransaction, type Db } from '../db/database.js';
 import { listConversationsOfStudent } from '../db/repositories/conversation.repository.js';
 import { enqueueOutbox } from '../db/repositories/outbox.repository.js';
 import type { ChannelName } from '../ports/channel.port.js';
-import { chatLane, type OutboxPayloads } from './outbox-payloads.js';
+import { chatLane } from './chat-lane.js';
+import type { OutboxPayloads } from './runtime-types.js';
 
 /**
  * Ends every logged-in conversation of a student (all chats, all channels) except `keep`, after a

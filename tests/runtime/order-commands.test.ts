@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../src/runtime/command-context.js';
+import type { CommandContext } from '../../src/runtime/runtime-types.js';
 import { createOrderCommands } from '../../src/runtime/order-commands.js';
 import { T0, itemById, type Fixture } from '../ledger/ledger-fixture.js';
 import { dormOrder as createDormOrder, setupOrderRuntime, type ScriptedGateway } from './order-runtime-fixture.js';

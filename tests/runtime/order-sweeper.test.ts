@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventWithoutTime } from '../../src/runtime/command-context.js';
+import type { EventWithoutTime } from '../../src/runtime/runtime-types.js';
 import type { RuntimeDispatcher } from '../../src/runtime/dispatcher.js';
 import { createOrderSweeper, RECONCILE_PENDING_AFTER_MS } from '../../src/runtime/order-sweeper.js';
 import { EXPIRY_MS, T0, itemById, type Fixture } from '../ledger/ledger-fixture.js';

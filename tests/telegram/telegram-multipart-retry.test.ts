@@ -6,7 +6,8 @@ import { countPendingOutbox, enqueueOutbox } from '../../src/db/repositories/out
 import type { View } from '../../src/engine/views.js';
 import { createLogger } from '../../src/logger.js';
 import { createOutboxHandlers, type OutboxHandlerDeps } from '../../src/runtime/outbox-handlers.js';
-import { chatLane, type OutboxPayloads } from '../../src/runtime/outbox-payloads.js';
+import { chatLane } from '../../src/runtime/chat-lane.js';
+import type { OutboxPayloads } from '../../src/runtime/runtime-types.js';
 import { createOutboxWorker, type OutboxWorker } from '../../src/runtime/outbox-worker.js';
 import { startFakeBotApi, type FakeBotApi } from './fake-bot-api.js';
 import { silentLogger, testConfig } from './telegram-test-helpers.js';
