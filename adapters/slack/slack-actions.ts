@@ -153,14 +153,17 @@ export function registerCardActions(app: App, deps: CardActionDeps): void {
       try {
         const input = { creditId, note, actor: member.email, now: clock() };
         const outcome = feeItemId === null ? await service.refundHeldCredit(input) : await service.offsetHeldCredit({ ...input, feeItemId });
-        await ack();
-        await staff.audit(member, body.user.id, callbackId, { studentId: credit.studentId, subject: `credit:${creditId}`, detail: note });
+        const failed = 'status' in outcome && outcome.status === 'failed';
+        // A refund the gateway refused leaves the money held: say so in the modal, which stays open.
+        if (failed) await ack({ response_action: 'errors', errors: { [INPUT.block]: T.refundFailed } });
+        else await ack();
+        await staff.audit(member, body.user.id, failed ? 'credit.refundFailed' : callbackId, { studentId: credit.studentId, subject: `credit:${creditId}`, detail: note });
         await inTransaction(db, (tx) => enqueueStaffEvent(tx, { kind: 'credit.held', creditId }, clock()));
         deps.onEnqueued();
         logger.info({ creditId, action: callbackId, outcome }, 'held credit handled from Slack');
       } catch (error) {
         logger.warn({ err: error, creditId }, 'held credit action refused by the ledger');
-        await ack({ response_action: 'errors', errors: { [INPUT.block]: error instanceof Error ? error.message.slice(0, 150) : '操作失败' } });
+        await ack({ response_action: 'errors', errors: { [INPUT.block]: `操作未完成：${error instanceof Error ? error.message.slice(0, 150) : String(error)}` } });
       }
     });
   }

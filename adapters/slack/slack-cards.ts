@@ -1,6 +1,7 @@
 import type { Db } from '../../src/db/database.js';
 import { findProblemReport } from '../../src/db/repositories/problem-report.repository.js';
-import { findCredit, findStaffStudent, latestStaffAction } from '../../src/db/repositories/staff-view.repository.js';
+import { listHeldCreditRows } from '../../src/db/repositories/refund.repository.js';
+import { findStaffStudent, latestStaffAction } from '../../src/db/repositories/staff-view.repository.js';
 import type { Ledger } from '../../src/ledger/index.js';
 import { creditCard, ticketCard, type SlackMessage, type TicketCardData } from './slack-render.js';
 
@@ -34,15 +35,26 @@ export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: strin
       return ticketCard(data, timezone);
     },
     async credit(id) {
-      const credit = await findCredit(db, id);
+      const [credit] = await listHeldCreditRows(db, { creditId: id });
       if (!credit) return null;
-      const student = await findStaffStudent(db, credit.studentId);
+      const student = await findStaffStudent(db, credit.student_id);
       const last = await latestStaffAction(db, `credit:${id}`);
       return creditCard(
         {
-          ...credit,
+          id: credit.id,
+          studentId: credit.student_id,
           studentName: student?.name ?? null,
-          outcome: last && !credit.flagged ? { action: last.action, by: last.staffEmail, note: last.detail } : null,
+          amount: credit.amount,
+          openAmount: credit.amount - credit.offset - credit.refunding - credit.refunded,
+          offsetAmount: credit.offset,
+          refundingAmount: credit.refunding,
+          refundedAmount: credit.refunded,
+          reason: credit.reason,
+          orderId: credit.order_id,
+          transactionId: credit.transaction_id,
+          gateway: credit.gateway,
+          createdAt: credit.created_at,
+          outcome: last ? { action: last.action, by: last.staffEmail, note: last.detail } : null,
         },
         timezone,
       );

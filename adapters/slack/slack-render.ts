@@ -108,12 +108,16 @@ export interface CreditCardData {
   studentId: string;
   studentName: string | null;
   amount: number;
+  /** Still waiting for a decision (amount − offsets − refunds not failed). */
+  openAmount: number;
+  offsetAmount: number;
+  refundingAmount: number;
+  refundedAmount: number;
   reason: string;
   orderId: string;
   transactionId: string;
   gateway: string;
   createdAt: number;
-  flagged: boolean;
   /** The staff decision, once taken. */
   outcome: { action: string; by: string; note: string | null } | null;
 }
@@ -125,18 +129,27 @@ const CREDIT_REASONS: Record<string, string> = {
   orphan: '找不到对应订单',
 };
 
+const CREDIT_ACTIONS: Record<string, string> = { 'credit.refund': '退款', 'credit.offset': '抵扣', 'credit.refundFailed': '退款失败' };
+
 export function creditCard(c: CreditCardData, timezone: string): SlackMessage {
+  const open = c.openAmount > 0;
+  const settled = [
+    c.offsetAmount > 0 ? `已抵扣 ${formatMoney(c.offsetAmount)}` : null,
+    c.refundingAmount > 0 ? `退款中 ${formatMoney(c.refundingAmount)}` : null,
+    c.refundedAmount > 0 ? `已退款 ${formatMoney(c.refundedAmount)}` : null,
+  ].filter((x): x is string => x !== null);
   const blocks: Block[] = [
-    section(`*待处理款项 #${c.id}* · ${c.flagged ? '🔴 未处理' : '✅ 已处理'}\n学生：${c.studentName ? esc(c.studentName) : ''}（${c.studentId}）`),
+    section(`*待处理款项 #${c.id}* · ${open ? '🔴 未处理' : '✅ 已处理'}\n学生：${c.studentName ? esc(c.studentName) : ''}（${c.studentId}）`),
     fields([
       ['金额', formatMoney(c.amount)],
+      ['待处理', `${formatMoney(c.openAmount)}${settled.length ? `（${settled.join('，')}）` : ''}`],
       ['原因', CREDIT_REASONS[c.reason] ?? c.reason],
       ['订单', c.orderId],
       ['交易号', `${c.transactionId}（${c.gateway}）`],
     ]),
-    context(`收到于 ${formatDateTime(c.createdAt, timezone)}${c.outcome ? ` · ${c.outcome.action === 'credit.refund' ? '退款' : '抵扣'}：${esc(c.outcome.by)}${c.outcome.note ? `（${esc(c.outcome.note)}）` : ''}` : ''}`),
+    context(`收到于 ${formatDateTime(c.createdAt, timezone)}${c.outcome ? ` · ${CREDIT_ACTIONS[c.outcome.action] ?? c.outcome.action}：${esc(c.outcome.by)}${c.outcome.note ? `（${esc(c.outcome.note)}）` : ''}` : ''}`),
   ];
-  if (c.flagged) {
+  if (open) {
     blocks.push({
       type: 'actions',
       block_id: `credit:${c.id}`,

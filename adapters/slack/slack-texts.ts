@@ -15,6 +15,7 @@ export const SLACK_TEXTS = {
   working: '正在生成，请稍候…',
   ticketGone: '该问题单不存在或已解决。',
   creditGone: '该款项不存在或已处理。',
+  refundFailed: '支付渠道拒绝了这笔退款，款项仍为待处理。可改用抵扣，或联系支付渠道后再试。',
   badDate: '日期格式应为 YYYY-MM-DD。',
   noteRequired: '请填写备注。',
   replyRequired: '请填写回复内容。',
