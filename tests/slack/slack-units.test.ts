@@ -105,3 +105,22 @@ describe('ticket card (pure render)', () => {
     expect(resolved).not.toContain('"actions"');
   });
 });
+
+describe('app manifest (adapters/slack/manifest.json)', () => {
+  it('asks for the scopes, command, events and interactivity the adapter uses, on the events path', async () => {
+    const { readFileSync } = await import('node:fs');
+    const manifest = JSON.parse(readFileSync(new URL('../../adapters/slack/manifest.json', import.meta.url), 'utf8')) as {
+      oauth_config: { scopes: { bot: string[] } };
+      features: { app_home: { home_tab_enabled: boolean }; slash_commands: { command: string; url: string }[] };
+      settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
+    };
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'files:write', 'users:read', 'users:read.email']);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/fees']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    for (const url of [manifest.features.slash_commands[0]!.url, manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url]) {
+      expect(new URL(url).pathname).toBe('/slack/events');
+    }
+  });
+});
