@@ -47,6 +47,7 @@ export function createSlackStaffChannel(config: SlackConfig, deps: StaffDeps): S
     deliverMessage: (channel, chatId, text) => deps.dispatcher().deliverMessage(channel, chatId, text),
     onEnqueued: deps.onEnqueued,
     heldCredits: deps.ledger.heldCredits,
+    ledger: deps.ledger,
     timezone: deps.timezone,
     clock,
     logger,

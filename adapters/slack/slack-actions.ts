@@ -10,7 +10,7 @@ import { ACTIONS, INPUT, MODALS, offsetModal, refundModal, ticketReplyModal, tic
 import { canSeeCollege, type StaffMember } from './slack-staff.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 
-interface CardActionDeps extends SlackInboundDeps {
+export interface CardActionDeps extends SlackInboundDeps {
   gate: Gate;
   ephemeral: (respond: RespondFn) => (text: string) => Promise<unknown>;
 }

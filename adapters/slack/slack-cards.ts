@@ -1,14 +1,16 @@
 import type { Db } from '../../src/db/database.js';
 import { findProblemReport } from '../../src/db/repositories/problem-report.repository.js';
+import { findDeferral } from '../../src/db/repositories/deferral.repository.js';
 import { listHeldCreditRows } from '../../src/db/repositories/refund.repository.js';
 import { findStaffStudent, latestStaffAction } from '../../src/db/repositories/staff-view.repository.js';
 import type { Ledger } from '../../src/ledger/index.js';
-import { creditCard, ticketCard, type SlackMessage, type TicketCardData } from './slack-render.js';
+import { deferralCard, creditCard, ticketCard, type SlackMessage, type TicketCardData } from './slack-render.js';
 
 /** Builds each staff card from the database as it is now, so a re-post or an update shows the current state. */
 export interface CardLoader {
   ticket(id: number): Promise<SlackMessage | null>;
   credit(id: number): Promise<SlackMessage | null>;
+  deferral(id: number): Promise<SlackMessage | null>;
 }
 
 export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: string }): CardLoader {
@@ -33,6 +35,16 @@ export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: strin
         replies: report.replies,
       };
       return ticketCard(data, timezone);
+    },
+    async deferral(id) {
+      const d = await findDeferral(db, id);
+      if (!d) return null;
+      const facts = await ledger.loadFacts(d.studentId, d.createdAt);
+      const items = d.itemIds.map((itemId) => {
+        const item = facts.items.find((i) => i.id === itemId);
+        return { label: item ? `${item.feePeriod} ${item.name}` : `#${itemId}`, arrears: item ? item.amountDue - item.amountPaid : 0 };
+      });
+      return deferralCard({ ...d, student: facts.student, items }, timezone);
     },
     async credit(id) {
       const [credit] = await listHeldCreditRows(db, { creditId: id });

@@ -6,6 +6,7 @@ import { findStaffStudent, findStudentReach, loadDashboard } from '../../src/db/
 import type { Logger } from '../../src/logger.js';
 import { formatMoney } from '../../src/money.js';
 import { registerCardActions } from './slack-actions.js';
+import { registerDeferralActions } from './slack-deferrals.js';
 import { buildArrearsReport, buildPaymentsReport, loadStudentCard } from './slack-reports.js';
 import { ACTIONS, arrearsSummary, dashboardView, paymentsSummary, ordersList, refusalView, remindModal, studentCard, MODALS } from './slack-render.js';
 import { canAct, canSeeCollege, type StaffDirectory, type StaffMember } from './slack-staff.js';
@@ -21,6 +22,7 @@ export interface SlackInboundDeps {
   /** Wakes the outbox worker after a card refresh was queued. */
   onEnqueued: () => void;
   heldCredits: Ledger['heldCredits'];
+  ledger: Ledger;
   timezone: string;
   clock: () => number;
   logger: Logger;
@@ -48,12 +50,13 @@ export function createGate(staff: StaffDirectory): Gate {
 }
 
 /** Reminder text and the chats that reach the student; null when the student is not visible to `member`. */
-export async function reminderFor(db: Db, studentId: string): Promise<{ text: string; chats: { channel: string; chatId: string }[]; college: string } | null> {
-  const card = await loadStudentCard(db, studentId);
+export async function reminderFor(db: Db, studentId: string, now: number): Promise<{ text: string; total: number; chats: { channel: string; chatId: string }[]; college: string } | null> {
+  const card = await loadStudentCard(db, studentId, now);
   if (!card) return null;
-  const total = card.arrearsByPeriod.reduce((sum, p) => sum + p.arrears, 0);
+  // Items under an approved 缓缴 are not reminded about until it runs out.
+  const total = card.unpaid.filter((i) => !i.deferredUntil).reduce((sum, i) => sum + i.arrears, 0);
   const reach = await findStudentReach(db, studentId);
-  return { text: T.reminder(card.student.name, formatMoney(total)), chats: reach.chats, college: card.student.college };
+  return { text: T.reminder(card.student.name, formatMoney(total)), total, chats: reach.chats, college: card.student.college };
 }
 
 /** Registers `/fees`, the card buttons and modals, and App Home on the Bolt app. */
@@ -64,7 +67,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
 
   async function studentCommand(member: StaffMember, studentId: string | undefined, respond: RespondFn, userId: string): Promise<void> {
     if (!studentId || !STUDENT_ID.test(studentId)) return void (await ephemeral(respond)(T.usage));
-    const card = await loadStudentCard(db, studentId);
+    const card = await loadStudentCard(db, studentId, clock());
     if (!card) return void (await ephemeral(respond)(T.noSuchStudent(studentId)));
     if (!canSeeCollege(member, card.student.college)) return void (await ephemeral(respond)(T.otherCollege(member.college ?? '')));
     await staff.audit(member, userId, 'student.view', { studentId });
@@ -125,9 +128,10 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
 
   async function openRemindModal(client: WebClient, member: StaffMember, studentId: string | undefined, triggerId: string, say: (text: string) => Promise<unknown>): Promise<void> {
     if (!studentId || !STUDENT_ID.test(studentId)) return void (await say(T.usage));
-    const reminder = await reminderFor(db, studentId);
+    const reminder = await reminderFor(db, studentId, clock());
     if (!reminder) return void (await say(T.noSuchStudent(studentId)));
     if (!canSeeCollege(member, reminder.college)) return void (await say(T.otherCollege(member.college ?? '')));
+    if (reminder.total === 0) return void (await say(T.nothingToRemind(studentId)));
     if (reminder.chats.length === 0) return void (await say(T.noReach(studentId)));
     await client.views.open({ trigger_id: triggerId, view: remindModal(studentId, reminder.text, [...new Set(reminder.chats.map((c) => c.channel))]) });
   }
@@ -144,7 +148,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
     await ack();
     const member = await gate(body.user.id, 'view', ephemeral(respond));
     if (!member || action.type !== 'button' || !action.value) return;
-    const card = await loadStudentCard(db, action.value);
+    const card = await loadStudentCard(db, action.value, clock());
     if (!card || !canSeeCollege(member, card.student.college)) return;
     await respond({ response_type: 'ephemeral', replace_original: false, ...ordersList(action.value, card.orders, timezone) });
   });
@@ -153,15 +157,16 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
     const studentId = view.private_metadata;
     const member = await staff.resolve(body.user.id);
     if (!member || !canAct(member)) return void (await ack({ response_action: 'errors', errors: {} }));
-    const reminder = await reminderFor(db, studentId);
+    const reminder = await reminderFor(db, studentId, clock());
     const student = await findStaffStudent(db, studentId);
-    if (!reminder || !student || !canSeeCollege(member, student.college)) return void (await ack());
+    if (!reminder || !student || !canSeeCollege(member, student.college) || reminder.total === 0) return void (await ack());
     await ack();
     for (const chat of reminder.chats) await deps.deliverMessage(chat.channel as ChannelName, chat.chatId, reminder.text);
     await staff.audit(member, body.user.id, 'student.remind', { studentId, detail: `${reminder.chats.length} chats` });
   });
 
   registerCardActions(app, { ...deps, gate, ephemeral });
+  registerDeferralActions(app, { ...deps, gate, ephemeral });
 
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;

@@ -19,6 +19,8 @@ export const ACTIONS = {
   creditOffset: 'credit.offset',
   studentRemind: 'student.remind',
   studentOrders: 'student.orders',
+  deferralApprove: 'deferral.approve',
+  deferralReject: 'deferral.reject',
 } as const;
 
 export const MODALS = {
@@ -27,6 +29,7 @@ export const MODALS = {
   creditRefund: 'credit.refund',
   creditOffset: 'credit.offset',
   studentRemind: 'student.remind',
+  deferralReject: 'deferral.reject',
 } as const;
 
 /** Block and action id of the one text input of our modals, and of the item select. */
@@ -159,12 +162,60 @@ export function creditCard(c: CreditCardData, timezone: string): SlackMessage {
   return { text: `待处理款项 #${c.id}：${formatMoney(c.amount)}（${c.studentId}）`, blocks };
 }
 
+// ---- 缓缴 (deferral) requests -------------------------------------------------------------------
+
+export interface DeferralCardData {
+  id: number;
+  studentId: string;
+  student: { name: string; college: string; className: string } | null;
+  items: { label: string; arrears: number }[];
+  until: string;
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected';
+  decidedBy: string | null;
+  decisionNote: string | null;
+  createdAt: number;
+}
+
+const DEFERRAL_STATUS = { pending: '🟡 待审批', approved: '✅ 已批准', rejected: '⛔ 已驳回' } as const;
+
+export function deferralCard(d: DeferralCardData, timezone: string): SlackMessage {
+  const who = d.student ? `${esc(d.student.name)}（${d.studentId}，${esc(d.student.college)} ${esc(d.student.className)}）` : d.studentId;
+  const total = d.items.reduce((sum, i) => sum + i.arrears, 0);
+  const blocks: Block[] = [
+    section(`*缓缴申请 #${d.id}* · ${DEFERRAL_STATUS[d.status]}\n学生：${who}`),
+    fields([
+      ['缓缴至', d.until],
+      ['金额', formatMoney(total)],
+    ]),
+    section(`*项目*\n${d.items.map((i) => `• ${esc(i.label)} ${formatMoney(i.arrears)}`).join('\n') || '（无）'}`),
+    section(`*申请原因*\n>${esc(d.reason).replace(/\n/g, '\n>')}`),
+    context(
+      [`提交于 ${formatDateTime(d.createdAt, timezone)}`, d.decidedBy ? `${d.status === 'approved' ? '批准' : '驳回'}：${esc(d.decidedBy)}${d.decisionNote ? `（${esc(d.decisionNote)}）` : ''}` : null]
+        .filter(Boolean)
+        .join(' · '),
+    ),
+  ];
+  if (d.status === 'pending') {
+    blocks.push({
+      type: 'actions',
+      block_id: `deferral:${d.id}`,
+      elements: [button('批准', ACTIONS.deferralApprove, String(d.id), 'primary'), button('驳回', ACTIONS.deferralReject, String(d.id), 'danger')],
+    });
+  }
+  return { text: `缓缴申请 #${d.id}（${d.studentId}）${DEFERRAL_STATUS[d.status]}`, blocks };
+}
+
+export function deferralRejectModal(id: number): types.ModalView {
+  return modal(MODALS.deferralReject, `驳回缓缴申请 #${id}`, String(id), [section('驳回原因将发送给学生。'), textInput('驳回原因', true, 300)], '驳回');
+}
+
 // ---- Student card ----------------------------------------------------------------------------
 
 export interface StudentCardData {
   student: { studentId: string; name: string; college: string; className: string };
   arrearsByPeriod: { feePeriod: string; arrears: number }[];
-  unpaid: { feePeriod: string; name: string; arrears: number; dueDate: string | null }[];
+  unpaid: { feePeriod: string; name: string; arrears: number; dueDate: string | null; deferredUntil: string | null }[];
   orders: { id: string; status: string; total: number; createdAt: number }[];
   payments: { orderId: string; amount: number; outcome: string; receivedAt: number }[];
   remindersSent: number;
@@ -184,7 +235,7 @@ export function studentCard(s: StudentCardData, timezone: string, canAct: boolea
       ['最近登录', s.lastLoginAt ? formatDateTime(s.lastLoginAt, timezone) : '从未'],
       ['已发提醒', `${s.remindersSent} 次`],
     ]),
-    section(`*未缴清项目*\n${lines(s.unpaid.slice(0, 15).map((i) => `• ${i.feePeriod} ${esc(i.name)} ${formatMoney(i.arrears)}${i.dueDate ? `（截止 ${i.dueDate}）` : ''}`), '无')}`),
+    section(`*未缴清项目*\n${lines(s.unpaid.slice(0, 15).map((i) => `• ${i.feePeriod} ${esc(i.name)} ${formatMoney(i.arrears)}${i.dueDate ? `（截止 ${i.dueDate}）` : ''}${i.deferredUntil ? ` 已缓缴至 ${i.deferredUntil}` : ''}`), '无')}`),
     section(`*最近订单*\n${lines(s.orders.map((o) => `• ${o.id} ${formatMoney(o.total)} ${o.status} ${formatDateTime(o.createdAt, timezone)}`), '无')}`),
     section(`*最近缴费*\n${lines(s.payments.map((p) => `• ${formatMoney(p.amount)} ${p.outcome} ${formatDateTime(p.receivedAt, timezone)}（${p.orderId}）`), '无')}`),
   ];

@@ -1,4 +1,5 @@
 import type { Db } from '../../src/db/database.js';
+import { activeDeferrals } from '../../src/db/repositories/deferral.repository.js';
 import {
   countStaffActions,
   findStaffStudent,
@@ -15,10 +16,11 @@ import { formatDateTime } from '../../src/display-time.js';
 
 const TOP_N = 10;
 
-export async function loadStudentCard(db: Db, studentId: string): Promise<StudentCardData | null> {
+export async function loadStudentCard(db: Db, studentId: string, now: number): Promise<StudentCardData | null> {
   const student = await findStaffStudent(db, studentId);
   if (!student) return null;
   const unpaid = await listArrears(db, { studentId });
+  const deferred = await activeDeferrals(db, studentId, new Date(now).toISOString().slice(0, 10));
   const periods = new Map<string, number>();
   for (const item of unpaid) periods.set(item.feePeriod, (periods.get(item.feePeriod) ?? 0) + item.arrears);
   const reach = await findStudentReach(db, studentId);
@@ -27,7 +29,7 @@ export async function loadStudentCard(db: Db, studentId: string): Promise<Studen
   return {
     student,
     arrearsByPeriod: [...periods].map(([feePeriod, arrears]) => ({ feePeriod, arrears })),
-    unpaid: unpaid.map((i) => ({ feePeriod: i.feePeriod, name: i.itemName, arrears: i.arrears, dueDate: i.dueDate })),
+    unpaid: unpaid.map((i) => ({ feePeriod: i.feePeriod, name: i.itemName, arrears: i.arrears, dueDate: i.dueDate, deferredUntil: deferred.get(i.itemId) ?? null })),
     orders,
     payments,
     remindersSent: await countStaffActions(db, studentId, 'student.remind'),

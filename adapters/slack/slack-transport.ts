@@ -87,8 +87,10 @@ export function createSlackTransport(deps: SlackTransportDeps): StaffNotifier & 
         return { subject: `ticket:${event.reportId}`, message: await cards.ticket(event.reportId) };
       case 'credit.held':
         return { subject: `credit:${event.creditId}`, message: await cards.credit(event.creditId) };
+      case 'deferral.requested':
+        return { subject: `deferral:${event.deferralId}`, message: await cards.deferral(event.deferralId) };
       default:
-        // Deferrals, dunning and reconciliation events belong to features not built here yet.
+        // Dunning and reconciliation events belong to features not built here yet.
         return null;
     }
   }

@@ -337,6 +337,26 @@ export interface SandboxRefundsTable {
   created_at: number;
 }
 
+export type DeferralStatus = 'pending' | 'approved' | 'rejected';
+
+export interface DeferralsTable {
+  id: Generated<number>;
+  student_id: string;
+  /** JSON array of fee item ids. */
+  item_ids: string;
+  /** `YYYY-MM-DD` the items are deferred to. */
+  until_date: string;
+  reason: string;
+  status: Generated<DeferralStatus>;
+  /** The chat the student asked from: the decision is sent there. */
+  channel: string;
+  chat_id: string;
+  decided_by: string | null;
+  decision_note: string | null;
+  created_at: number;
+  decided_at: number | null;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -365,6 +385,7 @@ export interface Database {
   staff: StaffTable;
   staff_audit: StaffAuditTable;
   slack_cards: SlackCardsTable;
+  deferrals: DeferralsTable;
   refunds: RefundsTable;
   credit_resolutions: CreditResolutionsTable;
   sandbox_refunds: SandboxRefundsTable;

@@ -190,4 +190,23 @@ export const zhCN = {
 
   // 设置
   'settings.text': '设置\n语言：{language}\n密保邮箱：{email}',
+
+  // 申请缓缴 (绿色通道)
+  'btn.defer': '申请缓缴',
+  'deferral.itemsPrompt': '申请缓缴（绿色通道）\n家庭经济困难的同学可申请暂缓缴费。请选择要缓缴的未缴清项目：',
+  'deferral.noItems': '您没有可申请缓缴的未缴清项目',
+  'deferral.pickItems': '请至少选择一个项目',
+  'deferral.untilPrompt': '已选：{items}\n请输入缓缴至的日期（格式 YYYY-MM-DD，例如 {example}）',
+  'deferral.badDate': '日期格式不正确，请输入 YYYY-MM-DD 格式的日期',
+  'deferral.dateRange': '缓缴日期须在今天之后、一年之内',
+  'deferral.reasonPrompt': '缓缴至 {until}\n请简要说明申请原因（例如家庭经济困难）',
+  'deferral.reasonEmpty': '申请原因不能为空',
+  'deferral.reasonTooLong': '申请原因不能超过 {max} 字',
+  'deferral.sending': '正在提交缓缴申请…',
+  'deferral.sent': '缓缴申请已提交（编号 #{deferralId}），财务处审核后会通知您',
+  'deferral.pending': '您已有一项缓缴申请正在审核中，请等待结果',
+  'deferral.refusedNoItems': '所选项目已无欠费，无法申请缓缴',
+  'deferral.approved': '您的缓缴申请（#{deferralId}）已批准：{items} 缓缴至 {until}',
+  'deferral.rejected': '您的缓缴申请（#{deferralId}）未获批准。原因：{reason}',
+  'items.deferredSuffix': '（已缓缴至 {until}）',
 } as const;
