@@ -1,9 +1,13 @@
+import { slackStaffChannel } from '../adapters/slack/index.js';
 import { telegramChannel } from '../adapters/telegram/index.js';
 import { wechatChannel } from '../adapters/wechat/index.js';
 import type { AccountServices } from './accounts/account-services.js';
+import type { Hono } from 'hono';
 import type { Db } from './db/database.js';
+import type { Ledger } from './ledger/index.js';
 import type { Logger } from './logger.js';
 import type { ChannelAdapter, ChannelName } from './ports/channel.port.js';
+import type { StaffNotifier } from './ports/staff.port.js';
 import type { RuntimeDispatcher } from './runtime/dispatcher.js';
 
 /** What main hands every optional channel when it builds it. */
@@ -41,4 +45,37 @@ export function createEnabledChannels(env: Record<string, string | undefined>, d
     const config = module.loadConfig(env);
     return config === null ? [] : [module.create(config, deps)];
   });
+}
+
+/** What main hands the staff channel: a channel's deps plus the ledger, display zone and outbox wake-up. */
+export interface StaffDeps extends ChannelDeps {
+  ledger: Ledger;
+  timezone: string;
+  /** Wakes the outbox worker after the staff channel queued entries itself. */
+  onEnqueued: () => void;
+}
+
+/** The finance office's channel: receives staff events from the outbox and staff requests from its platform. */
+export interface StaffChannel {
+  readonly notifier: StaffNotifier;
+  mount?(app: Hono): void;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export interface StaffChannelModule<C = unknown> {
+  readonly name: string;
+  loadConfig(env: Record<string, string | undefined>): C | null;
+  create(config: C, deps: StaffDeps): StaffChannel;
+}
+
+export const STAFF_CHANNELS: ReadonlyArray<StaffChannelModule<never>> = [slackStaffChannel as StaffChannelModule<never>];
+
+/** The one staff channel whose settings are present in env, or null. */
+export function createStaffChannel(env: Record<string, string | undefined>, deps: StaffDeps): StaffChannel | null {
+  for (const module of STAFF_CHANNELS as ReadonlyArray<StaffChannelModule<unknown>>) {
+    const config = module.loadConfig(env);
+    if (config !== null) return module.create(config, deps);
+  }
+  return null;
 }

@@ -6,7 +6,10 @@ import { loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { DEMO_LOGINS } from './demo/demo-data.js';
 import { importFees } from './import/fee-import.js';
+import { importStaff } from './import/staff-import.js';
 import { importStudents } from './import/student-import.js';
+import { formatStaffAudit } from './accounts/staff-audit-format.js';
+import { listStaffAudit } from './db/repositories/staff-audit.repository.js';
 import type { ImportResult } from './import/csv-table.js';
 import { loadMailConfig } from './mail/mail-config.js';
 import { createLogger } from './logger.js';
@@ -22,6 +25,7 @@ Usage:
   feebot migrate                   apply pending migrations to DATABASE_URL
   feebot import students FILE.csv  import or update students (see README "CSV formats")
   feebot import fees FILE.csv      import or update fee items
+  feebot import staff FILE.csv     import or update finance staff for Slack (email,name,role,college)
   feebot audit [--demo] STUDENT_ID  print the student's recent security audit trail
                                    (DATABASE_URL; --demo: DEMO_DATABASE_URL)
   feebot refund CREDIT_ID --note TEXT [--actor NAME]
@@ -29,6 +33,7 @@ Usage:
   feebot reconcile --date YYYY-MM-DD
                                    ask the gateways about that day's orders, report differences
   feebot wechat menu               (re)create the WeChat Official Account's custom menu
+  feebot audit --staff [--demo]    print what finance staff did on Slack, newest first
   feebot help                      this text
 
 Configuration comes from environment variables (see .env.example).`;
@@ -64,8 +69,8 @@ function report(kind: string, result: ImportResult): number {
 }
 
 async function runImport(kind: string | undefined, file: string | undefined): Promise<number> {
-  if ((kind !== 'students' && kind !== 'fees') || !file) {
-    console.error('Usage: feebot import students|fees FILE.csv');
+  if ((kind !== 'students' && kind !== 'fees' && kind !== 'staff') || !file) {
+    console.error('Usage: feebot import students|fees|staff FILE.csv');
     return 2;
   }
   const config = loadConfig();
@@ -77,7 +82,9 @@ async function runImport(kind: string | undefined, file: string | undefined): Pr
     const result =
       kind === 'students'
         ? await importStudents(db, text, { hasher: createPasswordHasher(), initialPasswordPolicy: config.INITIAL_PASSWORD, now })
-        : await importFees(db, text, { now });
+        : kind === 'staff'
+          ? await importStaff(db, text, { now })
+          : await importFees(db, text, { now });
     return report(kind, result);
   } finally {
     await db.destroy();
@@ -86,6 +93,7 @@ async function runImport(kind: string | undefined, file: string | undefined): Pr
 
 async function printAudit(args: string[]): Promise<number> {
   const demo = args.includes('--demo');
+  if (args.includes('--staff')) return printStaffAudit(demo, args.filter((a) => a !== '--demo' && a !== '--staff'));
   const rest = args.filter((a) => a !== '--demo');
   const studentId = rest[0];
   if (!studentId || rest.length > 1 || studentId.startsWith('-')) {
@@ -162,6 +170,22 @@ async function wechatCommand(args: string[]): Promise<number> {
     await migrateToLatest(db);
     await createWechatApi({ db, apiRoot: wechat.apiRoot, appId: wechat.appId, appSecret: wechat.appSecret, clock: Date.now }).createMenu(WECHAT_MENU);
     console.log(`WeChat menu created: ${WECHAT_MENU.map((b) => b.name).join(' / ')}`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function printStaffAudit(demo: boolean, rest: string[]): Promise<number> {
+  if (rest.length > 0) {
+    console.error('Usage: feebot audit --staff [--demo]');
+    return 2;
+  }
+  const config = loadConfig();
+  const db = openDatabase(demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
+  try {
+    await migrateToLatest(db);
+    console.log(formatStaffAudit(await listStaffAudit(db, 200), config.TIMEZONE));
     return 0;
   } finally {
     await db.destroy();

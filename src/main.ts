@@ -6,7 +6,7 @@ import type { Captcha } from './accounts/captcha.js';
 import { loadLoginLimitsConfig } from './accounts/login-limits-config.js';
 import { createPasswordHasher, type PasswordHasher } from './accounts/password-hasher.js';
 import { loadAgreementText } from './agreement/agreement-text.js';
-import { createEnabledChannels, type ChannelDeps } from './channel-modules.js';
+import { createEnabledChannels, createStaffChannel, type ChannelDeps } from './channel-modules.js';
 import type { Config } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { updateChannelChat } from './db/repositories/channel-chat.repository.js';
@@ -86,6 +86,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     if (!dispatcher) throw new Error('dispatcher not ready');
     return dispatcher;
   };
+  const outboxRef: { kick: () => void } = { kick: () => undefined };
+  const onEnqueued = () => outboxRef.kick();
   // accountServices is built below (it needs the outbox kick); channels only call this later.
   const channelDeps: ChannelDeps = { dispatcher: getDispatcher, accounts: () => accountServices, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
   const channels: ChannelAdapter[] = [
@@ -93,10 +95,9 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...createEnabledChannels(env, channelDeps),
     ...(options.channels?.(channelDeps) ?? []),
   ];
+  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued });
   const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
 
-  const outboxRef: { kick: () => void } = { kick: () => undefined };
-  const onEnqueued = () => outboxRef.kick();
   const intake = createPaymentIntake({ gateway, ledger, clock, logger, onEnqueued });
   const revokeSessions = createSessionRevoker({ db, clock, onEnqueued });
   const accountServices = createAccountServices({
@@ -141,6 +142,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       ledger,
       receiptIssuer: createSandboxReceiptIssuer(),
       receiptUrl: (token) => `${config.publicBaseUrl}/receipts/${token}`,
+      ...(staffChannel ? { staff: staffChannel.notifier } : {}),
       clock,
       logger,
     }),
@@ -162,6 +164,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
   for (const channel of channels) channel.mount?.(app);
+  staffChannel?.mount?.(app);
 
   let server: ServerType | null = null;
   return {
@@ -190,11 +193,13 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       reconciler.start(RECONCILE_CHECK_INTERVAL_MS);
       housekeeping.start(HOUSEKEEPING_INTERVAL_MS);
       for (const channel of channels) await channel.start?.();
+      await staffChannel?.start?.();
       logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
       return { url: config.publicBaseUrl, port };
     },
     async stop(): Promise<void> {
       for (const channel of channels) await channel.stop?.();
+      await staffChannel?.stop?.();
       sweeper.stop();
       reconciler.stop();
       housekeeping.stop();

@@ -129,6 +129,12 @@ export function mountBindPage(app: Hono, deps: BindPageDeps): void {
           const minutes = Math.max(1, Math.ceil((result.until - where.now) / 60_000));
           return page(c, notice('error', `密码错误次数过多，账户已锁定，请${minutes}分钟后再试，或在微信中使用“忘记密码”。`, `Too many wrong passwords: try again in ${minutes} minutes, or use "forgot" in WeChat.`, 429));
         }
+        case 'busy':
+          return retry([`系统繁忙，请 ${result.retryAfterSeconds} 秒后再试`, `The system is busy: try again in ${result.retryAfterSeconds} seconds`]);
+        default:
+          // The initial password's proof of identity (and what follows it) happens in a chat that can
+          // take it privately: the web chat, like the forced password change below.
+          return page(c, notice('error', '您正在使用初始密码，请先在网页版登录并修改密码，再回来绑定。', 'You are using the initial password: log in on the web version and change it first, then bind.'));
       }
     }
     if (result.mustChangePassword) {

@@ -102,8 +102,15 @@ export interface ProblemReportsTable {
   channel: string;
   chat_id: string;
   description: string;
+  /** open → claimed → resolved. */
   status: Generated<string>;
   created_at: number;
+  /** Staff name of whoever claimed / resolved it (Slack). */
+  claimed_by: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+  /** Replies sent to the student from Slack. */
+  replies: Generated<number>;
 }
 
 export interface ConversationsTable {
@@ -256,6 +263,41 @@ export interface SettingsTable {
   value: string;
 }
 
+export type StaffRole = 'viewer' | 'officer' | 'admin';
+
+export interface StaffTable {
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  role: StaffRole;
+  /** Set: this person sees and acts on students of this college only. */
+  college: string | null;
+  /** Remembered on first use (matched by e-mail). */
+  slack_user_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StaffAuditTable {
+  id: Generated<number>;
+  staff_email: string;
+  slack_user_id: string;
+  action: string;
+  student_id: string | null;
+  /** What was acted on: `ticket:3`, `credit:7`, … */
+  subject: string | null;
+  detail: string | null;
+  at: number;
+}
+
+export interface SlackCardsTable {
+  /** `ticket:3`, `credit:7`, `deferral:2`. */
+  subject: string;
+  channel_id: string;
+  ts: string;
+  updated_at: number;
+}
+
 export type RefundStatus = 'pending' | 'succeeded' | 'failed';
 
 export interface RefundsTable {
@@ -317,6 +359,9 @@ export interface ReconcileReportsTable {
   date: string;
   report_json: string;
   differences: number;
+  created_at: number;
+}
+
 /** The shared WeChat access_token (one row per app id): every instance uses the same copy. */
 export interface WechatTokensTable {
   app_id: string;
@@ -338,6 +383,26 @@ export interface WechatPassiveRepliesTable {
   openid: string;
   body: string;
   created_at: number;
+}
+
+export type DeferralStatus = 'pending' | 'approved' | 'rejected';
+
+export interface DeferralsTable {
+  id: Generated<number>;
+  student_id: string;
+  /** JSON array of fee item ids. */
+  item_ids: string;
+  /** `YYYY-MM-DD` the items are deferred to. */
+  until_date: string;
+  reason: string;
+  status: Generated<DeferralStatus>;
+  /** The chat the student asked from: the decision is sent there. */
+  channel: string;
+  chat_id: string;
+  decided_by: string | null;
+  decision_note: string | null;
+  created_at: number;
+  decided_at: number | null;
 }
 
 export interface Database {
@@ -365,6 +430,10 @@ export interface Database {
   audit_log: AuditLogTable;
   email_changes: EmailChangesTable;
   captcha_challenges: CaptchaChallengesTable;
+  staff: StaffTable;
+  staff_audit: StaffAuditTable;
+  slack_cards: SlackCardsTable;
+  deferrals: DeferralsTable;
   refunds: RefundsTable;
   credit_resolutions: CreditResolutionsTable;
   sandbox_refunds: SandboxRefundsTable;

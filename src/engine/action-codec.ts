@@ -28,6 +28,7 @@ export const ACTION_OPS = [
   'captcha',
   'forgot',
   'send',
+  'defer',
 ] as const;
 
 export type ActionOp = (typeof ACTION_OPS)[number];

@@ -28,7 +28,9 @@ export type Command =
   | { kind: 'order.create'; studentId: string; lines: SelectionLine[] }
   | { kind: 'order.query'; orderId: string }
   | { kind: 'order.close'; orderId: string }
-  | { kind: 'problem.report'; studentId: string; orderId: string; description: string };
+  | { kind: 'problem.report'; studentId: string; orderId: string; description: string }
+  /** 申请缓缴: the finance office approves or rejects it (the answer reaches the chat later, from staff). */
+  | { kind: 'deferral.request'; studentId: string; itemIds: number[]; until: string; reason: string };
 
 /** Commands whose payload holds a secret: run inline, never written to the outbox or a log. */
 export const SECRET_COMMANDS: ReadonlySet<Command['kind']> = new Set([

@@ -78,6 +78,9 @@ export type EngineEvent =
   /** Money received for the order that could not go to fee items: held as a flagged credit for the finance office. */
   | { kind: 'payment.held'; at: number; orderId: string; amount: Fen; reason: PaymentHeldReason }
   | { kind: 'problem.reported'; at: number; reportId: number }
+  /** 申请缓缴 recorded (`deferralId`), or refused before reaching staff. */
+  | { kind: 'deferral.requested'; at: number; deferralId: number }
+  | { kind: 'deferral.refused'; at: number; reason: 'noItems' | 'pending' }
   /** The agreement countdown has run out (scheduled by a timer effect). */
   | { kind: 'timer.agreementUnlocked'; at: number; menuRev: number }
   /** The student's password changed elsewhere: this session is over. */

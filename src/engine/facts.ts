@@ -26,6 +26,8 @@ export interface FeeItemFacts {
   installmentAllowed: boolean;
   minInstallment: Fen;
   dueDate: string | null;
+  /** An approved 缓缴 still running: `YYYY-MM-DD` the item is deferred to. */
+  deferredUntil?: string | null;
 }
 
 export interface Facts {

@@ -66,7 +66,11 @@ export type Step =
   | { name: 'email.password' }
   | { name: 'email.new' }
   /** Waiting for the 6-digit code mailed to the new address. */
-  | { name: 'email.code'; maskedEmail: string };
+  | { name: 'email.code'; maskedEmail: string }
+  /** 申请缓缴: tick unpaid items, then the date (YYYY-MM-DD) they are deferred to, then the reason. */
+  | { name: 'deferral.items'; itemIds: number[] }
+  | { name: 'deferral.until'; itemIds: number[] }
+  | { name: 'deferral.reason'; itemIds: number[]; until: string };
 
 export interface ConversationState {
   version: typeof STATE_VERSION;

@@ -6,6 +6,7 @@ import { passwordAction, passwordText } from './steps/account.step.js';
 import { agreementAction, confirmAction } from './steps/agreement.step.js';
 import { backToHomeAction, itemsAction } from './steps/browse.step.js';
 import { emailAction, emailCodeText, emailPasswordText, emailText } from './steps/email.step.js';
+import { deferralAction, deferralText, openDeferral } from './steps/deferral.step.js';
 import { forgotConfirmAction, forgotStudentIdAction, forgotStudentIdText } from './steps/forgot.step.js';
 import {
   loginCaptchaAction,
@@ -40,8 +41,9 @@ export function stepAction(state: ConversationState, action: UserAction, env: En
     case 'forgot.confirm':
       return forgotConfirmAction(state, step, action, env);
     case 'arrears.detail':
-    case 'settings':
       return backToHomeAction(state, action, env);
+    case 'settings':
+      return action.op === 'defer' ? openDeferral(state, env) : backToHomeAction(state, action, env);
     case 'items':
       return itemsAction(state, step, action, env);
     case 'select':
@@ -65,6 +67,10 @@ export function stepAction(state: ConversationState, action: UserAction, env: En
     case 'email.new':
     case 'email.code':
       return emailAction(state, action, env);
+    case 'deferral.items':
+    case 'deferral.until':
+    case 'deferral.reason':
+      return deferralAction(state, step, action, env);
     default:
       return assertNever(step);
   }
@@ -98,6 +104,10 @@ export function stepText(state: ConversationState, text: string, env: EngineEnv)
       return emailText(state, text, env);
     case 'email.code':
       return emailCodeText(state, text, env);
+    case 'deferral.until':
+    case 'deferral.reason':
+      return deferralText(state, step, text, env);
+    case 'deferral.items':
     case 'forgot.confirm':
     case 'home':
     case 'settings':

@@ -1,3 +1,4 @@
+import { onDeferralAnswer } from './steps/deferral.step.js';
 import { assertNever } from '../errors.js';
 import type { TransitionResult } from './effects.js';
 import type { EngineEnv } from './engine-env.js';
@@ -83,6 +84,9 @@ export function transition(state: ConversationState, event: EngineEvent, ctx: Tr
       return onPaymentHeld(current, event);
     case 'problem.reported':
       return onProblemReported(current, event, env);
+    case 'deferral.requested':
+    case 'deferral.refused':
+      return onDeferralAnswer(current, event, env);
     case 'timer.agreementUnlocked':
       return onAgreementTimer(current, event, env);
     case 'session.revoked':

@@ -127,6 +127,7 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     case 'captcha':
     case 'forgot':
     case 'send':
+    case 'defer':
       return stepAction(state, action, env) ?? reshow(state, env, [ack(state.lang, false, 'action.invalid')]);
     default:
       return assertNever(action.op);

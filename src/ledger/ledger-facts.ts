@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import { listFeeItemsWithReserved, type FeeItemWithReserved } from '../db/repositories/fee-item.repository.js';
+import { activeDeferrals } from '../db/repositories/deferral.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
 import type { Facts, FeeItemFacts } from '../engine/facts.js';
 
@@ -29,6 +30,8 @@ export function toItemFacts(row: FeeItemWithReserved): FeeItemFacts {
 export async function loadFacts(db: Db, studentId: string, now: number): Promise<Facts> {
   const student = await findStudentById(db, studentId);
   const items = await listFeeItemsWithReserved(db, studentId, now);
+  // Approved 缓缴 still running today (UTC calendar date; staff choose whole days).
+  const deferred = await activeDeferrals(db, studentId, new Date(now).toISOString().slice(0, 10));
   return {
     student: student
       ? {
@@ -40,6 +43,6 @@ export async function loadFacts(db: Db, studentId: string, now: number): Promise
           recoveryEmailMasked: student.recovery_email ? maskEmail(student.recovery_email) : null,
         }
       : null,
-    items: items.map(toItemFacts),
+    items: items.map((row) => ({ ...toItemFacts(row), deferredUntil: deferred.get(row.id) ?? null })),
   };
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { insertDeferral, type DeferralRequestOutcome } from '../db/repositories/deferral.repository.js';
 import { insertProblemReport } from '../db/repositories/problem-report.repository.js';
 import type { PendingOrderFilter } from '../db/repositories/order.repository.js';
 import type { Facts } from '../engine/facts.js';
@@ -38,6 +39,8 @@ export interface Ledger {
   issueReceipt(orderId: string, issuer: ReceiptIssuer, now: number): Promise<ReceiptRecord>;
   getReceiptByToken(token: string): Promise<ReceiptView | null>;
   reportProblem(input: ProblemReportInput): Promise<number>;
+  /** 申请缓缴: recorded with its staff card, unless one is already under review or no item is unpaid. */
+  requestDeferral(input: { studentId: string; itemIds: number[]; until: string; reason: string; channel: string; chatId: string; now: number }): Promise<DeferralRequestOutcome>;
   /** Held (flagged) credits: list, refund, offset; refund notifications and queries settle them. */
   heldCredits: HeldCreditService;
 }
@@ -52,6 +55,7 @@ export function createLedger({ db, orderExpiryMs, gateway, gateways, logger }: L
     ...payments,
     ...receipts,
     heldCredits: createHeldCreditService({ db, gateways: gateways ?? (() => undefined), ...(logger ? { logger } : {}) }),
+    requestDeferral: (input) => insertDeferral(db, input),
     reportProblem: (input) =>
       insertProblemReport(db, {
         student_id: input.studentId,

@@ -8,7 +8,7 @@ import type { CommandContext, EventWithoutTime } from './runtime-types.js';
 import { createOrderReconciler } from './order-reconcile.js';
 import type { PaymentIntake } from './payment-intake.js';
 
-export type OrderCommand = Extract<Command, { kind: 'order.create' | 'order.query' | 'order.close' | 'problem.report' }>;
+export type OrderCommand = Extract<Command, { kind: 'order.create' | 'order.query' | 'order.close' | 'problem.report' | 'deferral.request' }>;
 
 export interface OrderCommandDeps {
   ledger: Ledger;
@@ -76,6 +76,10 @@ export function createOrderCommands(deps: OrderCommandDeps) {
       case 'problem.report': {
         const reportId = await ledger.reportProblem({ ...command, channel: ctx.channel, chatId: ctx.chatId, now: ctx.now });
         return { kind: 'problem.reported', reportId };
+      }
+      case 'deferral.request': {
+        const outcome = await ledger.requestDeferral({ ...command, channel: ctx.channel, chatId: ctx.chatId, now: ctx.now });
+        return outcome.ok ? { kind: 'deferral.requested', deferralId: outcome.id } : { kind: 'deferral.refused', reason: outcome.reason };
       }
       default:
         return assertNever(command);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import type { StaffEvent } from '../../ports/staff.port.js';
 
 export interface OutboxEntry {
   id: number;
@@ -115,4 +116,15 @@ export async function countPendingOutbox(db: Db): Promise<number> {
 export async function nextOutboxRunAfter(db: Db): Promise<number | null> {
   const row = await db.selectFrom('outbox').select(({ fn }) => fn.min('run_after').as('next')).where('status', '=', 'pending').executeTakeFirst();
   return row?.next == null ? null : Number(row.next);
+}
+
+/** Staff events share one lane: the staff channel gets them one at a time, in order (Slack's ~1 msg/s). */
+export const STAFF_LANE = 'staff';
+
+/**
+ * Queues a fact for the finance office (kind `staff`, payload `{ event }`). Call it inside the
+ * transaction that records the fact, so neither exists without the other.
+ */
+export async function enqueueStaffEvent(db: Db, event: StaffEvent, now: number): Promise<void> {
+  await enqueueOutbox(db, [{ lane: STAFF_LANE, kind: 'staff', payload: { event }, runAfter: now }], now);
 }

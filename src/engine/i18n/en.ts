@@ -172,6 +172,24 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'email.codeTooMany': 'Too many wrong codes. Please change the email again',
   'email.confirmed': 'Recovery email updated to {email}',
 
+  // Deferral (hardship)
+  'btn.defer': 'Apply for deferral',
+  'deferral.itemsPrompt': 'Apply for deferral\nStudents in financial difficulty may pay later. Choose the unpaid items to defer:',
+  'deferral.noItems': 'You have no unpaid items to defer',
+  'deferral.pickItems': 'Choose at least one item',
+  'deferral.untilPrompt': 'Chosen: {items}\nEnter the date to defer to (YYYY-MM-DD, e.g. {example})',
+  'deferral.badDate': 'Invalid date: please enter it as YYYY-MM-DD',
+  'deferral.dateRange': 'The date must be after today and within a year',
+  'deferral.reasonPrompt': 'Deferred to {until}\nBriefly say why you apply (e.g. family financial difficulty)',
+  'deferral.reasonEmpty': 'The reason cannot be empty',
+  'deferral.reasonTooLong': 'The reason cannot exceed {max} characters',
+  'deferral.sending': 'Submitting your deferral request…',
+  'deferral.sent': 'Deferral request submitted (no. #{deferralId}); the finance office will let you know',
+  'deferral.pending': 'You already have a deferral request under review; please wait for the answer',
+  'deferral.refusedNoItems': 'The chosen items are no longer unpaid; nothing to defer',
+  'deferral.approved': 'Your deferral request (#{deferralId}) was approved: {items} deferred to {until}',
+  'deferral.rejected': 'Your deferral request (#{deferralId}) was not approved. Reason: {reason}',
+  'items.deferredSuffix': ' (deferred to {until})',
   'settings.text': 'Settings\nLanguage: {language}\nRecovery email: {email}',
 
   // Login limits, first-login proof, the password for 修改邮箱 (issue 7; the accounts helper's block)

@@ -42,7 +42,7 @@ export function settingsMenu(k: MenuKit): MenuSpec {
     text: t('settings.text', { language: t('language.name'), email }),
     buttons: [
       [k.btn(t('btn.changePassword'), 'pwd'), k.btn(t('btn.changeEmail'), 'email')],
-      [k.btn(t('btn.switchLang'), 'lang')],
+      [k.btn(t('btn.switchLang'), 'lang'), k.btn(t('btn.defer'), 'defer')],
       [k.btn(t('btn.back'), 'back')],
     ],
   };

@@ -30,7 +30,9 @@ export function itemsMenu(k: MenuKit, step: StepOf<'items'>): MenuSpec {
         paid: k.money(item.amountPaid),
         outstanding: k.money(item.outstanding),
       });
-      lines.push(item.reserved > 0 ? line + t('items.reservedSuffix', { amount: k.money(item.reserved) }) : line);
+      const reserved = item.reserved > 0 ? t('items.reservedSuffix', { amount: k.money(item.reserved) }) : '';
+      const deferred = item.deferredUntil ? t('items.deferredSuffix', { until: item.deferredUntil }) : '';
+      lines.push(line + reserved + deferred);
     } else {
       lines.push(t('items.historyLine', { item: name, paid: k.money(item.amountPaid), due: k.money(item.amountDue) }));
     }

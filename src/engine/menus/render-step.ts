@@ -1,3 +1,4 @@
+import { deferralItemsMenu, deferralReasonMenu, deferralUntilMenu } from './deferral.menu.js';
 import { assertNever } from '../../errors.js';
 import type { EngineEnv } from '../engine-env.js';
 import type { ConversationState } from '../state.js';
@@ -62,6 +63,12 @@ export function renderStep(state: ConversationState, env: EngineEnv, rev: number
       return emailMenu(k);
     case 'email.code':
       return emailCodeMenu(k, step);
+    case 'deferral.items':
+      return deferralItemsMenu(k, step);
+    case 'deferral.until':
+      return deferralUntilMenu(k, step);
+    case 'deferral.reason':
+      return deferralReasonMenu(k, step);
     default:
       return assertNever(step);
   }
