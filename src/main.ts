@@ -54,7 +54,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   // Refuse to start when mail would be undeliverable, before touching the database.
   const mailConfig = loadMailConfig(options.env ?? process.env);
   const delivery = mailDelivery(mailConfig, options.demo === true);
-  const db = openDatabase(options.demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
+  const db = openDatabase(options.demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   await migrateToLatest(db);
 
   const hasher = createPasswordHasher(options.passwordHashCost ? { cost: options.passwordHashCost } : {});

@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
 import { enqueueOutbox, countPendingOutbox } from '../../src/db/repositories/outbox.repository.js';
 import { ChannelError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { createOutboxWorker } from '../../src/runtime/outbox-worker.js';
+import { openTestDb } from '../support/test-store.js';
 
 let db: Db;
 let now = 1_000_000;
 const clock = () => now;
 
 beforeEach(async () => {
-  db = openDatabase(':memory:');
-  await migrateToLatest(db);
+  db = await openTestDb();
   now = 1_000_000;
 });
 afterEach(async () => db.destroy());
