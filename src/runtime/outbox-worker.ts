@@ -1,8 +1,7 @@
 import type { Db } from '../db/database.js';
 import {
-  claimOutbox,
   killOutboxLane,
-  listDueLaneHeads,
+  claimDueLaneHeads,
   markOutboxDead,
   markOutboxDone,
   rescheduleOutbox,
@@ -43,8 +42,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let stopped = true;
 
   async function runOne(entry: OutboxEntry): Promise<void> {
-    // Another worker got there first.
-    if (!(await claimOutbox(db, entry, clock() + LEASE_MS))) return;
     const handler = handlers[entry.kind];
     if (!handler) {
       await markOutboxDead(db, entry.id, `no handler for ${entry.kind}`);
@@ -81,7 +78,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   /** Works until nothing is due. Lane heads are fetched again after each batch. */
   async function drainDue(): Promise<void> {
     for (;;) {
-      const heads = await listDueLaneHeads(db, clock(), concurrency);
+      // Claimed before they run, so other workers (processes, instances) skip them.
+      const heads = await claimDueLaneHeads(db, clock(), concurrency, clock() + LEASE_MS);
       if (heads.length === 0) return;
       await Promise.all(heads.map(runOne));
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openTestDb } from '../support/test-store.js';
 import { recordInboundUpdate } from '../../src/db/repositories/inbound-update.repository.js';
-import { countPendingOutbox, enqueueOutbox, listDueLaneHeads, markOutboxDone } from '../../src/db/repositories/outbox.repository.js';
+import { countPendingOutbox, enqueueOutbox, claimDueLaneHeads, markOutboxDone } from '../../src/db/repositories/outbox.repository.js';
 import { createLogger } from '../../src/logger.js';
 import { createHousekeeping } from '../../src/runtime/housekeeping.js';
 
@@ -13,7 +13,7 @@ describe('housekeeping', () => {
     const t0 = 1_000_000_000_000;
     await recordInboundUpdate(db, 'telegram', 'old', t0);
     await enqueueOutbox(db, [{ lane: 'l1', kind: 'x', payload: {}, runAfter: t0 }], t0);
-    const [done] = await listDueLaneHeads(db, t0, 10);
+    const [done] = await claimDueLaneHeads(db, t0, 10, t0 + 60_000);
     await markOutboxDone(db, done!.id);
     await enqueueOutbox(db, [{ lane: 'l2', kind: 'x', payload: {}, runAfter: t0 }], t0);
 

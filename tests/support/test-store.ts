@@ -94,6 +94,17 @@ async function emptyDatabase(target: { url: string; statement: string }): Promis
   }
 }
 
+/**
+ * Another connection pool on the database the last openTestDb() returned, as a second feebot
+ * instance would have (PostgreSQL). SQLite's ':memory:' cannot be shared: there it is `db` itself.
+ */
+export function openAnotherPool(db: Db): Db {
+  if (testStore === 'sqlite' || !fileDatabase) return db;
+  const another = openDatabase(fileDatabase.url, { poolSize: 6, idleTimeoutMs: 2_000 });
+  opened.push(another);
+  return another;
+}
+
 /** Closes every pool this file opened and drops its databases (registered by the setup file). */
 export async function releaseTestDatabases(): Promise<void> {
   await Promise.all(opened.splice(0).map((db) => db.destroy().catch(() => undefined)));
