@@ -26,6 +26,7 @@ import { createOrderSweeper } from './runtime/order-sweeper.js';
 import { createOutboxHandlers } from './runtime/outbox-handlers.js';
 import { createOutboxWorker } from './runtime/outbox-worker.js';
 import { createHousekeeping } from './runtime/housekeeping.js';
+import { createLeases } from './runtime/lease.js';
 import { createPaymentIntake } from './runtime/payment-intake.js';
 import { createSessionRevoker } from './runtime/session-revoker.js';
 
@@ -83,7 +84,10 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     return dispatcher;
   };
   const env = options.env ?? process.env;
-  const channelDeps: ChannelDeps = { dispatcher: getDispatcher, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
+  // Fleet-wide leases: background jobs and Telegram polling run on one instance at a time.
+  const leases = createLeases({ db, ttlMs: config.LEASE_SECONDS * 1000, clock, logger });
+  const jobsLease = leases.lease('background-jobs');
+  const channelDeps: ChannelDeps = { dispatcher: getDispatcher, db, logger, clock, publicBaseUrl: config.publicBaseUrl, lease: leases.lease };
   const channels: ChannelAdapter[] = [
     createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher }),
     ...createEnabledChannels(env, channelDeps),
@@ -168,6 +172,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     outbox,
     sweeper,
     housekeeping,
+    leases,
     logger,
     /** Listens on HOST:PORT and starts the background workers. */
     async start(): Promise<{ url: string; port: number }> {
@@ -175,8 +180,9 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
         server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => resolve(info.port));
       });
       outbox.start();
-      sweeper.start(SWEEP_INTERVAL_MS);
-      housekeeping.start(HOUSEKEEPING_INTERVAL_MS);
+      leases.start();
+      sweeper.start(SWEEP_INTERVAL_MS, jobsLease.held);
+      housekeeping.start(HOUSEKEEPING_INTERVAL_MS, jobsLease.held);
       for (const channel of channels) await channel.start?.();
       logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
       return { url: config.publicBaseUrl, port };
@@ -185,6 +191,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       for (const channel of channels) await channel.stop?.();
       sweeper.stop();
       housekeeping.stop();
+      await leases.stop();
       sandbox.stop();
       await outbox.stop();
       await accountServices.resets.idle();
