@@ -13,6 +13,7 @@ import { updateChannelChat } from './db/repositories/channel-chat.repository.js'
 import { findStudentById } from './db/repositories/student.repository.js';
 import { seedDemoData } from './demo/demo-data.js';
 import { createHttpApp } from './http/app.js';
+import { parseTrustedProxies } from './http/client-address.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
 import { mountResetPasswordRoutes } from './http/reset-password-page.js';
@@ -97,7 +98,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
 
   const outboxRef: { kick: () => void } = { kick: () => undefined };
   const onEnqueued = () => outboxRef.kick();
-  const intake = createPaymentIntake({ db, gateway, ledger, clock, logger, onEnqueued });
+  const intake = createPaymentIntake({ gateway, ledger, clock, logger, onEnqueued });
   const revokeSessions = createSessionRevoker({ db, clock, onEnqueued });
   const accountServices = createAccountServices({
     db,
@@ -153,7 +154,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const { accounts, resets, emailChanges, captcha } = accountServices;
   const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha], clock, logger });
 
-  const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger });
+  const app = createHttpApp({ db, intake, gatewayName: gateway.name, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
   sandbox.mount(app);
   mountReceiptRoutes(app, ledger, config.TIMEZONE);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
@@ -179,6 +180,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       const port = await new Promise<number>((resolve) => {
         server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => resolve(info.port));
       });
+      // Receipts and notices an older version failed to queue for recorded payments go out now.
+      await intake.repairFollowUps();
       outbox.start();
       leases.start();
       sweeper.start(SWEEP_INTERVAL_MS, jobsLease.held);

@@ -89,9 +89,14 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     botUsername: () => bot.botInfo?.username ?? null,
   });
   bot.use((ctx) => handle(ctx.update));
-  // Telegraf's default handler sets process.exitCode and rethrows; a slow update is only logged.
+  // A slow update (Telegraf's handler timeout) is answered and finishes in the background; a failed
+  // one is rethrown, so the webhook answers 5xx and polling does not confirm it: Telegram resends it.
   bot.catch((error, ctx) => {
-    logger.warn({ updateId: ctx.update.update_id, err: error instanceof Error ? error.message : String(error) }, 'telegram update handler timed out or failed');
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      logger.warn({ updateId: ctx.update.update_id }, 'telegram update still running at the handler timeout; answered, finishing in the background');
+      return;
+    }
+    throw error;
   });
   const handleUpdate = (update: Update) => bot.handleUpdate(update);
 

@@ -152,6 +152,9 @@ export function createUpdateHandler(deps: UpdateHandlerDeps): (update: Update) =
       ack = outcome.acks[0];
     } catch (error) {
       logger.error({ updateId: update.update_id, err: errorText(error) }, 'telegram update failed in dispatcher');
+      // Stop the button's spinner, then fail the update so Telegram delivers it again.
+      await answer(parsed.callbackQueryId);
+      throw error;
     }
     await answer(parsed.callbackQueryId, ack);
   };

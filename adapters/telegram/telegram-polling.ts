@@ -17,10 +17,13 @@ export interface PollerOptions {
 }
 
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+/** A failing update is fetched again this many times in all (like Telegram's webhook retries), then skipped. */
+const MAX_UPDATE_TRIES = 5;
 
 /**
  * Our own getUpdates loop instead of Telegraf's: updates are handled one after another, in
- * Telegram's order (Telegraf runs a batch concurrently), and stop() aborts the open request.
+ * Telegram's order (Telegraf runs a batch concurrently), an update is confirmed (the next offset)
+ * only after it was handled, and stop() aborts the open request.
  */
 export function createPoller(options: PollerOptions) {
   const { api, handle, logger } = options;
@@ -36,6 +39,7 @@ export function createPoller(options: PollerOptions) {
   async function run(signal: AbortSignal): Promise<void> {
     let offset = 0;
     let failures = 0;
+    const failedTries = new Map<number, number>();
     while (!signal.aborted) {
       const startedAt = Date.now();
       let updates: Update[];
@@ -56,11 +60,26 @@ export function createPoller(options: PollerOptions) {
         continue;
       }
       for (const update of updates) {
-        offset = Math.max(offset, update.update_id + 1);
         if (signal.aborted) break;
-        await handle(update).catch((error: unknown) =>
-          logger.error({ updateId: update.update_id, err: error instanceof Error ? error.message : String(error) }, 'telegram update failed'),
-        );
+        if (update.update_id < offset) continue;
+        try {
+          await handle(update);
+        } catch (error) {
+          // Not confirmed: the next getUpdates (offset = this update) returns it again, after a pause.
+          const tries = (failedTries.get(update.update_id) ?? 0) + 1;
+          failedTries.set(update.update_id, tries);
+          const err = error instanceof Error ? error.message : String(error);
+          if (tries < MAX_UPDATE_TRIES) {
+            logger.warn({ updateId: update.update_id, tries, err }, 'telegram update failed; will fetch it again');
+            offset = update.update_id;
+            await pause(retryDelayMs(error, tries), signal);
+            break;
+          }
+          logger.error({ updateId: update.update_id, tries, err }, 'telegram update failed repeatedly; skipping it');
+        }
+        failedTries.delete(update.update_id);
+        // Confirmed only now: a crash before this line leaves the update with Telegram to hand out again.
+        offset = update.update_id + 1;
       }
       if (updates.length === 0 && Date.now() - startedAt < idleDelayMs) await pause(idleDelayMs, signal);
     }

@@ -4,17 +4,28 @@ import { isDatabaseReachable } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PaymentIntake } from '../runtime/payment-intake.js';
+import { bodyLimits, setBodyLimit } from './body-limit.js';
+import { clientAddressMiddleware, type TrustedProxies } from './client-address.js';
+import { securityHeaders } from './security-headers.js';
+
+/** Gateway notifications are a few hundred bytes of signed JSON. */
+const NOTIFICATION_BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface HttpAppDeps {
   db: Db;
   intake: PaymentIntake;
   gatewayName: string;
   logger: Logger;
+  trustedProxies: TrustedProxies;
 }
 
 /** The hono app with feebot's own routes; channels and the sandbox mount theirs on it. */
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
+  // First, so that every answer (errors and 413s included) gets the headers.
+  app.use(securityHeaders());
+  app.use(clientAddressMiddleware(deps.trustedProxies));
+  app.use(bodyLimits(app));
 
   app.get('/healthz', async (c) => {
     const db = await isDatabaseReachable(deps.db);
@@ -22,6 +33,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
   });
 
   // Payment notifications: the raw body is verified before anything parses it.
+  setBodyLimit(app, `/webhooks/gateway/${deps.gatewayName}`, NOTIFICATION_BODY_LIMIT_BYTES);
   app.post(`/webhooks/gateway/${deps.gatewayName}`, async (c) => {
     const raw = await c.req.text();
     const headers = Object.fromEntries(c.req.raw.headers.entries());

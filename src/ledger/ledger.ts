@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { PaymentNotification } from '../ports/gateway.port.js';
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
 import { loadFacts } from './ledger-facts.js';
-import type { ApplyOutcome, CreateOrderResult, OrderRecord, ProblemReportInput, ReceiptRecord, ReceiptView } from './ledger.types.js';
+import type { ApplyOutcome, CreateOrderResult, FollowUpHook, OrderRecord, ProblemReportInput, ReceiptRecord, ReceiptView } from './ledger.types.js';
 import { createOrderService, type CreateOrderInput } from './order-service.js';
 import { createPaymentService } from './payment-service.js';
 import { createReceiptService } from './receipt-service.js';
@@ -28,7 +28,10 @@ export interface Ledger {
   markOrder(orderId: string, to: 'failed' | 'closed' | 'expired', now: number): Promise<boolean>;
   /** Pending orders, oldest first, within the filter's bounds (none: all of them). */
   listPending(filter?: PendingOrderFilter): Promise<OrderRecord[]>;
-  applyPayment(gatewayName: string, n: PaymentNotification, now: number): Promise<ApplyOutcome>;
+  /** Applies a notification once; `followUps` queues its receipt and notices in the same transaction. */
+  applyPayment(gatewayName: string, n: PaymentNotification, now: number, followUps?: FollowUpHook): Promise<ApplyOutcome>;
+  /** Queues follow-ups for payments an older version recorded without them; returns how many. */
+  repairPaymentFollowUps(followUps: FollowUpHook, limit?: number): Promise<number>;
   issueReceipt(orderId: string, issuer: ReceiptIssuer, now: number): Promise<ReceiptRecord>;
   getReceiptByToken(token: string): Promise<ReceiptView | null>;
   reportProblem(input: ProblemReportInput): Promise<number>;

@@ -1,3 +1,4 @@
+import type { Tx } from '../db/database.js';
 import type { OrderStatus } from '../db/schema.js';
 import type { Fen } from '../money.js';
 
@@ -42,6 +43,15 @@ export type ApplyOutcome =
   | { kind: 'orphan'; orderId: string; paymentId: number; flaggedCredit: Fen }
   /** A 'failed' notification; `changed` is false when the order was no longer pending. */
   | { kind: 'failed'; orderId: string; changed: boolean };
+
+/** An outcome that recorded a payment row (everything but duplicates and failure notices). */
+export type RecordedOutcome = Exclude<ApplyOutcome, { kind: 'duplicate' } | { kind: 'failed' }>;
+
+/**
+ * Queues what must follow a recorded payment (receipt, the student's notice, the staff card) inside
+ * the transaction that records it. Runs once per payment.
+ */
+export type FollowUpHook = (tx: Tx, outcome: RecordedOutcome) => Promise<void>;
 
 export interface ReceiptRecord {
   receiptNo: string;

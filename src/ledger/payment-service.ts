@@ -1,12 +1,20 @@
 import { inTransaction, type Db, type Tx } from '../db/database.js';
 import { addToAmountPaid, findFeeItemById } from '../db/repositories/fee-item.repository.js';
 import { casOrderStatus, findOrderById, listOrderLines, setLineCredited, type OrderRow } from '../db/repositories/order.repository.js';
-import { insertCredit, insertPaymentIfNew } from '../db/repositories/payment.repository.js';
+import {
+  claimPaymentFollowUps,
+  findPaymentByTransaction,
+  insertCredit,
+  insertPaymentIfNew,
+  listCredits,
+  listPaymentsAwaitingFollowUps,
+  type PaymentRow,
+} from '../db/repositories/payment.repository.js';
 import type { PaymentOutcome } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Fen } from '../money.js';
 import type { PaymentNotification } from '../ports/gateway.port.js';
-import type { ApplyOutcome } from './ledger.types.js';
+import type { ApplyOutcome, FollowUpHook, RecordedOutcome } from './ledger.types.js';
 
 /** Why money sits in `credits` instead of on a fee item; every one of these is flagged for staff. */
 export type CreditReason = 'orphan' | 'amountMismatch' | 'overpayment' | 'duplicatePayment';
@@ -23,7 +31,7 @@ export function createPaymentService({ db, logger }: PaymentServiceDeps) {
    * duplicate finds the payment row and changes nothing. Money that cannot go to a fee item is
    * kept as a flagged credit: a payment is never dropped.
    */
-  async function applyPayment(gatewayName: string, n: PaymentNotification, now: number): Promise<ApplyOutcome> {
+  async function applyPayment(gatewayName: string, n: PaymentNotification, now: number, followUps?: FollowUpHook): Promise<ApplyOutcome> {
     if (n.status === 'failed') {
       const changed = await casOrderStatus(db, n.orderId, 'pending', 'failed', now);
       return { kind: 'failed', orderId: n.orderId, changed };
@@ -32,7 +40,16 @@ export function createPaymentService({ db, logger }: PaymentServiceDeps) {
       // A gateway adapter bug; throwing makes the notifier retry instead of recording nonsense.
       throw new Error(`Payment ${n.transactionId} has an invalid amount: ${String(n.amount)}`);
     }
-    const result = await inTransaction(db, (tx) => applyPaid(tx, gatewayName, n, now));
+    const result = await inTransaction(db, async (tx) => {
+      const outcome = await applyPaid(tx, gatewayName, n, now);
+      // The receipt and notices commit with the credit: a crash keeps both or neither. A duplicate
+      // of a payment that an older version left without them queues them now.
+      const recorded = outcome.kind === 'duplicate' ? await unqueuedDuplicate(tx, gatewayName, n.transactionId) : outcome;
+      if (followUps && recorded && (await claimPaymentFollowUps(tx, recorded.paymentId))) {
+        await followUps(tx, recorded);
+      }
+      return outcome;
+    });
     logOutcome(n, result);
     return result;
   }
@@ -48,12 +65,30 @@ export function createPaymentService({ db, logger }: PaymentServiceDeps) {
     else logger.info(ctx, 'payment applied');
   }
 
-  return { applyPayment };
+  /**
+   * Queues the follow-ups of payments recorded without them (by a version that queued them in a
+   * second transaction and crashed in between). Run at start and on every sweep; returns how many.
+   */
+  async function repairPaymentFollowUps(followUps: FollowUpHook, limit = 100): Promise<number> {
+    let repaired = 0;
+    for (const payment of await listPaymentsAwaitingFollowUps(db, limit)) {
+      const done = await inTransaction(db, async (tx) => {
+        if (!(await claimPaymentFollowUps(tx, payment.id))) return false;
+        await followUps(tx, await recordedOutcome(tx, payment));
+        return true;
+      });
+      if (done) repaired++;
+    }
+    if (repaired > 0) logger?.warn({ repaired }, 'queued the missing receipts and notices of earlier payments');
+    return repaired;
+  }
+
+  return { applyPayment, repairPaymentFollowUps };
 }
 
 export type PaymentService = ReturnType<typeof createPaymentService>;
 
-async function applyPaid(tx: Tx, gatewayName: string, n: PaymentNotification, now: number): Promise<ApplyOutcome> {
+async function applyPaid(tx: Tx, gatewayName: string, n: PaymentNotification, now: number): Promise<RecordedOutcome | Extract<ApplyOutcome, { kind: 'duplicate' }>> {
   const order = await findOrderById(tx, n.orderId);
   const outcome = classify(order, n.amount);
   const paymentId = await insertPaymentIfNew(tx, {
@@ -91,6 +126,26 @@ async function applyPaid(tx: Tx, gatewayName: string, n: PaymentNotification, no
     await insertCredit(tx, { student_id: order.student_id, payment_id: paymentId, amount: surplus, reason: 'overpayment', flagged: 1, created_at: now });
   }
   return { kind: outcome === 'late' ? 'late' : 'applied', orderId: order.id, paymentId, creditedToItems: credited, flaggedCredit: surplus };
+}
+
+/** A duplicate whose first delivery was recorded without follow-ups: its outcome, to queue them now. */
+async function unqueuedDuplicate(tx: Tx, gatewayName: string, transactionId: string): Promise<RecordedOutcome | null> {
+  const payment = await findPaymentByTransaction(tx, gatewayName, transactionId);
+  return payment && !payment.followUpsQueued ? recordedOutcome(tx, payment) : null;
+}
+
+/** What applying this payment did, read back from its row and the credits it left. */
+async function recordedOutcome(tx: Tx, payment: PaymentRow): Promise<RecordedOutcome> {
+  const held = (await listCredits(tx, { paymentId: payment.id })).reduce((sum, c) => sum + c.amount, 0);
+  const base = { orderId: payment.order_id, paymentId: payment.id };
+  switch (payment.outcome) {
+    case 'orphan':
+    case 'mismatch':
+      return { kind: payment.outcome, ...base, flaggedCredit: held };
+    case 'applied':
+    case 'late':
+      return { kind: payment.outcome, ...base, creditedToItems: payment.amount - held, flaggedCredit: held };
+  }
 }
 
 function classify(order: OrderRow | undefined, amount: Fen): PaymentOutcome {

@@ -7,8 +7,8 @@ import { transition } from '../engine/transition.js';
 import { inTransaction, type Db } from '../db/database.js';
 import { findChannelChat, updateChannelChat } from '../db/repositories/channel-chat.repository.js';
 import { findConversation, saveConversation } from '../db/repositories/conversation.repository.js';
-import { recordInboundUpdate } from '../db/repositories/inbound-update.repository.js';
-import { enqueueOutbox, type NewOutboxEntry } from '../db/repositories/outbox.repository.js';
+import { isInboundUpdateRecorded, recordInboundUpdate } from '../db/repositories/inbound-update.repository.js';
+import { completeClaimedOutbox, enqueueOutbox, type NewOutboxEntry, type OutboxEntry } from '../db/repositories/outbox.repository.js';
 import type { Logger } from '../logger.js';
 import type { ChannelName } from '../ports/channel.port.js';
 import type { DispatchOutcome, Dispatcher, InboundUpdate } from './inbound.js';
@@ -30,8 +30,12 @@ export interface DispatcherDeps {
 }
 
 export interface RuntimeDispatcher extends Dispatcher {
-  /** Delivers an event that did not come from the user (timers, payments, command answers). */
-  deliverEvent(channel: ChannelName, chatId: string, event: EventWithoutTime): Promise<void>;
+  /**
+   * Delivers an event that did not come from the user (timers, payments, command answers). With
+   * `completes`, the outbox entry that carried the event is marked done in the same transaction as
+   * the event's effects: a crash cannot deliver it twice, and a lost lease delivers it not at all.
+   */
+  deliverEvent(channel: ChannelName, chatId: string, event: EventWithoutTime, completes?: OutboxEntry): Promise<void>;
   /**
    * Queues a standalone message to a chat that has no conversation of its own (a Telegram group
    * told to talk privately): the chat's outbox lane, its limits and retries, no engine state.
@@ -45,11 +49,25 @@ interface HandleOptions {
   /** The user typed something: the next menu is a new message below it, not an edit above it. */
   freshMenu: boolean;
   source?: string;
+  /** The platform update being handled: recorded with its effects, so a redelivery is ignored. */
+  updateId?: string;
+  /** The outbox entry whose event this is: marked done with its effects. */
+  completes?: OutboxEntry;
+}
+
+/** What one handling produced, committed in one transaction. */
+interface Outcome {
+  state: ConversationState;
+  entries: NewOutboxEntry[];
+  acks: DispatchOutcome['acks'];
 }
 
 const MAX_CAS_RETRIES = 5;
 const MAX_INLINE_ROUNDS = 4;
 const NO_FACTS: Facts = { student: null, items: [] };
+
+/** Thrown inside the commit to roll it back: this update or entry was handled elsewhere meanwhile. */
+class AlreadyHandled extends Error {}
 
 export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
   const { db, clock, logger } = deps;
@@ -79,94 +97,113 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
     }
   }
 
-  /** One transition, saved with its outbox entries in one transaction. Returns inline commands. */
-  async function step(
+  /**
+   * Runs the event and every answer of the secret commands it leads to (a password check) in memory,
+   * from one read of the conversation. Nothing is written until the end: an update either leaves all
+   * its effects or none, and a crash mid-way (say, during a password hash) lets the platform's
+   * redelivery run it again. `answers` keeps command answers across CAS retries, so a retry does not
+   * check a password twice.
+   */
+  async function run(
     channel: ChannelName,
     chatId: string,
-    event: EventWithoutTime,
+    first: EventWithoutTime,
+    stored: ConversationState,
     options: HandleOptions,
-    acks: DispatchOutcome['acks'],
-  ): Promise<{ inline: Command[]; lang: Lang }> {
-    for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
-      const at = clock();
-      const stored = await findConversation(db, channel, chatId);
-      const state = parseState(stored?.stateJson, stored?.stateVersion, options.languageHint ?? deps.defaultLanguage);
-      // A successful login answer is drawn as the student's home, so it needs their facts already.
-      const factsFor = state.session?.studentId ?? (event.kind === 'login.result' && event.result.ok ? event.result.studentId : null);
-      const facts = factsFor ? await deps.ledger.loadFacts(factsFor, at) : NO_FACTS;
-      const result = transition(state, { ...event, at } as EngineEvent, { facts, config: deps.engineConfig });
-
-      const entries: NewOutboxEntry[] = [];
-      const inline: Command[] = [];
-      const roundAcks: DispatchOutcome['acks'] = [];
-      for (const effect of result.effects) {
-        if (effect.type === 'ack') roundAcks.push({ text: effect.text, alert: effect.alert });
-        else if (effect.type === 'command') {
-          if (SECRET_COMMANDS.has(effect.command.kind)) inline.push(effect.command);
-          else {
-            const payload: OutboxPayloads['command'] = { channel, chatId, command: effect.command, lang: result.state.lang };
-            entries.push({ lane: `cmd:${chatLane(channel, chatId)}`, kind: 'command', payload, runAfter: at });
+    answers: Map<string, EventWithoutTime | null>,
+  ): Promise<Outcome> {
+    let state = stored;
+    const entries: NewOutboxEntry[] = [];
+    const acks: DispatchOutcome['acks'] = [];
+    let events: EventWithoutTime[] = [first];
+    let opts = options;
+    for (let round = 0; events.length > 0 && round < MAX_INLINE_ROUNDS; round++) {
+      const next: EventWithoutTime[] = [];
+      for (const event of events) {
+        const at = clock();
+        // A successful login answer is drawn as the student's home, so it needs their facts already.
+        const factsFor = state.session?.studentId ?? (event.kind === 'login.result' && event.result.ok ? event.result.studentId : null);
+        const facts = factsFor ? await deps.ledger.loadFacts(factsFor, at) : NO_FACTS;
+        const result = transition(state, { ...event, at } as EngineEvent, { facts, config: deps.engineConfig });
+        state = result.state;
+        const inline: Command[] = [];
+        for (const effect of result.effects) {
+          if (effect.type === 'ack') acks.push({ text: effect.text, alert: effect.alert });
+          else if (effect.type === 'command') {
+            if (SECRET_COMMANDS.has(effect.command.kind)) inline.push(effect.command);
+            else {
+              const payload: OutboxPayloads['command'] = { channel, chatId, command: effect.command, lang: state.lang };
+              entries.push({ lane: `cmd:${chatLane(channel, chatId)}`, kind: 'command', payload, runAfter: at });
+            }
+          } else {
+            const entry = toOutbox(channel, chatId, effect, at, opts);
+            if (entry) entries.push(entry);
           }
-        } else {
-          const entry = toOutbox(channel, chatId, effect, at, options);
-          if (entry) entries.push(entry);
+        }
+        // Secret-carrying commands run here, in memory, and their answer is the next event.
+        for (const command of inline) {
+          const key = JSON.stringify(command);
+          if (!answers.has(key)) answers.set(key, await deps.runCommand(command, { channel, chatId, now: clock(), lang: state.lang, source: opts.source }));
+          const answer = answers.get(key);
+          if (answer) next.push(answer);
         }
       }
-
-      const saved = await inTransaction(db, async (tx) => {
-        const ok = await saveConversation(tx, {
-          channel,
-          chatId,
-          stateVersion: STATE_VERSION,
-          stateJson: JSON.stringify(result.state),
-          studentId: result.state.session?.studentId ?? null,
-          expectedRevision: stored?.revision ?? 0,
-          now: at,
-        });
-        if (ok) await enqueueOutbox(tx, entries, at);
-        return ok;
-      });
-      if (saved) {
-        acks.push(...roundAcks);
-        if (entries.length > 0) deps.onEnqueued();
-        return { inline, lang: result.state.lang };
-      }
-      logger.debug({ channel, attempt }, 'conversation changed concurrently; retrying');
+      events = next;
+      opts = { ...opts, inboundMessageId: undefined };
     }
-    throw new Error('Conversation kept changing; gave up after retries');
+    return { state, entries, acks };
   }
 
-  async function handle(channel: ChannelName, chatId: string, first: EventWithoutTime, options: HandleOptions): Promise<DispatchOutcome['acks']> {
-    const acks: DispatchOutcome['acks'] = [];
-    await withLock(`${channel}:${chatId}`, async () => {
-      let events: EventWithoutTime[] = [first];
-      let opts = options;
-      for (let round = 0; events.length > 0 && round < MAX_INLINE_ROUNDS; round++) {
-        const next: EventWithoutTime[] = [];
-        for (const event of events) {
-          const { inline, lang } = await step(channel, chatId, event, opts, acks);
-          // Secret-carrying commands run here, in memory, and their answer is the next event.
-          for (const command of inline) {
-            const answer = await deps.runCommand(command, { channel, chatId, now: clock(), lang, source: opts.source });
-            if (answer) next.push(answer);
-          }
+  /** Returns the acks, or null when the update or entry turned out to be handled already. */
+  async function handle(channel: ChannelName, chatId: string, event: EventWithoutTime, options: HandleOptions): Promise<DispatchOutcome['acks'] | null> {
+    return withLock(`${channel}:${chatId}`, async () => {
+      // Checked under the chat's lock: a concurrent redelivery waits for the first and then stops here.
+      if (options.updateId !== undefined && (await isInboundUpdateRecorded(db, channel, options.updateId))) return null;
+      const answers = new Map<string, EventWithoutTime | null>();
+      for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+        const stored = await findConversation(db, channel, chatId);
+        const state = parseState(stored?.stateJson, stored?.stateVersion, options.languageHint ?? deps.defaultLanguage);
+        const outcome = await run(channel, chatId, event, state, options, answers);
+        const at = clock();
+        let saved: boolean;
+        try {
+          saved = await inTransaction(db, async (tx) => {
+            if (options.updateId !== undefined && !(await recordInboundUpdate(tx, channel, options.updateId, at))) throw new AlreadyHandled();
+            if (options.completes && !(await completeClaimedOutbox(tx, options.completes))) throw new AlreadyHandled();
+            const ok = await saveConversation(tx, {
+              channel,
+              chatId,
+              stateVersion: STATE_VERSION,
+              stateJson: JSON.stringify(outcome.state),
+              studentId: outcome.state.session?.studentId ?? null,
+              expectedRevision: stored?.revision ?? 0,
+              now: at,
+            });
+            if (!ok) throw new ConcurrentChange();
+            await enqueueOutbox(tx, outcome.entries, at);
+            return true;
+          });
+        } catch (error) {
+          if (error instanceof AlreadyHandled) return null;
+          if (!(error instanceof ConcurrentChange)) throw error;
+          saved = false;
         }
-        events = next;
-        opts = { ...opts, inboundMessageId: undefined };
+        if (saved) {
+          if (outcome.entries.length > 0) deps.onEnqueued();
+          return outcome.acks;
+        }
+        logger.debug({ channel, attempt }, 'conversation changed concurrently; retrying');
       }
+      throw new Error('Conversation kept changing; gave up after retries');
     });
-    return acks;
   }
 
   return {
     async dispatch(update: InboundUpdate): Promise<DispatchOutcome> {
-      if (update.updateId !== undefined) {
-        const fresh = await recordInboundUpdate(db, update.channel, update.updateId, clock());
-        if (!fresh) {
-          logger.info({ channel: update.channel, updateId: update.updateId }, 'duplicate update ignored');
-          return { duplicate: true, acks: [] };
-        }
-      }
+      const duplicate = (): DispatchOutcome => {
+        logger.info({ channel: update.channel, updateId: update.updateId }, 'duplicate update ignored');
+        return { duplicate: true, acks: [] };
+      };
       // Writing to the bot again (e.g. after unblocking it) makes an inactive chat reachable again.
       const chat = await findChannelChat(db, update.channel, update.chatId);
       if (!chat.active) await updateChannelChat(db, update.channel, update.chatId, { active: true }, clock());
@@ -175,11 +212,12 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
         languageHint: update.languageHint,
         source: update.source,
         freshMenu: update.event.kind !== 'action',
+        updateId: update.updateId,
       });
-      return { duplicate: false, acks };
+      return acks === null ? duplicate() : { duplicate: false, acks };
     },
-    async deliverEvent(channel, chatId, event) {
-      await handle(channel, chatId, event, { freshMenu: false });
+    async deliverEvent(channel, chatId, event, completes) {
+      await handle(channel, chatId, event, { freshMenu: false, completes });
     },
     async deliverMessage(channel, chatId, text) {
       const at = clock();
@@ -190,3 +228,6 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
     },
   };
 }
+
+/** Thrown inside the commit to roll it back: another writer saved the conversation first. */
+class ConcurrentChange extends Error {}

@@ -53,6 +53,7 @@ export function createOrderSweeper(deps: OrderSweeperDeps) {
 
   async function sweep(): Promise<SweepResult> {
     const result: SweepResult = { expired: 0, reconciled: 0 };
+    await guarded('follow-ups', async () => void (await deps.intake.repairFollowUps()));
     for (const order of await ledger.listPending({ expiresBy: clock() })) {
       await guarded(order.id, async () => {
         const { status, changed } = await reconciler.closeAndReconcile(order.id, 'expired', clock());

@@ -61,13 +61,13 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
 
     async event(entry) {
       const { channel, chatId, event } = payloadOf<'event'>(entry);
-      await deps.dispatcher.deliverEvent(channel, chatId, event);
+      await deps.dispatcher.deliverEvent(channel, chatId, event, entry);
     },
 
     async command(entry) {
       const { channel, chatId, command, lang } = payloadOf<'command'>(entry);
       const answer = await deps.runCommand(command, { channel, chatId, now: clock(), lang, requestKey: `outbox:${entry.id}` });
-      if (answer) await deps.dispatcher.deliverEvent(channel, chatId, answer);
+      if (answer) await deps.dispatcher.deliverEvent(channel, chatId, answer, entry);
     },
 
     async receipt(entry) {
@@ -81,7 +81,7 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
         total: receipt.total,
         receiptNo: receipt.receiptNo,
         receiptUrl: deps.receiptUrl(receipt.viewToken),
-      });
+      }, entry);
     },
 
     async staff(entry) {

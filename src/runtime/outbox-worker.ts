@@ -41,6 +41,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let again = false;
   let stopped = true;
 
+  // `entry` is already claimed (claimDueLaneHeads): its runAfter is the lease it holds, so a handler
+  // that commits its effect can mark the entry done in the same transaction (completeClaimedOutbox),
+  // compare-and-set on this lease.
   async function runOne(entry: OutboxEntry): Promise<void> {
     const handler = handlers[entry.kind];
     if (!handler) {

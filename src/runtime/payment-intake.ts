@@ -1,14 +1,15 @@
-import { inTransaction, type Db } from '../db/database.js';
+import type { Tx } from '../db/database.js';
+import { findOrderById } from '../db/repositories/order.repository.js';
 import { enqueueOutbox, type NewOutboxEntry } from '../db/repositories/outbox.repository.js';
+import { listCredits } from '../db/repositories/payment.repository.js';
 import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChannelName } from '../ports/channel.port.js';
 import type { GatewayOrderState, PaymentGateway, PaymentNotification } from '../ports/gateway.port.js';
 import type { EventWithoutTime, OutboxPayloads } from './runtime-types.js';
-import type { ApplyOutcome, Ledger } from '../ledger/index.js';
+import type { Ledger, RecordedOutcome } from '../ledger/index.js';
 
 export interface PaymentIntakeDeps {
-  db: Db;
   gateway: PaymentGateway;
   ledger: Ledger;
   clock: () => number;
@@ -16,38 +17,44 @@ export interface PaymentIntakeDeps {
   onEnqueued: () => void;
 }
 
-/** Gateway notifications and reconciliation both end here: apply once, then receipt + tell the student. */
+/**
+ * Gateway notifications and reconciliation both end here: the credit and everything that must
+ * follow it (receipt, the student's notice, the staff card) commit in one transaction.
+ */
 export function createPaymentIntake(deps: PaymentIntakeDeps) {
-  const { db, gateway, ledger, clock, logger } = deps;
+  const { gateway, ledger, clock, logger } = deps;
 
   /**
    * A receipt only for money that reached fee items; money held as a flagged credit (a second
-   * transaction, an overpayment, a wrong amount) gets a truthful notice instead. Both go on the
-   * order's receipt lane, so the notice follows the receipt.
+   * transaction, an overpayment, a wrong amount) gets a truthful notice instead, and a card for the
+   * finance office. The student's two go on the order's receipt lane, so the notice follows the receipt.
    */
-  async function scheduleFollowUps(outcome: ApplyOutcome): Promise<void> {
+  async function queueFollowUps(tx: Tx, outcome: RecordedOutcome): Promise<void> {
+    const now = clock();
     const entries: NewOutboxEntry[] = [];
     const lane = `receipt:${outcome.orderId}`;
     const credited = outcome.kind === 'applied' || outcome.kind === 'late' ? outcome.creditedToItems : 0;
     if (credited > 0) {
       const payload: OutboxPayloads['receipt'] = { orderId: outcome.orderId };
-      entries.push({ lane, kind: 'receipt', payload, runAfter: clock() });
+      entries.push({ lane, kind: 'receipt', payload, runAfter: now });
     }
     const held = heldNotice(outcome, credited);
-    const order = held ? await ledger.getOrder(outcome.orderId) : null;
+    const order = held ? await findOrderById(tx, outcome.orderId) : undefined;
     if (held && order) {
-      const payload: OutboxPayloads['event'] = { channel: order.channel as ChannelName, chatId: order.chatId, event: held };
-      entries.push({ lane, kind: 'event', payload, runAfter: clock() });
+      const payload: OutboxPayloads['event'] = { channel: order.channel as ChannelName, chatId: order.chat_id, event: held };
+      entries.push({ lane, kind: 'event', payload, runAfter: now });
     }
-    if (entries.length === 0) return;
-    await inTransaction(db, (tx) => enqueueOutbox(tx, entries, clock()));
-    deps.onEnqueued();
+    for (const credit of outcome.flaggedCredit > 0 ? await listCredits(tx, { paymentId: outcome.paymentId }) : []) {
+      const payload: OutboxPayloads['staff'] = { event: { kind: 'credit.held', creditId: credit.id } };
+      entries.push({ lane: 'staff', kind: 'staff', payload, runAfter: now });
+    }
+    await enqueueOutbox(tx, entries, now);
   }
 
   async function apply(notification: PaymentNotification, source: 'notification' | 'query'): Promise<string> {
-    const outcome = await ledger.applyPayment(gateway.name, notification, clock());
+    const outcome = await ledger.applyPayment(gateway.name, notification, clock(), queueFollowUps);
     logger.info({ orderId: notification.orderId, transactionId: notification.transactionId, outcome: outcome.kind, source }, 'payment');
-    await scheduleFollowUps(outcome);
+    deps.onEnqueued();
     return outcome.kind;
   }
 
@@ -60,13 +67,19 @@ export function createPaymentIntake(deps: PaymentIntakeDeps) {
     async acceptPaidState(orderId: string, state: Extract<GatewayOrderState, { status: 'paid' }>): Promise<string> {
       return apply({ transactionId: state.transactionId, orderId, amount: state.amount, status: 'paid', paidAt: state.paidAt }, 'query');
     },
+    /** Payments an older version recorded without their follow-ups get them now (start, every sweep). */
+    async repairFollowUps(): Promise<number> {
+      const repaired = await ledger.repairPaymentFollowUps(queueFollowUps);
+      if (repaired > 0) deps.onEnqueued();
+      return repaired;
+    },
   };
 }
 
 export type PaymentIntake = ReturnType<typeof createPaymentIntake>;
 
 /** What to tell the student about money held for the finance office, if any (orphans have no chat). */
-function heldNotice(outcome: ApplyOutcome, credited: number): Extract<EventWithoutTime, { kind: 'payment.held' }> | null {
+function heldNotice(outcome: RecordedOutcome, credited: number): Extract<EventWithoutTime, { kind: 'payment.held' }> | null {
   switch (outcome.kind) {
     case 'applied':
     case 'late':
@@ -75,8 +88,6 @@ function heldNotice(outcome: ApplyOutcome, credited: number): Extract<EventWitho
     case 'mismatch':
       return { kind: 'payment.held', orderId: outcome.orderId, amount: outcome.flaggedCredit, reason: 'amountMismatch' };
     case 'orphan':
-    case 'duplicate':
-    case 'failed':
       return null;
     default:
       return assertNever(outcome);

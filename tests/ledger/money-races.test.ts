@@ -84,7 +84,7 @@ describe(`money races (${testStore})`, () => {
 
   it('reconciliation (asking the gateway) racing the notification of the same payment credits it once', async () => {
     const gw = scriptedGateway();
-    const intake = createPaymentIntake({ db: f.db, gateway: gw.gateway, ledger: f.ledger, clock: () => T0 + 5, logger: createLogger('silent'), onEnqueued: () => {} });
+    const intake = createPaymentIntake({ gateway: gw.gateway, ledger: f.ledger, clock: () => T0 + 5, logger: createLogger('silent'), onEnqueued: () => {} });
     const o = await order(f.ids.DORM, 120_000);
     if (!o.ok) throw new Error(o.reason);
     const state = { status: 'paid' as const, transactionId: 'TX-R', amount: 120_000, paidAt: T0 + 1 };

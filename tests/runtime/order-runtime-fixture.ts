@@ -11,7 +11,7 @@ export async function setupOrderRuntime(clock: () => number) {
   const f = await setupLedger();
   const gw = scriptedGateway();
   const logger = createLogger('silent');
-  const intake = createPaymentIntake({ db: f.db, gateway: gw.gateway, ledger: f.ledger, clock, logger, onEnqueued: () => {} });
+  const intake = createPaymentIntake({ gateway: gw.gateway, ledger: f.ledger, clock, logger, onEnqueued: () => {} });
   return { f, gw, logger, intake };
 }
 

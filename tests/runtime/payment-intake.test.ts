@@ -19,7 +19,7 @@ beforeEach(async () => {
   f = await setupLedger();
   now = T0;
   const clock = () => now;
-  intake = createPaymentIntake({ db: f.db, gateway: scriptedGateway().gateway, ledger: f.ledger, clock, logger: createLogger('silent'), onEnqueued: () => {} });
+  intake = createPaymentIntake({ gateway: scriptedGateway().gateway, ledger: f.ledger, clock, logger: createLogger('silent'), onEnqueued: () => {} });
 });
 afterEach(async () => {
   await f.db.destroy();
@@ -37,8 +37,9 @@ async function pay(o: OrderRecord, transactionId: string, amount = o.total): Pro
   return intake.acceptPaidState(o.id, { status: 'paid', transactionId, amount: n.amount, paidAt: n.paidAt });
 }
 
+/** What the student's side gets (the staff cards are checked on their own). */
 async function queued(): Promise<{ kind: string; payload: unknown }[]> {
-  const rows = await f.db.selectFrom('outbox').select(['kind', 'payload_json']).orderBy('id').execute();
+  const rows = await f.db.selectFrom('outbox').select(['kind', 'payload_json']).where('kind', '!=', 'staff').orderBy('id').execute();
   return rows.map((r) => ({ kind: r.kind, payload: JSON.parse(r.payload_json) as unknown }));
 }
 
@@ -48,6 +49,15 @@ const held = (orderId: string, amount: number, reason: string) => ({
 });
 
 describe('payment intake follow-ups', () => {
+  it('every held credit gets a card for the finance office, queued with the payment', async () => {
+    const o = await order([{ itemId: f.ids.DORM, amount: 120_000 }]);
+    await pay(o, 'TX1', 99_000);
+    const staff = await f.db.selectFrom('outbox').select(['lane', 'payload_json']).where('kind', '=', 'staff').execute();
+    const credits = await f.db.selectFrom('credits').select('id').execute();
+    expect(credits).toHaveLength(1);
+    expect(staff.map((r) => JSON.parse(r.payload_json) as unknown)).toEqual([{ event: { kind: 'credit.held', creditId: Number(credits[0]!.id) } }]);
+  });
+
   it('a payment credited to fee items gets a receipt and no notice', async () => {
     const o = await order([{ itemId: f.ids.DORM, amount: 120_000 }]);
     expect(await pay(o, 'TX1')).toBe('applied');

@@ -8,7 +8,8 @@ import { testConfig } from './telegram-test-helpers.js';
 
 // A handler that fails or hangs past Telegraf's handlerTimeout ends up in bot.catch. Telegraf's
 // default there prints the whole update to the console (a typed password with it), sets
-// process.exitCode = 1 and rethrows; ours logs the update id only and keeps serving.
+// process.exitCode = 1 and rethrows; ours logs the update id only and keeps serving. A failed
+// update (nothing of it saved) is answered 5xx so Telegram sends it again; a slow one 200.
 
 const SECRET = 'handler_errors_secret';
 const PASSWORD = 'Hunter2@Secret';
@@ -30,9 +31,12 @@ describe('telegram update handler failures', () => {
   const hang = new Set<string>();
   const released: (() => void)[] = [];
   const processed: InboundUpdate[] = [];
+  /** Updates whose text is in `failOnce` fail the first time they are dispatched (a database fault). */
+  const failOnce = new Set<string>();
   const dispatcher: Dispatcher = {
     async dispatch(u) {
       if (u.event.kind === 'text' && hang.has(u.event.text)) await new Promise<void>((r) => released.push(r));
+      if (u.event.kind === 'text' && failOnce.delete(u.event.text)) throw new Error('database is locked');
       processed.push(u);
       return { duplicate: false, acks: [] };
     },
@@ -84,12 +88,26 @@ describe('telegram update handler failures', () => {
     const printed = [...consoleError.mock.calls, ...consoleLog.mock.calls].map((args) => JSON.stringify(args));
     expect(printed.filter((line) => line.includes(PASSWORD))).toEqual([]);
     expect(lines.filter((line) => line.includes(PASSWORD))).toEqual([]);
-    expect(lines.some((line) => line.startsWith('warn') && line.includes('902') && line.includes('timed out or failed'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('warn') && line.includes('902') && line.includes('handler timeout'))).toBe(true);
     expect(process.exitCode).toBe(exitCodeBefore);
 
     // The next update is processed normally.
     const next = await post(update(903, '/menu'));
     expect(next.status).toBe(200);
     expect(processed.map((u) => u.updateId)).toContain('903');
+  }, 5_000);
+
+  it('answers a failed update with 500 so Telegram resends it, and handles the resent copy', async () => {
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    failOnce.add('/history');
+    const res = await post(update(904, '/history'));
+    expect(res.status).toBe(500);
+    expect(processed.some((u) => u.updateId === '904')).toBe(false);
+    expect(consoleError).not.toHaveBeenCalled();
+    expect(process.exitCode).toBe(exitCodeBefore);
+
+    const resent = await post(update(904, '/history'));
+    expect(resent.status).toBe(200);
+    expect(processed.filter((u) => u.updateId === '904')).toHaveLength(1);
   }, 5_000);
 });

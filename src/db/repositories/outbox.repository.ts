@@ -76,6 +76,22 @@ export async function pruneOutbox(db: Db, before: number): Promise<number> {
   return Number(result.numDeletedRows);
 }
 
+/**
+ * Marks a claimed entry done, inside the transaction that commits its effect, so the effect and
+ * the mark land together. False when the claim is no longer ours (its lease ran out and another
+ * worker took it, or it is done already): the caller rolls back instead of applying it twice.
+ */
+export async function completeClaimedOutbox(db: Db, entry: Pick<OutboxEntry, 'id' | 'runAfter'>): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'done', last_error: null })
+    .where('id', '=', entry.id)
+    .where('status', '=', 'pending')
+    .where('run_after', '=', entry.runAfter)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function markOutboxDone(db: Db, id: number): Promise<void> {
   await db.updateTable('outbox').set({ status: 'done', last_error: null }).where('id', '=', id).execute();
 }

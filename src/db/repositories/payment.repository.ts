@@ -36,9 +36,40 @@ export async function insertPaymentIfNew(db: Db, payment: Omit<PaymentRow, 'id'>
   return row ? Number(row.id) : null;
 }
 
+/** The payment recorded for (gateway, transaction id), with whether its follow-ups were queued. */
+export async function findPaymentByTransaction(db: Db, gateway: string, transactionId: string): Promise<(PaymentRow & { followUpsQueued: boolean }) | undefined> {
+  const r = await db.selectFrom('payments').selectAll().where('gateway', '=', gateway).where('transaction_id', '=', transactionId).executeTakeFirst();
+  return r ? { ...toPaymentRow(r), followUpsQueued: Number(r.follow_ups_queued) === 1 } : undefined;
+}
+
+/** Payments whose follow-ups were never queued (left by a crash in an older version), oldest first. */
+export async function listPaymentsAwaitingFollowUps(db: Db, limit: number): Promise<PaymentRow[]> {
+  const rows = await db.selectFrom('payments').selectAll().where('follow_ups_queued', '=', 0).orderBy('id').limit(limit).execute();
+  return rows.map(toPaymentRow);
+}
+
+/** Compare-and-set 0 → 1: true for the one transaction that gets to queue this payment's follow-ups. */
+export async function claimPaymentFollowUps(db: Db, paymentId: number): Promise<boolean> {
+  const result = await db.updateTable('payments').set({ follow_ups_queued: 1 }).where('id', '=', paymentId).where('follow_ups_queued', '=', 0).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+function toPaymentRow(r: PaymentRow & { follow_ups_queued?: unknown }): PaymentRow {
+  return {
+    id: Number(r.id),
+    gateway: r.gateway,
+    transaction_id: r.transaction_id,
+    order_id: r.order_id,
+    amount: Number(r.amount),
+    outcome: r.outcome,
+    paid_at: Number(r.paid_at),
+    received_at: Number(r.received_at),
+  };
+}
+
 export async function listPaymentsForOrder(db: Db, orderId: string): Promise<PaymentRow[]> {
   const rows = await db.selectFrom('payments').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
-  return rows.map((r) => ({ ...r, id: Number(r.id), amount: Number(r.amount), paid_at: Number(r.paid_at), received_at: Number(r.received_at) }));
+  return rows.map(toPaymentRow);
 }
 
 export async function insertCredit(db: Db, credit: Omit<CreditRow, 'id'>): Promise<number> {
