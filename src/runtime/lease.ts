@@ -85,6 +85,10 @@ export function createLeases(deps: LeasesDeps) {
         stopped = false;
         void tick();
       },
+      halt() {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+      },
       async stop() {
         stopped = true;
         if (timer) clearTimeout(timer);
@@ -115,6 +119,11 @@ export function createLeases(deps: LeasesDeps) {
     async stop(): Promise<void> {
       started = false;
       await Promise.all([...all.values()].map((one) => one.stop()));
+    },
+    /** Tests: stop renewing without releasing, as a process that died would. */
+    async stopRenewing(): Promise<void> {
+      started = false;
+      for (const one of all.values()) one.halt();
     },
   };
 }
