@@ -43,6 +43,7 @@ const schema = z.object({
   SANDBOX_GATEWAY_SECRET: z.string().min(16).default('sandbox-secret-change-me-0123456789'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
   LEASE_SECONDS: z.coerce.number().positive().max(600).default(15),
+  OUTBOX_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(60),
 });
 
 export type Config = z.infer<typeof schema> & { publicBaseUrl: string };

@@ -133,6 +133,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     clock,
     logger,
     pollMs: config.OUTBOX_POLL_MS,
+    leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
     handlers: createOutboxHandlers({
       db,
       transports,

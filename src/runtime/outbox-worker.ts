@@ -23,6 +23,8 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   /** Lanes worked on at once (different chats); one lane is always sequential. */
   concurrency?: number;
+  /** How long a claim lasts; a crashed claimer's entries run again after it (default 60 s). */
+  leaseMs?: number;
   /** Called when a chat can no longer be reached (e.g. blocked the bot). */
   onPermanentFailure?: (entry: OutboxEntry) => Promise<void>;
 }
@@ -36,6 +38,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const backoff = options.backoffMs ?? DEFAULT_BACKOFF;
   const maxAttempts = options.maxAttempts ?? 12;
   const concurrency = options.concurrency ?? 8;
+  const leaseMs = options.leaseMs ?? LEASE_MS;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let again = false;
@@ -82,7 +85,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   async function drainDue(): Promise<void> {
     for (;;) {
       // Claimed before they run, so other workers (processes, instances) skip them.
-      const heads = await claimDueLaneHeads(db, clock(), concurrency, clock() + LEASE_MS);
+      const heads = await claimDueLaneHeads(db, clock(), concurrency, clock() + leaseMs);
       if (heads.length === 0) return;
       await Promise.all(heads.map(runOne));
     }

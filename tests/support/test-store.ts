@@ -41,6 +41,16 @@ export async function createPgTestDatabase(): Promise<string> {
   return pgUrlFor(name);
 }
 
+/** PostgreSQL: a new, empty database (no tables: whoever opens it migrates it); its URL. */
+export async function createEmptyPgTestDatabase(): Promise<string> {
+  const template = inject('pgTemplate');
+  if (!template) throw new Error('FEEBOT_TEST_STORE=postgres but no template database was prepared');
+  const name = `${template.replace(/_tpl$/, '')}_${process.pid}_e${++counter}`;
+  await withAdmin((admin) => admin.query(`create database "${name}"`));
+  created.push(name);
+  return pgUrlFor(name);
+}
+
 /**
  * A URL for a feebot under test: a fresh PostgreSQL database, or on SQLite the given file.
  * The caller's feebot closes its own pool; the database is dropped after the file's tests.
