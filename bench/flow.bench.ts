@@ -1,8 +1,10 @@
 // Drives N simulated students through the whole payment flow against a running feebot over HTTP:
 // web chat endpoints for every step, and signed sandbox gateway notifications for the payment.
-// Usage: npm run bench -- [--students 40] [--concurrency 8] [--hash-cost 17] [--json]
+// Usage: npm run bench -- [--students 40] [--concurrency 8] [--hash-cost 17] [--db sqlite|postgres] [--json]
+// --db postgres runs on a fresh database on PG_TEST_URL's server (default postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { signSandboxPayload } from '../adapters/sandbox-gateway/index.js';
 import { createPasswordHasher } from '../src/accounts/password-hasher.js';
 import { updatePassword } from '../src/db/repositories/student.repository.js';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     // scrypt cost exponent: 17 is the OWASP default feebot runs with; lower it to measure the rest.
     'hash-cost': { type: 'string', default: '17' },
+    db: { type: 'string', default: 'sqlite' },
   },
 });
 const students = Number(values.students);
@@ -29,7 +32,23 @@ const PASSWORD = 'Bench@2026';
 
 // The bench never sends mail, but a non-demo feebot must know where mail would go.
 // Every simulated student comes from 127.0.0.1: lift the per-address limit meant for real clients.
-const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn', DEV_MAILBOX: 'true', WEB_SEND_PER_MINUTE_PER_ADDRESS: '60000' };
+const store = values.db;
+if (store !== 'sqlite' && store !== 'postgres') throw new Error('--db must be sqlite or postgres');
+const pgAdminUrl = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgDatabase = `feebot_bench_${process.pid}_${Date.now()}`;
+async function pgAdmin(query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: pgAdminUrl });
+  await client.connect();
+  await client.query(query).finally(() => client.end());
+}
+let databaseEnv: Record<string, string> = {};
+if (store === 'postgres') {
+  await pgAdmin(`create database "${pgDatabase}"`);
+  const url = new URL(pgAdminUrl);
+  url.pathname = `/${pgDatabase}`;
+  databaseEnv = { DATABASE_URL: url.toString(), DEMO_DATABASE_URL: url.toString() };
+}
+const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn', DEV_MAILBOX: 'true', WEB_SEND_PER_MINUTE_PER_ADDRESS: '60000', ...databaseEnv };
 const app = await startTestFeebot(env, { demo: false, passwordHashCost: hashCost });
 const db = app.feebot.db;
 
@@ -83,10 +102,12 @@ await Promise.all(
 );
 const seconds = (performance.now() - started) / 1000;
 await app.stop();
+if (store === 'postgres') await pgAdmin(`drop database if exists "${pgDatabase}" with (force)`);
 
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 const result = {
+  store,
   students,
   concurrency,
   hashCost,
@@ -97,6 +118,6 @@ const result = {
 };
 if (values.json) console.log(JSON.stringify(result));
 else {
-  console.log(`feebot flow benchmark: ${students} students, ${concurrency} at a time, ${steps} steps in ${result.seconds} s`);
+  console.log(`feebot flow benchmark (${store}): ${students} students, ${concurrency} at a time, ${steps} steps in ${result.seconds} s`);
   console.log(`  flows/s ${result.flowsPerSecond}   steps/s ${result.stepsPerSecond}   step latency p50 ${result.stepLatencyMs.p50} ms, p99 ${result.stepLatencyMs.p99} ms`);
 }

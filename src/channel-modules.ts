@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import type { ChannelAdapter, ChannelName } from './ports/channel.port.js';
 import type { StaffNotifier } from './ports/staff.port.js';
 import type { RuntimeDispatcher } from './runtime/dispatcher.js';
+import type { Lease } from './runtime/lease.js';
 
 /** What main hands every optional channel when it builds it. */
 export interface ChannelDeps {
@@ -20,6 +21,8 @@ export interface ChannelDeps {
   logger: Logger;
   clock: () => number;
   publicBaseUrl: string;
+  /** A fleet-wide lease by name (one holder among all instances), e.g. for a polling loop. */
+  lease: (name: string) => Lease;
 }
 
 /**

@@ -74,7 +74,7 @@ async function runImport(kind: string | undefined, file: string | undefined): Pr
     return 2;
   }
   const config = loadConfig();
-  const db = openDatabase(config.DATABASE_URL);
+  const db = openDatabase(config.DATABASE_URL, { poolSize: 2 });
   try {
     await migrateToLatest(db);
     const text = readFileSync(file, 'utf8');
@@ -101,7 +101,7 @@ async function printAudit(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const db = openDatabase(demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
+  const db = openDatabase(demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL, { poolSize: 2 });
   try {
     await migrateToLatest(db);
     console.log(await createAudit({ db, timezone: config.TIMEZONE }).trail(studentId));
@@ -202,7 +202,7 @@ async function main(argv: string[]): Promise<number> {
       await serve(false);
       return -1;
     case 'migrate': {
-      const db = openDatabase(loadConfig().DATABASE_URL);
+      const db = openDatabase(loadConfig().DATABASE_URL, { poolSize: 2 });
       const applied = await migrateToLatest(db);
       await db.destroy();
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date.');

@@ -20,6 +20,7 @@ const schema = z.object({
       }
     }),
   DATABASE_URL: z.string().default('./data/feebot.db'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DEMO_DATABASE_URL: z.string().default('./data/demo.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TIMEZONE: z.string().default('Asia/Shanghai'),
@@ -41,6 +42,8 @@ const schema = z.object({
     }),
   SANDBOX_GATEWAY_SECRET: z.string().min(16).default('sandbox-secret-change-me-0123456789'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
+  LEASE_SECONDS: z.coerce.number().positive().max(600).default(15),
+  OUTBOX_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(60),
 });
 
 export type Config = z.infer<typeof schema> & { publicBaseUrl: string };

@@ -29,6 +29,7 @@ import { createOrderSweeper } from './runtime/order-sweeper.js';
 import { createOutboxHandlers } from './runtime/outbox-handlers.js';
 import { createOutboxWorker } from './runtime/outbox-worker.js';
 import { createHousekeeping } from './runtime/housekeeping.js';
+import { createLeases } from './runtime/lease.js';
 import { createPaymentIntake } from './runtime/payment-intake.js';
 import { createSessionRevoker } from './runtime/session-revoker.js';
 
@@ -61,7 +62,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   // Refuse to start when mail would be undeliverable, before touching the database.
   const mailConfig = loadMailConfig(options.env ?? process.env);
   const delivery = mailDelivery(mailConfig, options.demo === true);
-  const db = openDatabase(options.demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL);
+  const db = openDatabase(options.demo ? config.DEMO_DATABASE_URL : config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   await migrateToLatest(db);
 
   const loginLimits = loadLoginLimitsConfig(options.env ?? process.env);
@@ -88,8 +89,11 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   };
   const outboxRef: { kick: () => void } = { kick: () => undefined };
   const onEnqueued = () => outboxRef.kick();
+  // Fleet-wide leases: background jobs and Telegram polling run on one instance at a time.
+  const leases = createLeases({ db, ttlMs: config.LEASE_SECONDS * 1000, clock, logger });
+  const jobsLease = leases.lease('background-jobs');
   // accountServices is built below (it needs the outbox kick); channels only call this later.
-  const channelDeps: ChannelDeps = { dispatcher: getDispatcher, accounts: () => accountServices, db, logger, clock, publicBaseUrl: config.publicBaseUrl };
+  const channelDeps: ChannelDeps = { dispatcher: getDispatcher, accounts: () => accountServices, db, logger, clock, publicBaseUrl: config.publicBaseUrl, lease: leases.lease };
   const channels: ChannelAdapter[] = [
     createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000 }),
     ...createEnabledChannels(env, channelDeps),
@@ -134,6 +138,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     clock,
     logger,
     pollMs: config.OUTBOX_POLL_MS,
+    leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
     handlers: createOutboxHandlers({
       db,
       transports,
@@ -180,6 +185,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     outbox,
     sweeper,
     housekeeping,
+    leases,
     logger,
     /** Listens on HOST:PORT and starts the background workers. */
     async start(): Promise<{ url: string; port: number }> {
@@ -189,9 +195,10 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       // Receipts and notices an older version failed to queue for recorded payments go out now.
       await intake.repairFollowUps();
       outbox.start();
-      sweeper.start(SWEEP_INTERVAL_MS);
-      reconciler.start(RECONCILE_CHECK_INTERVAL_MS);
-      housekeeping.start(HOUSEKEEPING_INTERVAL_MS);
+      leases.start();
+      sweeper.start(SWEEP_INTERVAL_MS, jobsLease.held);
+      reconciler.start(RECONCILE_CHECK_INTERVAL_MS, jobsLease.held);
+      housekeeping.start(HOUSEKEEPING_INTERVAL_MS, jobsLease.held);
       for (const channel of channels) await channel.start?.();
       await staffChannel?.start?.();
       logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
@@ -203,6 +210,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       sweeper.stop();
       reconciler.stop();
       housekeeping.stop();
+      await leases.stop();
       gateways.stop();
       await outbox.stop();
       await accountServices.resets.idle();

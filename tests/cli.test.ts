@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../src/db/database.js';
 import { insertAuditEntry, type NewAuditEntry } from '../src/db/repositories/audit.repository.js';
+import { testDatabaseUrl } from './support/test-store.js';
 
-// The `feebot` command as an operator runs it: a real process on a real SQLite file.
+// The `feebot` command as an operator runs it: a real process on a real database of the store
+// under test (a SQLite file, or a fresh PostgreSQL database given as DATABASE_URL=postgres://…).
 
 const dir = mkdtempSync(join(tmpdir(), 'feebot-cli-'));
-const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: join(dir, 'feebot.db'), LOG_LEVEL: 'silent', PORT: '0' };
+const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: await testDatabaseUrl(join(dir, 'feebot.db')), LOG_LEVEL: 'silent', PORT: '0' };
 delete env.SMTP_URL;
 delete env.DEV_MAILBOX;
 delete env.TIMEZONE;
@@ -74,7 +76,7 @@ describe('feebot CLI', () => {
     expect(lines[1]).toMatch(/^2025-09-01 10:03:04\s+login\.failed\s+telegram\s+42$/);
     expect(out).not.toContain('password.changed');
 
-    const demoDb = join(dir, 'demo.db');
+    const demoDb = await testDatabaseUrl(join(dir, 'demo.db'));
     await seedAudit(demoDb, [{ studentId: '2023010101', event: 'logout', channel: 'web', chatId: 'demo-chat', detail: 'idle', at }]);
     const demo = feebotWith({ DEMO_DATABASE_URL: demoDb }, 'audit', '--demo', '2023010101');
     expect(demo.code).toBe(0);

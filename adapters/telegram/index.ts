@@ -2,14 +2,17 @@ import type { Hono } from 'hono';
 import { Telegraf } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { ChannelModule } from '../../src/channel-modules.js';
+import type { Db } from '../../src/db/database.js';
 import type { ChannelAdapter } from '../../src/ports/channel.port.js';
 import type { Dispatcher } from '../../src/runtime/inbound.js';
+import type { Lease } from '../../src/runtime/lease.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { registerBotCommands } from './telegram-commands.js';
 import { loadTelegramConfig, type TelegramConfig } from './telegram-config.js';
 import { createUpdateHandler, type NoticeSender } from './telegram-inbound.js';
 import { ALLOWED_UPDATES, createPoller } from './telegram-polling.js';
-import { createRateLimiter, type RateLimiter } from './telegram-rate-limiter.js';
+import { createDbTurnStore, createRateLimiter, type RateLimiter } from './telegram-rate-limiter.js';
+import { createDbSendProgress } from './telegram-send-progress.js';
 import { createTelegramTransport } from './telegram-transport.js';
 import { mountTelegramWebhook } from './telegram-webhook.js';
 
@@ -28,6 +31,13 @@ export interface TelegramAdapterOptions {
    * it the notice is not sent: no message leaves except through the outbox.
    */
   sendNotice?: NoticeSender;
+  /**
+   * Shared state of the fleet: send-rate turns, multi-part progress, the polling lease. Without
+   * it (tests of the adapter alone) they are kept in this process.
+   */
+  db?: Db;
+  /** Long polling runs only while this lease is held (one poller per bot fleet-wide). */
+  pollingLease?: Lease;
   /** Replaces the limiter built from the config's rates (tests). */
   limiter?: RateLimiter;
   /** getUpdates long-poll timeout in seconds (default 30). */
@@ -61,8 +71,15 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     handlerTimeout: config.handlerTimeoutMs,
   });
   const api: TelegramApi = bot.telegram;
+  // Telegram's limits are per bot: the bot id (the token's public part) names the shared budget.
+  const botId = config.token.split(':')[0]!;
   const limiter =
-    options.limiter ?? createRateLimiter({ perChatPerSec: config.ratePerChatPerSec, globalPerSec: config.rateGlobalPerSec });
+    options.limiter ??
+    createRateLimiter({
+      perChatPerSec: config.ratePerChatPerSec,
+      globalPerSec: config.rateGlobalPerSec,
+      ...(options.db ? { store: createDbTurnStore(options.db, botId) } : {}),
+    });
 
   const handle = createUpdateHandler({
     api,
@@ -83,8 +100,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   });
   const handleUpdate = (update: Update) => bot.handleUpdate(update);
 
-  const poller = createPoller({ api, handle: handleUpdate, logger, timeoutSec: options.pollTimeoutSec });
-  const transport = createTelegramTransport({ api, limiter, logger });
+  const poller = createPoller({ api, handle: handleUpdate, logger, timeoutSec: options.pollTimeoutSec, lease: options.pollingLease });
+  const transport = createTelegramTransport({ api, limiter, logger, ...(options.db ? { progress: createDbSendProgress(options.db) } : {}) });
 
   return {
     channel: 'telegram',
@@ -132,10 +149,13 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 export const telegramChannel: ChannelModule<TelegramConfig> = {
   name: 'telegram',
   loadConfig: loadTelegramConfig,
-  create: (config, { dispatcher, logger }) =>
+  create: (config, { dispatcher, logger, db, lease }) =>
     createTelegramAdapter({
       config,
       logger,
+      db,
+      // getUpdates serves one poller per bot: only the holder polls; webhooks work on every instance.
+      pollingLease: lease('telegram-polling'),
       dispatcher: { dispatch: (update) => dispatcher().dispatch(update) },
       // The group-chat notice goes through the outbox like every other message.
       sendNotice: (chatId, text) => dispatcher().deliverMessage('telegram', chatId, text),

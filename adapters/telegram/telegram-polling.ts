@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Update } from 'telegraf/types';
+import type { Lease } from '../../src/runtime/lease.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { isTelegramApiError } from './telegram-api.js';
 
@@ -11,6 +12,8 @@ export interface PollerOptions {
   timeoutSec?: number;
   /** Pause after an empty answer that came back early (test servers don't hold the request). */
   idleDelayMs?: number;
+  /** Poll only while this lease is held: Telegram serves getUpdates to one poller per bot. */
+  lease?: Lease;
 }
 
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -82,17 +85,36 @@ export function createPoller(options: PollerOptions) {
     }
   }
 
+  function startLoop(): void {
+    if (loop) return;
+    controller = new AbortController();
+    loop = run(controller.signal);
+  }
+
+  async function stopLoop(): Promise<void> {
+    controller?.abort();
+    await loop;
+    loop = null;
+    controller = null;
+  }
+
+  let started = false;
+  // Taking the lease starts the loop, losing it stops it; a new holder begins at offset 0 and
+  // gets the updates not yet confirmed, which the dispatcher dedupes by update_id.
+  options.lease?.onChange((held) => {
+    if (!started) return;
+    if (held) startLoop();
+    else void stopLoop();
+  });
+
   return {
     start(): void {
-      if (loop) return;
-      controller = new AbortController();
-      loop = run(controller.signal);
+      started = true;
+      if (!options.lease || options.lease.held()) startLoop();
     },
     async stop(): Promise<void> {
-      controller?.abort();
-      await loop;
-      loop = null;
-      controller = null;
+      started = false;
+      await stopLoop();
     },
   };
 }

@@ -6,14 +6,14 @@ import type { ChannelTransport, Delivery, DeliveryResult } from '../../src/ports
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { describes, isBadRequest, toChannelError } from './telegram-errors.js';
 import type { RateLimiter } from './telegram-rate-limiter.js';
-import { createSendProgress, type SendProgress } from './telegram-send-progress.js';
+import { createMemorySendProgress, type SendProgress } from './telegram-send-progress.js';
 import { MAX_TEXT, renderView, splitText, type TelegramRendered } from './telegram-render.js';
 
 export interface TelegramTransportDeps {
   api: Pick<TelegramApi, 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'deleteMessage'>;
   limiter: RateLimiter;
   logger: TelegramLogger;
-  /** Where partly sent deliveries are remembered (default: in memory, per transport). */
+  /** Where partly sent deliveries are remembered (production: the database; default: in memory). */
   progress?: SendProgress;
 }
 
@@ -26,7 +26,7 @@ const NOT_MODIFIED = /message is not modified/i;
  */
 export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTransport {
   const { api, limiter, logger } = deps;
-  const progress = deps.progress ?? createSendProgress();
+  const progress = deps.progress ?? createMemorySendProgress();
 
   async function call<T>(chatId: string, method: string, fn: () => Promise<T>): Promise<T> {
     await limiter.acquire(chatId);
@@ -81,17 +81,17 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
    */
   async function sendNew(chatId: string, rendered: TelegramRendered, key: string | undefined): Promise<number> {
     const steps = await sendSteps(chatId, rendered);
-    let { sent, lastId } = progress.get(key);
+    let { sent, lastId } = await progress.get(key);
     try {
       for (; sent < steps.length; sent++) {
         lastId = await steps[sent]!();
-        progress.record(key, sent + 1, lastId);
+        await progress.record(key, sent + 1, lastId);
       }
     } catch (error) {
-      if (error instanceof ChannelError && error.permanent) progress.clear(key);
+      if (error instanceof ChannelError && error.permanent) await progress.clear(key);
       throw error;
     }
-    progress.clear(key);
+    await progress.clear(key);
     return lastId ?? 0;
   }
 
@@ -101,7 +101,7 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const rendered = renderView(view);
       const menuId = delivery.menuMessageId === null ? NaN : Number(delivery.menuMessageId);
       // A retry that already sent some parts goes on with the rest; it never edits instead.
-      const resuming = progress.get(delivery.key).sent > 0;
+      const resuming = (await progress.get(delivery.key)).sent > 0;
       const editable =
         !resuming &&
         view.placement === 'menu' && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;

@@ -14,7 +14,8 @@ import type { WebTransport } from './web-transport.js';
 // The browser keeps a random token; only its hash is the chat id, so ids stored in the DB
 // (orders, conversations) cannot be replayed to read someone's chat.
 const TOKEN = /^[A-Za-z0-9_-]{32,128}$/;
-const RECHECK_MS = 2_000;
+// Another instance may have written the message: the log is read again this often while waiting.
+const RECHECK_MS = 1_000;
 /** The largest valid message (2,000 characters, each JSON-escaped to six bytes at worst) fits. */
 export const SEND_BODY_LIMIT_BYTES = 16 * 1024;
 

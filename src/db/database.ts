@@ -3,17 +3,42 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promises as fs } from 'node:fs';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 /** A connection inside an open transaction; repositories accept it wherever they accept Db. */
 export type Tx = Kysely<Database>;
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL: connections in the pool (DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  /** PostgreSQL: close a connection idle this long (tests keep it short). */
+  idleTimeoutMs?: number;
+}
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
-/** Opens a SQLite file (or `:memory:`) with WAL, foreign keys and a busy timeout. */
-export function openDatabase(url: string): Db {
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Which store a Db talks to; repositories branch on it where the SQL differs. */
+export function storeKind(db: { getExecutor(): { adapter: unknown } }): StoreKind {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/**
+ * `postgres://…` opens a pg pool; anything else (a file path, `sqlite:`, `:memory:`) opens SQLite
+ * with WAL, foreign keys and a busy timeout.
+ */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Db {
+  return isPostgresUrl(url) ? openPostgres(url, options) : openSqlite(url);
+}
+
+function openSqlite(url: string): Db {
   const file = url.replace(/^(sqlite|file):(\/\/)?/, '');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
@@ -22,6 +47,36 @@ export function openDatabase(url: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+// pg hands int8 (bigint: money, times) and numeric (sum() of bigints) back as strings. Our values
+// are integer fen and epoch ms, far inside 2^53, so they come back as numbers like on SQLite.
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => toSafeNumber(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function toSafeNumber(value: string): number {
+  const n = Number(value);
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) throw new Error(`Integer ${value} is out of the safe range`);
+  return n;
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    types: types as pg.CustomTypesConfig,
+  });
+  // An idle connection dropped by the server (restart, failover) must not crash the process; the
+  // pool opens a new one for the next query.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 // Like kysely's FileMigrationProvider, but the import() happens in our own module so the tsx and
@@ -38,6 +93,10 @@ const migrationProvider: MigrationProvider = {
   },
 };
 
+/**
+ * Applies pending migrations. On PostgreSQL kysely holds an advisory lock and runs them in one
+ * transaction, so instances starting together migrate once; the others wait and find nothing to do.
+ */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({
     db,
@@ -57,11 +116,30 @@ export async function isDatabaseReachable(db: Db): Promise<boolean> {
   }
 }
 
+/** SQLSTATEs after which a PostgreSQL transaction may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+const MAX_ATTEMPTS = 12;
+
+function isRetryable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && RETRYABLE.has(String((error as { code?: unknown }).code));
+}
+
 /**
- * Runs `work` in a write transaction taken with BEGIN IMMEDIATE, so two writers (threads or
- * processes) serialise up front instead of failing on a read-to-write lock upgrade.
+ * Runs `work` as one transaction that behaves as if it ran alone.
+ *
+ * SQLite: BEGIN IMMEDIATE, so two writers (threads or processes) serialise up front instead of
+ * failing on a read-to-write lock upgrade.
+ *
+ * PostgreSQL: SERIALIZABLE, retried on a serialization failure (40001) or deadlock (40P01). Every
+ * transaction here was written for SQLite's one-writer-at-a-time model (read what is free, then
+ * write); SERIALIZABLE keeps exactly that guarantee for all of them without a hand-placed row lock
+ * per rule. `work` must therefore only touch the database: it may run more than once.
  */
 export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return storeKind(db) === 'postgres' ? serializable(db, work) : immediate(db, work);
+}
+
+function immediate<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
@@ -73,4 +151,16 @@ export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<
       throw error;
     }
   });
+}
+
+async function serializable<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().setIsolationLevel('serializable').execute(work);
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+      // Randomised, growing pause so the same transactions do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+    }
+  }
 }

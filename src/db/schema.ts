@@ -405,6 +405,27 @@ export interface DeferralsTable {
   decided_at: number | null;
 }
 
+/** One holder fleet-wide (background jobs, Telegram polling) until expires_at (epoch ms). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
+/** When a rate-limited key (a bot, a chat) last got a turn to send, in epoch microseconds. */
+export interface SendTurnsTable {
+  key: string;
+  last_at_us: number;
+}
+
+/** Parts of a multi-part delivery already sent, and the platform id of the last one. */
+export interface SendProgressTable {
+  key: string;
+  sent: number;
+  last_id: number;
+  updated_at: number;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -443,4 +464,7 @@ export interface Database {
   wechat_tokens: WechatTokensTable;
   wechat_users: WechatUsersTable;
   wechat_passive_replies: WechatPassiveRepliesTable;
+  leases: LeasesTable;
+  send_turns: SendTurnsTable;
+  send_progress: SendProgressTable;
 }

@@ -121,8 +121,11 @@ export function createDailyReconciler(deps: DailyReconcilerDeps) {
   return {
     run,
     runDue,
-    start(intervalMs: number): void {
-      timer = setInterval(() => void runDue().catch((err: unknown) => logger.error({ err }, 'daily reconciliation failed')), intervalMs);
+    /** Checks every `intervalMs` while `mayRun()` (this instance holds the fleet's jobs lease). */
+    start(intervalMs: number, mayRun: () => boolean = () => true): void {
+      timer = setInterval(() => {
+        if (mayRun()) void runDue().catch((err: unknown) => logger.error({ err }, 'daily reconciliation failed'));
+      }, intervalMs);
       timer.unref();
     },
     stop(): void {

@@ -1,6 +1,8 @@
 import type { Db } from '../db/database.js';
 import { pruneInboundUpdates } from '../db/repositories/inbound-update.repository.js';
 import { pruneOutbox } from '../db/repositories/outbox.repository.js';
+import { pruneSendProgress } from '../db/repositories/send-progress.repository.js';
+import { pruneSendTurns } from '../db/repositories/send-turn.repository.js';
 import type { Logger } from '../logger.js';
 
 const DAY = 24 * 60 * 60_000;
@@ -24,14 +26,20 @@ export function createHousekeeping(deps: HousekeepingDeps) {
     const now = clock();
     await pruneInboundUpdates(db, now - keepMs);
     const pruned = await pruneOutbox(db, now - keepMs);
+    await pruneSendProgress(db, now - keepMs);
+    // A turn older than a day allows a send anyway; keeping it only grows the table.
+    await pruneSendTurns(db, (now - DAY) * 1000);
     for (const purger of deps.purgers) await purger.purgeExpired(now);
     logger.debug({ prunedOutbox: pruned }, 'housekeeping done');
   }
 
   return {
     run,
-    start(intervalMs: number): void {
-      timer = setInterval(() => void run().catch((err: unknown) => logger.error({ err }, 'housekeeping failed')), intervalMs);
+    /** Runs every `intervalMs` while `mayRun()` (this instance holds the fleet's jobs lease). */
+    start(intervalMs: number, mayRun: () => boolean = () => true): void {
+      timer = setInterval(() => {
+        if (mayRun()) void run().catch((err: unknown) => logger.error({ err }, 'housekeeping failed'));
+      }, intervalMs);
       timer.unref();
     },
     stop(): void {

@@ -82,8 +82,11 @@ export function createOrderSweeper(deps: OrderSweeperDeps) {
   let timer: NodeJS.Timeout | null = null;
   return {
     sweep,
-    start(intervalMs: number): void {
-      timer = setInterval(() => void sweep().catch((err: unknown) => logger.error({ err }, 'order sweep failed')), intervalMs);
+    /** Sweeps every `intervalMs` while `mayRun()` (this instance holds the fleet's jobs lease). */
+    start(intervalMs: number, mayRun: () => boolean = () => true): void {
+      timer = setInterval(() => {
+        if (mayRun()) void sweep().catch((err: unknown) => logger.error({ err }, 'order sweep failed'));
+      }, intervalMs);
       timer.unref();
     },
     stop(): void {

@@ -1,8 +1,7 @@
 import type { Db } from '../db/database.js';
 import {
-  claimOutbox,
   killOutboxLane,
-  listDueLaneHeads,
+  claimDueLaneHeads,
   markOutboxDead,
   markOutboxDone,
   rescheduleOutbox,
@@ -24,6 +23,8 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   /** Lanes worked on at once (different chats); one lane is always sequential. */
   concurrency?: number;
+  /** How long a claim lasts; a crashed claimer's entries run again after it (default 60 s). */
+  leaseMs?: number;
   /** Called when a chat can no longer be reached (e.g. blocked the bot). */
   onPermanentFailure?: (entry: OutboxEntry) => Promise<void>;
 }
@@ -37,18 +38,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const backoff = options.backoffMs ?? DEFAULT_BACKOFF;
   const maxAttempts = options.maxAttempts ?? 12;
   const concurrency = options.concurrency ?? 8;
+  const leaseMs = options.leaseMs ?? LEASE_MS;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = true;
 
-  async function runOne(head: OutboxEntry): Promise<void> {
-    const leaseUntil = clock() + LEASE_MS;
-    // Another worker got there first.
-    if (!(await claimOutbox(db, head, leaseUntil))) return;
-    // Handlers see the claim they hold, so one that commits its effect can mark the entry done in the
-    // same transaction (completeClaimedOutbox), compare-and-set on this lease.
-    const entry: OutboxEntry = { ...head, runAfter: leaseUntil };
+  // `entry` is already claimed (claimDueLaneHeads): its runAfter is the lease it holds, so a handler
+  // that commits its effect can mark the entry done in the same transaction (completeClaimedOutbox),
+  // compare-and-set on this lease.
+  async function runOne(entry: OutboxEntry): Promise<void> {
     const handler = handlers[entry.kind];
     if (!handler) {
       await markOutboxDead(db, entry.id, `no handler for ${entry.kind}`);
@@ -85,7 +84,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   /** Works until nothing is due. Lane heads are fetched again after each batch. */
   async function drainDue(): Promise<void> {
     for (;;) {
-      const heads = await listDueLaneHeads(db, clock(), concurrency);
+      // Claimed before they run, so other workers (processes, instances) skip them.
+      const heads = await claimDueLaneHeads(db, clock(), concurrency, clock() + leaseMs);
       if (heads.length === 0) return;
       await Promise.all(heads.map(runOne));
     }

@@ -1,8 +1,9 @@
 import { vi, type MockInstance } from 'vitest';
 import { createAccounts, type AccountsDeps } from '../../src/accounts/accounts.service.js';
 import { createPasswordHasher, type PasswordHasher } from '../../src/accounts/password-hasher.js';
-import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
 import { updatePassword, upsertStudent } from '../../src/db/repositories/student.repository.js';
+import { openTestDb } from '../support/test-store.js';
 
 // Cheap scrypt (N=2^10) keeps these tests fast; the defaults are checked in password-hasher.test.ts.
 export const TEST_COST = 10;
@@ -10,9 +11,7 @@ export const MIN = 60_000;
 export const T0 = Date.UTC(2025, 8, 1, 8, 0, 0);
 
 export async function freshDb(): Promise<Db> {
-  const db = openDatabase(':memory:');
-  await migrateToLatest(db);
-  return db;
+  return openTestDb();
 }
 
 /** Stores a student with this password hash; `initial` keeps the forced-change flag set. */

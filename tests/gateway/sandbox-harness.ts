@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { expect } from 'vitest';
 import { createSandboxGateway, type SandboxGateway, type SandboxGatewayOptions } from '../../adapters/sandbox-gateway/index.js';
-import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
+import { openTestDb } from '../support/test-store.js';
 import type { GatewayOrderInput } from '../../src/ports/gateway.port.js';
 
 // Shared set-up for the gateway tests: a migrated in-memory DB, a controllable clock, a Hono app with
@@ -20,8 +21,7 @@ export interface Harness {
 }
 
 export async function createHarness(options: Partial<SandboxGatewayOptions> & { notifyUrl: string }): Promise<Harness> {
-  const db = openDatabase(':memory:');
-  await migrateToLatest(db);
+  const db = await openTestDb();
   const clock = { now: Date.now() };
   const sandbox = createSandboxGateway({
     db, secret: SECRET, publicBaseUrl: 'http://feebot.test/', clock: () => clock.now, ...options,

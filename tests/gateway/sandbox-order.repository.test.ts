@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
 import {
   closeSandboxOrder, findSandboxOrder, insertSandboxOrderIfAbsent, saveSandboxMethod, saveSandboxPhone,
   settleSandboxOrder, verifySandboxCode,
 } from '../../src/db/repositories/sandbox-order.repository.js';
+import { openTestDb } from '../support/test-store.js';
 
 // The compare-and-sets are the last line of defence when two requests race past the page checks.
 
@@ -11,8 +12,7 @@ describe('sandbox order repository', () => {
   let db: Db;
   const NOW = 1_800_000_000_000;
   beforeEach(async () => {
-    db = openDatabase(':memory:');
-    await migrateToLatest(db);
+    db = await openTestDb();
     await insertSandboxOrderIfAbsent(db, {
       order_id: 'O1', amount: 500, subject: 's', student_id: 'st', payer_name: 'p', notify_url: 'http://n', created_at: NOW, expires_at: NOW + 1000,
     });

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createPasswordHasher } from '../../src/accounts/password-hasher.js';
-import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
+import { openTestDb } from '../support/test-store.js';
 
 export const NOW = Date.UTC(2025, 8, 1, 8, 0, 0);
 export const hasher = createPasswordHasher({ cost: 10 });
 
 export async function freshDb(): Promise<Db> {
-  const db = openDatabase(':memory:');
-  await migrateToLatest(db);
-  return db;
+  return openTestDb();
 }
 
 export function fixture(name: string): string {

@@ -1,8 +1,9 @@
-import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
 import { upsertFeeItem } from '../../src/db/repositories/fee-item.repository.js';
 import { upsertStudent } from '../../src/db/repositories/student.repository.js';
 import { createLedger, type Ledger } from '../../src/ledger/index.js';
 import type { PaymentNotification } from '../../src/ports/gateway.port.js';
+import { openTestDb } from '../support/test-store.js';
 
 export const T0 = Date.UTC(2026, 8, 1, 2, 0, 0); // 2026-09-01 10:00 Beijing
 export const EXPIRY_MS = 30 * 60_000;
@@ -15,8 +16,7 @@ export interface Fixture {
 }
 
 export async function setupLedger(): Promise<Fixture> {
-  const db = openDatabase(':memory:');
-  await migrateToLatest(db);
+  const db = await openTestDb();
   const base = { major: '计算机科学', class_name: '计科2201', phone: null, id_number: null };
   await upsertStudent(db, { ...base, student_id: 'S1', name: '李雷', college: '信息学院', recovery_email: 'li.lei@example.edu.cn' }, 'hash', T0);
   await upsertStudent(db, { ...base, student_id: 'S2', name: '韩梅梅', college: '外语学院', recovery_email: null }, 'hash', T0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimOutbox, type OutboxEntry } from '../../src/db/repositories/outbox.repository.js';
+import { claimDueLaneHeads, type OutboxEntry } from '../../src/db/repositories/outbox.repository.js';
 import { upsertStudent } from '../../src/db/repositories/student.repository.js';
 import type { Command } from '../../src/engine/commands.js';
 import { createLogger } from '../../src/logger.js';
@@ -95,7 +95,8 @@ describe('dispatcher durability', () => {
       .execute();
     const row = (await outbox()).at(-1)!;
     const entry: OutboxEntry = { id: row.id, lane: 'timer:chat:web:7', kind: 'event', payload: {}, attempts: 0, runAfter: T0 + 60_000 };
-    expect(await claimOutbox(f.db, { id: row.id, runAfter: T0 }, entry.runAfter)).toBe(true);
+    const claimed = await claimDueLaneHeads(f.db, T0, 50, entry.runAfter);
+    expect(claimed.find((e) => e.id === row.id)).toMatchObject({ runAfter: entry.runAfter });
     const event: EventWithoutTime = { kind: 'timer.agreementUnlocked', menuRev: 1 };
     const count = async () => (await outbox()).length;
 

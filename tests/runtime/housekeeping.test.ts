@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { openTestDb } from '../support/test-store.js';
 import { recordInboundUpdate } from '../../src/db/repositories/inbound-update.repository.js';
-import { countPendingOutbox, enqueueOutbox, listDueLaneHeads, markOutboxDone } from '../../src/db/repositories/outbox.repository.js';
+import { countPendingOutbox, enqueueOutbox, claimDueLaneHeads, markOutboxDone } from '../../src/db/repositories/outbox.repository.js';
 import { createLogger } from '../../src/logger.js';
 import { createHousekeeping } from '../../src/runtime/housekeeping.js';
 
@@ -9,12 +9,11 @@ const DAY = 24 * 60 * 60_000;
 
 describe('housekeeping', () => {
   it('forgets old update ids and finished outbox entries, keeps pending work, and runs every purger', async () => {
-    const db = openDatabase(':memory:');
-    await migrateToLatest(db);
+    const db = await openTestDb();
     const t0 = 1_000_000_000_000;
     await recordInboundUpdate(db, 'telegram', 'old', t0);
     await enqueueOutbox(db, [{ lane: 'l1', kind: 'x', payload: {}, runAfter: t0 }], t0);
-    const [done] = await listDueLaneHeads(db, t0, 10);
+    const [done] = await claimDueLaneHeads(db, t0, 10, t0 + 60_000);
     await markOutboxDone(db, done!.id);
     await enqueueOutbox(db, [{ lane: 'l2', kind: 'x', payload: {}, runAfter: t0 }], t0);
 

@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase, type Db } from '../../src/db/database.js';
+import type { Db } from '../../src/db/database.js';
 import { enqueueOutbox, countPendingOutbox } from '../../src/db/repositories/outbox.repository.js';
 import { ChannelError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { createOutboxWorker } from '../../src/runtime/outbox-worker.js';
+import { openAnotherPool, openTestDb } from '../support/test-store.js';
 
 let db: Db;
 let now = 1_000_000;
 const clock = () => now;
 
 beforeEach(async () => {
-  db = openDatabase(':memory:');
-  await migrateToLatest(db);
+  db = await openTestDb();
   now = 1_000_000;
 });
 afterEach(async () => db.destroy());
@@ -157,5 +157,27 @@ describe('outbox worker', () => {
     expect(seen).toHaveLength(40);
     expect(new Set(seen).size).toBe(40);
     for (const chat of ['a', 'b', 'c', 'd']) expect(seen.filter((s) => s.startsWith(chat))).toEqual(Array.from({ length: 10 }, (_, n) => `${chat}${n}`));
+  });
+
+  it('three workers on their own connections (instances): each entry once, one at a time per lane, in order', async () => {
+    const lanes = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (const chat of lanes) await enqueue(chat, 15);
+    const seen: string[] = [];
+    const inFlight = new Set<string>();
+    let overlaps = 0;
+    const handler = async (p: { chat: string; n: number }) => {
+      if (inFlight.has(p.chat)) overlaps++;
+      inFlight.add(p.chat);
+      await new Promise((r) => setTimeout(r, Math.random() * 3));
+      seen.push(`${p.chat}${p.n}`);
+      inFlight.delete(p.chat);
+    };
+    const workers = [db, openAnotherPool(db), openAnotherPool(db)].map((pool) => worker(handler, { db: pool, concurrency: 3 }));
+    await Promise.all(workers.map((w) => w.drain()));
+    expect(overlaps).toBe(0);
+    expect(seen).toHaveLength(90);
+    expect(new Set(seen).size).toBe(90);
+    for (const chat of lanes) expect(seen.filter((s) => s.startsWith(chat))).toEqual(Array.from({ length: 15 }, (_, n) => `${chat}${n}`));
+    expect(await countPendingOutbox(db)).toBe(0);
   });
 });

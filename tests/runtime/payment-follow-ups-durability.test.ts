@@ -4,6 +4,7 @@ import type { OrderRecord } from '../../src/ledger/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createPaymentIntake } from '../../src/runtime/payment-intake.js';
 import { T0, itemById, paid, setupLedger, type Fixture } from '../ledger/ledger-fixture.js';
+import { testStore } from '../support/test-store.js';
 import { scriptedGateway } from './scripted-gateway.js';
 
 // Issue 7.1: the credit and its follow-ups (receipt, notices, the staff card) commit together, and
@@ -28,18 +29,30 @@ async function dormOrder(): Promise<OrderRecord> {
 const pay = (o: OrderRecord, transactionId: string, amount = o.total) =>
   intake.acceptPaidState(o.id, { status: 'paid', transactionId, amount, paidAt: T0 });
 
+/** A trigger that fails every insert of a receipt entry into the outbox, as a crash there would. */
+async function crashOnReceipt(on: boolean): Promise<void> {
+  if (testStore === 'postgres') {
+    if (!on) return void (await sql`drop trigger crash_on_receipt on outbox`.execute(f.db));
+    await sql`create or replace function crash_on_receipt() returns trigger language plpgsql as $$ begin if new.kind = 'receipt' then raise exception 'killed'; end if; return new; end $$`.execute(f.db);
+    await sql`create trigger crash_on_receipt before insert on outbox for each row execute function crash_on_receipt()`.execute(f.db);
+    return;
+  }
+  if (!on) return void (await sql`drop trigger crash_on_receipt`.execute(f.db));
+  await sql`create trigger crash_on_receipt before insert on outbox when new.kind = 'receipt' begin select raise(abort, 'killed'); end`.execute(f.db);
+}
+
 const kinds = async () => (await f.db.selectFrom('outbox').select('kind').orderBy('id').execute()).map((r) => r.kind);
 
 describe('payment follow-ups survive a crash', () => {
   it('a failure while queuing the receipt rolls the credit back; the gateway retry credits once and queues the receipt', async () => {
     const o = await dormOrder();
     // The process "dies" right after the credit, when the receipt is written.
-    await sql`create trigger crash_on_receipt before insert on outbox when new.kind = 'receipt' begin select raise(abort, 'killed'); end`.execute(f.db);
+    await crashOnReceipt(true);
     await expect(pay(o, 'TX1')).rejects.toThrow('killed');
     expect((await itemById(f.db, f.ids.DORM)).amount_paid).toBe(0);
     expect((await f.ledger.getOrder(o.id))?.status).toBe('pending');
 
-    await sql`drop trigger crash_on_receipt`.execute(f.db);
+    await crashOnReceipt(false);
     expect(await pay(o, 'TX1')).toBe('applied');
     expect((await itemById(f.db, f.ids.DORM)).amount_paid).toBe(120_000);
     expect(await kinds()).toEqual(['receipt']);

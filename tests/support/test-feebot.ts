@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createFeebot, type Feebot, type FeebotOptions } from '../../src/main.js';
 import { freePort } from './free-port.js';
+import { testDatabaseUrl } from './test-store.js';
 
 export interface TestFeebot {
   feebot: Feebot;
@@ -15,15 +16,17 @@ export interface TestFeebot {
   stop(): Promise<void>;
 }
 
-/** A real feebot on a real SQLite file in a temp dir, listening on 127.0.0.1 with demo data. */
+/** A real feebot on the store under test (a SQLite file in a temp dir, or a fresh PostgreSQL database), listening on 127.0.0.1 with demo data. */
 export async function startTestFeebot(env: Record<string, string> = {}, options: FeebotOptions = {}): Promise<TestFeebot> {
   const dir = mkdtempSync(join(tmpdir(), 'feebot-test-'));
   const port = await freePort();
+  const dbUrl = await testDatabaseUrl(join(dir, 'feebot.db'));
   const fullEnv = {
     HOST: '127.0.0.1',
     PORT: String(port),
-    DATABASE_URL: join(dir, 'feebot.db'),
-    DEMO_DATABASE_URL: join(dir, 'demo.db'),
+    // One database serves both: a test feebot runs either demo or not.
+    DATABASE_URL: dbUrl,
+    DEMO_DATABASE_URL: dbUrl,
     OUTBOX_POLL_MS: '50',
     WEB_LONG_POLL_MS: '5000',
     ...env,

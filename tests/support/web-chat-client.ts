@@ -16,7 +16,9 @@ export interface ChatMessage {
  * Talks to feebot's web chat endpoints exactly as the page does (send + long poll). Used by the
  * HTTP tests and the benchmark.
  */
-export function createWebChatClient(baseUrl: string) {
+export function createWebChatClient(baseUrl: string | (() => string)) {
+  // A function picks the instance per request (a fleet behind a load balancer).
+  const base = typeof baseUrl === 'string' ? () => baseUrl : baseUrl;
   const token = randomBytes(24).toString('hex');
   const headers = { 'content-type': 'application/json', 'x-chat-token': token };
   let lastId = 0;
@@ -25,13 +27,13 @@ export function createWebChatClient(baseUrl: string) {
   const bubbles = new Map<string, ChatMessage>();
 
   async function send(body: Record<string, string>): Promise<{ acks: { text: string; alert: boolean }[] }> {
-    const res = await fetch(`${baseUrl}/api/chat/send`, { method: 'POST', headers, body: JSON.stringify({ id: `m${seq++}-${token.slice(0, 8)}`, ...body }) });
+    const res = await fetch(`${base()}/api/chat/send`, { method: 'POST', headers, body: JSON.stringify({ id: `m${seq++}-${token.slice(0, 8)}`, ...body }) });
     if (!res.ok) throw new Error(`send failed: ${res.status} ${await res.text()}`);
     return (await res.json()) as { acks: { text: string; alert: boolean }[] };
   }
 
   async function poll(wait: boolean): Promise<ChatMessage[]> {
-    const res = await fetch(`${baseUrl}/api/chat/messages?after=${lastId}${wait ? '' : '&wait=0'}`, { headers });
+    const res = await fetch(`${base()}/api/chat/messages?after=${lastId}${wait ? '' : '&wait=0'}`, { headers });
     const body = (await res.json()) as { messages: ChatMessage[] };
     for (const m of body.messages) {
       bubbles.set(m.key, m);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../database.js';
+import { storeKind, type Db } from '../database.js';
 import type { StaffEvent } from '../../ports/staff.port.js';
 
 export interface OutboxEntry {
@@ -27,13 +27,21 @@ export async function enqueueOutbox(db: Db, entries: NewOutboxEntry[], now: numb
 }
 
 /**
- * The head entry of each lane, if it is due. Later entries of a lane wait for the head, so a
- * chat's messages are never reordered, even while its head waits out a rate limit.
+ * Claims up to `limit` due lane heads for `leaseUntil` in one statement and returns them. A head is
+ * the oldest pending entry of its lane, so later entries wait for it: a chat's messages are never
+ * reordered, even while its head waits out a rate limit, and never run on two instances at once.
+ * The claim moves run_after to the lease's end; if the claimer dies, the entry is due again then.
+ *
+ * On PostgreSQL the candidates are locked FOR UPDATE SKIP LOCKED: instances claiming together take
+ * different heads instead of queueing on the same rows (a head another instance just claimed is
+ * re-checked, no longer due, and dropped). SQLite runs one writer at a time, so the statement
+ * alone is atomic there.
  */
-export async function listDueLaneHeads(db: Db, now: number, limit: number): Promise<OutboxEntry[]> {
-  const rows = await db
+export async function claimDueLaneHeads(db: Db, now: number, limit: number, leaseUntil: number): Promise<OutboxEntry[]> {
+  const postgres = storeKind(db) === 'postgres';
+  const heads = db
     .selectFrom('outbox as o')
-    .select(['o.id', 'o.lane', 'o.kind', 'o.payload_json', 'o.attempts', 'o.run_after'])
+    .select('o.id')
     .where('o.status', '=', 'pending')
     .where('o.run_after', '<=', now)
     .where(({ not, exists, selectFrom }) =>
@@ -49,24 +57,18 @@ export async function listDueLaneHeads(db: Db, now: number, limit: number): Prom
     )
     .orderBy('o.id')
     .limit(limit)
-    .execute();
-  return rows.map((r) => ({ id: r.id, lane: r.lane, kind: r.kind, payload: JSON.parse(r.payload_json) as unknown, attempts: r.attempts, runAfter: r.run_after }));
-}
-
-/**
- * Takes an entry for `leaseUntil` by moving its run_after (compare-and-set on the value read), so
- * two workers (processes or instances) never run the same entry at once; if the taker dies, the
- * entry becomes due again when the lease ends.
- */
-export async function claimOutbox(db: Db, entry: Pick<OutboxEntry, 'id' | 'runAfter'>, leaseUntil: number): Promise<boolean> {
-  const result = await db
+    .$if(postgres, (q) => q.forUpdate().skipLocked());
+  const rows = await db
     .updateTable('outbox')
     .set({ run_after: leaseUntil })
-    .where('id', '=', entry.id)
+    .where('id', 'in', heads)
     .where('status', '=', 'pending')
-    .where('run_after', '=', entry.runAfter)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+    .where('run_after', '<=', now)
+    .returning(['id', 'lane', 'kind', 'payload_json', 'attempts', 'run_after'])
+    .execute();
+  return rows
+    .map((r) => ({ id: r.id, lane: r.lane, kind: r.kind, payload: JSON.parse(r.payload_json) as unknown, attempts: r.attempts, runAfter: r.run_after }))
+    .sort((a, b) => a.id - b.id);
 }
 
 /** Housekeeping: finished entries older than `before` go. */
