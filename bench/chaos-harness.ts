@@ -167,7 +167,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 180_000;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`feebot exited at start: ${stderr}`);
       const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
