@@ -52,7 +52,7 @@ describe('telegram webhook', () => {
     // Each post reaches the dispatcher with the same updateId; it lets exactly one through.
     expect(dispatcher.received.filter((u) => u.updateId === '700')).toHaveLength(5);
     expect(dispatcher.processed.filter((u) => u.updateId === '700')).toEqual([
-      { channel: 'telegram', chatId: '55', updateId: '700', event: { kind: 'text', text: '20230001' }, inboundMessageId: '710' },
+      { channel: 'telegram', chatId: '55', updateId: '700', event: { kind: 'text', text: '20230001' }, inboundMessageId: '710', source: 'telegram:55' },
     ]);
   });
 
