@@ -59,7 +59,7 @@ function chatIdOf(c: Context): string | null {
 /** A page long-polls after every answer, so it may poll a few times for each message it sends. */
 const POLLS_PER_SEND = 4;
 
-function limiters(perMinute: number): RateLimiter {
+function limiterAt(perMinute: number): RateLimiter {
   return createRateLimiter({ perMinute, burst: Math.max(3, Math.ceil(perMinute / 3)) });
 }
 
@@ -85,8 +85,8 @@ export function mountWebInbound(
 ): void {
   const clock = deps.clock ?? Date.now;
   const { WEB_SEND_PER_MINUTE: perChat, WEB_SEND_PER_MINUTE_PER_ADDRESS: perAddress } = deps.config;
-  const sends = { chat: limiters(perChat), address: limiters(perAddress) };
-  const polls = { chat: limiters(perChat * POLLS_PER_SEND), address: limiters(perAddress * POLLS_PER_SEND) };
+  const sends = { chat: limiterAt(perChat), address: limiterAt(perAddress) };
+  const polls = { chat: limiterAt(perChat * POLLS_PER_SEND), address: limiterAt(perAddress * POLLS_PER_SEND) };
 
   setBodyLimit(app, '/api/chat/send', SEND_BODY_LIMIT_BYTES);
   app.post('/api/chat/send', async (c) => {

@@ -16,7 +16,7 @@ export type Effect =
   /** Ask the outside world; the answer arrives as the next event. */
   | { type: 'command'; command: Command }
   /** Deliver `event` back to this conversation after `delayMs`. */
-  | { type: 'timer'; delayMs: number; event: { kind: 'timer.agreementUnlocked'; menuRev: number } };
+  | { type: 'timer'; delayMs: number; event: { kind: 'timer.agreementUnlocked'; menuRev: number } | { kind: 'timer.idle' } };
 
 export interface TransitionResult {
   state: import('./state.js').ConversationState;

@@ -83,5 +83,7 @@ export type EngineEvent =
   | { kind: 'deferral.refused'; at: number; reason: 'noItems' | 'pending' }
   /** The agreement countdown has run out (scheduled by a timer effect). */
   | { kind: 'timer.agreementUnlocked'; at: number; menuRev: number }
+  /** The session may have been idle too long (scheduled when it began, re-armed by itself). */
+  | { kind: 'timer.idle'; at: number }
   /** The student's password changed elsewhere: this session is over. */
   | { kind: 'session.revoked'; at: number };

@@ -11,6 +11,7 @@ import { onAgreementTimer } from './steps/agreement.step.js';
 import { onEmailConfirmed, onEmailPasswordChecked, onEmailResult } from './steps/email.step.js';
 import { onResetPreviewed, onResetRequested } from './steps/forgot.step.js';
 import { onCaptchaIssued, onCaptchaResult, onLoginResult } from './steps/login.step.js';
+import { armIdleTimerOnLogin, onIdleTimer } from './steps/idle.step.js';
 import { endSession } from './steps/navigation.step.js';
 import {
   onOrderClosed,
@@ -45,6 +46,10 @@ export function transition(state: ConversationState, event: EngineEvent, ctx: Tr
   const env: EngineEnv = { facts: ctx.facts, config: ctx.config, at: event.at };
   // A state saved by an older shape is reset rather than misread.
   const current = state.version === STATE_VERSION ? state : initialState(state.lang === 'en' ? 'en' : 'zh-CN');
+  return armIdleTimerOnLogin(current, step(current, event, env), env);
+}
+
+function step(current: ConversationState, event: EngineEvent, env: EngineEnv): TransitionResult {
   switch (event.kind) {
     case 'start':
     case 'text':
@@ -89,6 +94,8 @@ export function transition(state: ConversationState, event: EngineEvent, ctx: Tr
       return onDeferralAnswer(current, event, env);
     case 'timer.agreementUnlocked':
       return onAgreementTimer(current, event, env);
+    case 'timer.idle':
+      return onIdleTimer(current, event, env);
     case 'session.revoked':
       return current.session ? endSession(current, env, 'revoked', [notice(current.lang, 'session.revoked')]) : stay(current);
     default:

@@ -96,7 +96,9 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
       }
       case 'timer': {
         const payload: OutboxPayloads['event'] = { channel, chatId, event: effect.event };
-        return { lane: `timer:${lane}`, kind: 'event', payload, runAfter: at + effect.delayMs };
+        // The idle timer waits half an hour: on a lane of its own, so it holds up no other event.
+        const timerLane = effect.event.kind === 'timer.idle' ? `idle:${lane}` : `timer:${lane}`;
+        return { lane: timerLane, kind: 'event', payload, runAfter: at + effect.delayMs };
       }
     }
   }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatIdForToken } from '../../adapters/web/web-inbound.js';
-import { countPendingOutbox } from '../../src/db/repositories/outbox.repository.js';
 import { createWebChatClient, type WebChatClient } from '../support/web-chat-client.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 
@@ -28,12 +27,15 @@ async function rowsOf(chat: WebChatClient): Promise<Record<string, number>> {
     conversations: await count(db.selectFrom('conversations').select('chat_id').where('channel', '=', 'web').where('chat_id', '=', chatId).execute()),
     webMessages: await count(db.selectFrom('web_messages').select('id').where('chat_id', '=', chatId).execute()),
     channelChats: await count(db.selectFrom('channel_chats').select('chat_id').where('channel', '=', 'web').where('chat_id', '=', chatId).execute()),
-    outbox: await count(db.selectFrom('outbox').select('id').where('lane', 'in', [lane, `timer:${lane}`, `cmd:${lane}`]).execute()),
+    outbox: await count(db.selectFrom('outbox').select('id').where('lane', 'in', [lane, `timer:${lane}`, `idle:${lane}`, `cmd:${lane}`]).execute()),
   };
 }
 
+/** Until every outbox entry due by now has run (idle timers wait for their time). */
 async function settled(): Promise<void> {
-  await expect.poll(() => countPendingOutbox(app.feebot.db), { timeout: 10_000 }).toBe(0);
+  const due = async () =>
+    (await app.feebot.db.selectFrom('outbox').select('id').where('status', '=', 'pending').where('run_after', '<=', now).execute()).length;
+  await expect.poll(due, { timeout: 10_000 }).toBe(0);
 }
 
 describe('web chat housekeeping', () => {
@@ -58,6 +60,9 @@ describe('web chat housekeeping', () => {
     await settled();
     for (const chat of [anonymous, loggedOut, active]) expect((await rowsOf(chat)).conversations).toBe(1);
     expect((await rowsOf(anonymous)).outbox).toBeGreaterThan(0);
+    // The logged-out chat's idle timer fires (and finds no session) half an hour after the login.
+    now += HOUR;
+    await settled();
 
     now += 25 * HOUR;
     active.forget();

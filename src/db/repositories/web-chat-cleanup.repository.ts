@@ -8,7 +8,7 @@ const BATCH = 500;
 /** The outbox lanes of one chat (see runtime/chat-lane.ts and the dispatcher's timer / command lanes). */
 function lanesOf(chatId: string): string[] {
   const lane = `chat:web:${chatId}`;
-  return [lane, `timer:${lane}`, `cmd:${lane}`];
+  return [lane, `timer:${lane}`, `idle:${lane}`, `cmd:${lane}`];
 }
 
 /**
