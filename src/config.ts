@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseInitialPasswordPolicy } from './accounts/initial-password.js';
+import { parseTrustedProxies } from './http/client-address.js';
 import { parseSettings } from './settings.js';
 
 // Every variable here is listed, with its default, in .env.example and the README table.
@@ -7,6 +8,17 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.string().url().optional(),
+  // Reverse proxies whose X-Forwarded-For is believed (addresses / CIDRs); none by default.
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
   DATABASE_URL: z.string().default('./data/feebot.db'),
   DEMO_DATABASE_URL: z.string().default('./data/demo.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -13,6 +13,7 @@ import { findStudentById } from './db/repositories/student.repository.js';
 import { seedDemoData } from './demo/demo-data.js';
 import { createGatewaySet } from './gateway-modules.js';
 import { createHttpApp } from './http/app.js';
+import { parseTrustedProxies } from './http/client-address.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
 import { mountResetPasswordRoutes } from './http/reset-password-page.js';
@@ -148,7 +149,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const { accounts, resets, emailChanges, captcha } = accountServices;
   const housekeeping = createHousekeeping({ db, purgers: [accounts, resets, emailChanges, captcha], clock, logger });
 
-  const app = createHttpApp({ db, logger });
+  const app = createHttpApp({ db, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
   gateways.mount(app, { intake, ledger, timezone: config.TIMEZONE });
   mountReceiptRoutes(app, ledger, config.TIMEZONE);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });

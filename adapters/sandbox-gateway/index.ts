@@ -1,4 +1,5 @@
 import type { Env, Hono } from 'hono';
+import { setBodyLimit } from '../../src/http/body-limit.js';
 import type { PaymentGateway } from '../../src/ports/gateway.port.js';
 import { createSandboxGatewayClient, SANDBOX_BASE_PATH } from './sandbox-gateway-client.js';
 import { resolveSandboxConfig, type SandboxGatewayOptions } from './sandbox-gateway-config.js';
@@ -32,6 +33,8 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
   return {
     gateway: createSandboxGatewayClient(config),
     mount(app) {
+      // The hosted pages' forms hold a phone number, a code or a method: a few bytes.
+      setBodyLimit(app, `${SANDBOX_BASE_PATH}/*`, 16 * 1024);
       app.route(SANDBOX_BASE_PATH, routes);
     },
     stop() {

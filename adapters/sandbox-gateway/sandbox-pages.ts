@@ -30,7 +30,7 @@ export function escapeHtml(value: string): string {
 
 const esc = escapeHtml;
 
-const CSS = `
+export const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.6 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f2f4f7;color:#1f2933}
 header{background:#c62f2f;color:#fff;padding:12px 16px}

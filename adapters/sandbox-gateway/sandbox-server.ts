@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../../src/db/database.js';
+import { cspHash } from '../../src/http/security-headers.js';
 import {
   findSandboxOrder,
   saveSandboxMethod,
@@ -14,6 +14,7 @@ import type { PaymentNotification } from '../../src/ports/gateway.port.js';
 import type { SandboxLogger } from './sandbox-gateway-config.js';
 import type { SandboxNotifier } from './sandbox-notifier.js';
 import {
+  CSS,
   isSandboxMethod,
   renderBankPage,
   renderCodePage,
@@ -43,7 +44,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
+  'content-security-policy': `default-src 'none'; style-src ${cspHash(CSS)}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  'x-frame-options': 'DENY',
 };
 
 function toView(row: SandboxOrderRow): SandboxOrderView {
@@ -84,7 +86,6 @@ export function createSandboxRoutes(deps: SandboxServerDeps): Hono {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
   });
-  app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('payload too large', 413) }));
 
   const notice = (c: Context, kind: SandboxNoticeKind, row?: SandboxOrderRow) =>
     c.html(renderNoticePage(kind, row && toView(row)), NOTICE_STATUS[kind]);

@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Update } from 'telegraf/types';
+import { setBodyLimit } from '../../src/http/body-limit.js';
 import type { TelegramLogger } from './telegram-api.js';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+export const TELEGRAM_UPDATE_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface TelegramWebhookOptions {
   path: string;
@@ -23,7 +24,8 @@ export function secretMatches(given: string | undefined, expected: string): bool
 }
 
 /**
- * POST route for Telegram's webhook. A wrong or missing secret is refused before the body is read.
+ * POST route for Telegram's webhook. A wrong or missing secret is refused before the body is parsed
+ * (the app-level body limit bounds what may be read at all).
  * The answer is 200 once the update went through the dispatcher (its state and effects committed,
  * with its update id); an update that failed is answered 500 so Telegram resends it (its retries
  * are bounded), since nothing of it was saved. An update still running at Telegraf's handler
@@ -31,6 +33,8 @@ export function secretMatches(given: string | undefined, expected: string): bool
  */
 export function mountTelegramWebhook(app: Hono, options: TelegramWebhookOptions): void {
   const { logger } = options;
+  // Telegram documents no maximum update size; updates carry file ids, never files, so 1 MB is ample.
+  setBodyLimit(app, options.path, TELEGRAM_UPDATE_BODY_LIMIT_BYTES);
   app.post(
     options.path,
     async (c, next) => {
@@ -40,7 +44,6 @@ export function mountTelegramWebhook(app: Hono, options: TelegramWebhookOptions)
       }
       await next();
     },
-    bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ ok: false, error: 'payload too large' }, 413) }),
     async (c) => {
       let update: unknown;
       try {

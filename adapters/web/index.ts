@@ -17,6 +17,8 @@ const ASSETS: Record<string, string> = {
   '/web/chat.js': 'chat.js',
   '/web/chat.css': 'chat.css',
 };
+/** The chat page loads its own script and stylesheet, QR codes and captchas as data: images, and talks only to feebot. */
+const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
 /** The embedded web chat: static page (no build step) + send and long-poll endpoints. */
@@ -29,7 +31,9 @@ export function createWebAdapter(deps: { db: Db; config: WebConfig; clock: () =>
     mount(app: Hono) {
       for (const [route, body] of Object.entries(files)) {
         const type = TYPES[ASSETS[route]!.split('.').pop()!]!;
-        app.get(route, (c) => c.body(body, 200, { 'content-type': type, 'cache-control': 'no-cache' }));
+        const headers: Record<string, string> = { 'content-type': type, 'cache-control': 'no-cache' };
+        if (route === '/') headers['content-security-policy'] = PAGE_CSP;
+        app.get(route, (c) => c.body(body, 200, headers));
       }
       // The dispatcher is created after the adapters (it needs their transports), hence the getter.
       mountWebInbound(app, {

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Db } from '../../src/db/database.js';
 import { listWebMessagesAfter } from '../../src/db/repositories/web-message.repository.js';
 import type { Lang } from '../../src/engine/state.js';
+import { setBodyLimit } from '../../src/http/body-limit.js';
+import { clientAddress } from '../../src/http/client-address.js';
 import type { Dispatcher, InboundUpdate } from '../../src/runtime/inbound.js';
 import type { WebConfig } from './web-config.js';
 import type { WebTransport } from './web-transport.js';
@@ -12,6 +14,8 @@ import type { WebTransport } from './web-transport.js';
 // (orders, conversations) cannot be replayed to read someone's chat.
 const TOKEN = /^[A-Za-z0-9_-]{32,128}$/;
 const RECHECK_MS = 2_000;
+/** The largest valid message (2,000 characters, each JSON-escaped to six bytes at worst) fits. */
+export const SEND_BODY_LIMIT_BYTES = 16 * 1024;
 
 const sendSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
@@ -51,13 +55,14 @@ function chatIdOf(c: Context): string | null {
 }
 
 export function mountWebInbound(app: Hono, deps: { db: Db; dispatcher: Dispatcher; transport: WebTransport; config: WebConfig }): void {
+  setBodyLimit(app, '/api/chat/send', SEND_BODY_LIMIT_BYTES);
   app.post('/api/chat/send', async (c) => {
     const chatId = chatIdOf(c);
     if (!chatId) return c.json({ error: 'missing or malformed x-chat-token' }, 401);
     const parsed = parseWebSend(await c.req.json().catch(() => null));
     if (!parsed.ok) return c.json({ error: parsed.error }, 400);
     const { id, event, lang } = parsed;
-    const outcome = await deps.dispatcher.dispatch({ channel: 'web', chatId, updateId: `${chatId}:${id}`, event, languageHint: lang });
+    const outcome = await deps.dispatcher.dispatch({ channel: 'web', chatId, updateId: `${chatId}:${id}`, event, languageHint: lang, source: `ip:${clientAddress(c)}` });
     return c.json({ acks: outcome.acks, duplicate: outcome.duplicate });
   });
 

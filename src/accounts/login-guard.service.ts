@@ -69,8 +69,10 @@ export function createLoginGuard(deps: LoginGuardDeps) {
         return result;
       }
       await audit.record({ studentId, event: 'login.failed', ...where });
-      if (await challengeDue(studentId, ctx)) return { ok: false, reason: 'invalid', challengePng: (await captcha.issue(ctx.channel, ctx.chatId)).pngBase64 };
-      return result;
+      if (!(await challengeDue(studentId, ctx))) return result;
+      // The captcha that comes with this failure is a challenge like any other.
+      await audit.record({ studentId, event: 'login.challenge', ...where });
+      return { ok: false, reason: 'invalid', challengePng: (await captcha.issue(ctx.channel, ctx.chatId)).pngBase64 };
     },
 
     async refreshCaptcha(ctx: GuardContext): Promise<string> {

@@ -1,21 +1,28 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { createSemaphore } from './semaphore.js';
+import { createFairQueue, type FairQueue } from './fair-queue.js';
 
 // scrypt with the OWASP parameters (N=2^17, r=8, p=1). Each call needs 128·N·r bytes (128 MiB),
-// so every call waits behind a small semaphore: a burst of logins queues instead of exhausting memory.
+// so every call waits in a small fair queue (fair-queue.ts): a burst of logins queues instead of
+// exhausting memory, each source gets its turn, and a full queue answers QueueFullError at once.
 
 export interface PasswordHasher {
+  // `source` (see fair-queue.ts): who asked, for a fair and bounded queue; without one the call
+  // waits in the unbounded internal lane (imports, resets). May throw QueueFullError.
   /** `scrypt$<log2 N>$<r>$<p>$<salt b64>$<hash b64>` */
-  hash(password: string): Promise<string>;
+  hash(password: string, source?: string): Promise<string>;
   /** False for a wrong password and for a malformed encoded hash. */
-  verify(password: string, encoded: string): Promise<boolean>;
+  verify(password: string, encoded: string, source?: string): Promise<boolean>;
   /** Does the work of one verify against a fixed hash, for unknown students; always false. */
-  verifyDummy(password: string): Promise<false>;
+  verifyDummy(password: string, source?: string): Promise<false>;
 }
 
 export interface PasswordHasherOptions {
   /** Parallel scrypt calls allowed (each takes 128·2^cost·r bytes). */
   concurrency?: number;
+  /** Calls one source may have waiting; more are refused (QueueFullError). */
+  maxWaitingPerSource?: number;
+  /** Calls waiting from all sources together; more are refused. */
+  maxWaiting?: number;
   /** log2 of N. OWASP: 17. Tests may pass a cheaper value (≥ 10) to stay fast. */
   cost?: number;
   blockSize?: number;
@@ -65,32 +72,36 @@ function encode(params: Params, salt: Buffer, hash: Buffer): string {
 }
 
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
-  const { concurrency = 2, cost = 17, blockSize = 8, parallelization = 1 } = options;
+  const { concurrency = 2, cost = 17, blockSize = 8, parallelization = 1, maxWaitingPerSource, maxWaiting } = options;
   if (!Number.isInteger(cost) || cost < 10 || cost > MAX_COST) throw new Error(`scrypt cost must be 10..${MAX_COST}, got ${cost}`);
   const params: Params = { cost, blockSize, parallelization };
-  const limiter = createSemaphore(concurrency);
+  const limiter: FairQueue = createFairQueue({
+    concurrency,
+    ...(maxWaitingPerSource !== undefined ? { maxWaitingPerSource } : {}),
+    ...(maxWaiting !== undefined ? { maxWaiting } : {}),
+  });
   let dummy: Promise<string> | undefined;
 
-  const hash = async (password: string): Promise<string> => {
+  const hash = async (password: string, source?: string): Promise<string> => {
     const salt = randomBytes(SALT_LENGTH);
-    const key = await limiter.run(() => derive(password, salt, KEY_LENGTH, params));
+    const key = await limiter.run(() => derive(password, salt, KEY_LENGTH, params), source);
     return encode(params, salt, key);
   };
 
-  const verify = async (password: string, encoded: string): Promise<boolean> => {
+  const verify = async (password: string, encoded: string, source?: string): Promise<boolean> => {
     const decoded = decode(encoded);
     if (!decoded) return false;
-    const key = await limiter.run(() => derive(password, decoded.salt, decoded.hash.length, decoded.params));
+    const key = await limiter.run(() => derive(password, decoded.salt, decoded.hash.length, decoded.params), source);
     return timingSafeEqual(key, decoded.hash);
   };
 
-  const verifyDummy = async (password: string): Promise<false> => {
+  const verifyDummy = async (password: string, source?: string): Promise<false> => {
     // A random password nobody knows, hashed once with our own parameters on first use.
     dummy ??= hash(randomBytes(18).toString('base64')).catch((error: unknown) => {
       dummy = undefined;
       throw error;
     });
-    await verify(password, await dummy);
+    await verify(password, await dummy, source);
     return false;
   };
 

@@ -14,6 +14,7 @@ import type { Lang } from '../engine/state.js';
 import type { Logger } from '../logger.js';
 import { resetPasswordMail } from '../mail/mail-templates.js';
 import type { Mailer } from '../mail/mailer.port.js';
+import { requestMessageId } from '../mail/message-id.js';
 import type { Audit } from './audit.service.js';
 import { initialPasswordFor, type InitialPasswordSetting } from './initial-password.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -37,6 +38,8 @@ export const RESET_PAGE_CONTEXT = { channel: 'reset-page', chatId: '-' } as cons
 export interface ResetContext {
   channel: string;
   chatId: string;
+  /** The outbox entry asking for the mail (see requestMessageId). */
+  requestKey?: string;
 }
 
 export interface PasswordResetDeps {
@@ -122,7 +125,8 @@ export function createPasswordResets(deps: PasswordResetDeps): PasswordResets {
       if (!student || !to || !token) return;
       const link = `${baseUrl}/reset-password?token=${token}`;
       const mail = resetPasswordMail(lang, { name: student.name, studentId: student.student_id, link, ttlMinutes: Math.round(ttlMs / MINUTE) });
-      sendInBackground(student.student_id, () => mailer.send({ to, ...mail }));
+      const messageId = ctx.requestKey ? requestMessageId('reset', `${ctx.requestKey}:${student.student_id}`, baseUrl) : undefined;
+      sendInBackground(student.student_id, () => mailer.send({ to, ...mail, ...(messageId ? { messageId } : {}) }));
     },
 
     async inspect(token) {

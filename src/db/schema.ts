@@ -156,6 +156,30 @@ export interface LoginFailuresTable {
   channel: string;
   chat_id: string;
   at: number;
+  /** The request's source (`ip:…`, `telegram:…`); null for older rows and sourceless requests. */
+  source: string | null;
+  /** 1 while the password is still being checked: an attempt in flight counts as a failure. */
+  pending: Generated<number>;
+}
+
+export interface InitialPasswordLoginsTable {
+  id: Generated<number>;
+  source: string;
+  student_id: string;
+  at: number;
+}
+
+/** A first login with a fixed initial password, waiting for proof of identity in this chat. */
+export interface LoginProofsTable {
+  channel: string;
+  chat_id: string;
+  student_id: string;
+  method: 'idNumber' | 'emailCode';
+  /** The mailed code's hash (emailCode only). */
+  code_hash: string | null;
+  attempts: Generated<number>;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface LockoutsTable {
@@ -311,6 +335,8 @@ export interface Database {
   channel_chats: ChannelChatsTable;
   web_messages: WebMessagesTable;
   login_failures: LoginFailuresTable;
+  initial_password_logins: InitialPasswordLoginsTable;
+  login_proofs: LoginProofsTable;
   lockouts: LockoutsTable;
   staged_passwords: StagedPasswordsTable;
   sandbox_orders: SandboxOrdersTable;

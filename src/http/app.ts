@@ -3,15 +3,23 @@ import type { Db } from '../db/database.js';
 import { isDatabaseReachable } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { bodyLimits } from './body-limit.js';
+import { clientAddressMiddleware, type TrustedProxies } from './client-address.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HttpAppDeps {
   db: Db;
   logger: Logger;
+  trustedProxies: TrustedProxies;
 }
 
 /** The hono app with feebot's own routes; channels and gateways (src/gateway-modules.ts) mount theirs on it. */
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
+  // First, so that every answer (errors and 413s included) gets the headers.
+  app.use(securityHeaders());
+  app.use(clientAddressMiddleware(deps.trustedProxies));
+  app.use(bodyLimits(app));
 
   app.get('/healthz', async (c) => {
     const db = await isDatabaseReachable(deps.db);

@@ -2,7 +2,7 @@ import type { Env, Hono, Schema } from 'hono';
 import type { DevMailbox } from '../mail/dev-mailbox.js';
 import { formatDateTime } from '../display-time.js';
 import { escapeHtml } from './simple-page.js';
-import { PRIVATE_PAGE_HEADERS, renderSimplePage } from './simple-page.js';
+import { PRIVATE_PAGE_HEADERS, renderSimplePage, simplePageStyleHash } from './simple-page.js';
 
 // GET /dev/mailbox: the mail feebot would have sent, for development without SMTP_URL.
 // Mount it only when there is no SMTP_URL: it shows live reset links and codes.
@@ -51,13 +51,15 @@ ${items || '<p>暂无邮件 · No mail yet.</p>'}`,
 }
 
 export function mountDevMailboxRoutes<E extends Env, S extends Schema, P extends string>(app: Hono<E, S, P>, mailbox: Pick<DevMailbox, 'messages'>): void {
+  const listCsp = `default-src 'none'; style-src ${simplePageStyleHash(STYLE)}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
   app.get('/dev/mailbox', (c) => {
     for (const [name, value] of Object.entries(PRIVATE_PAGE_HEADERS)) c.header(name, value);
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    c.header('Content-Security-Policy', listCsp);
     return c.html(renderDevMailbox(mailbox));
   });
 
-  // The HTML part as sent, under a CSP that blocks scripts and remote loads.
+  // The HTML part as sent, under a CSP that blocks scripts and remote loads. Mail HTML styles
+  // with style attributes (mail clients ignore <style>), hence 'unsafe-inline' for styles here only.
   app.get('/dev/mailbox/:id/html', (c) => {
     const mail = mailbox.messages().find((m) => String(m.id) === c.req.param('id'));
     for (const [name, value] of Object.entries(PRIVATE_PAGE_HEADERS)) c.header(name, value);

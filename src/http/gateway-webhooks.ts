@@ -3,21 +3,21 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NotificationAnswer, PaymentGateway } from '../ports/gateway.port.js';
 import type { PaymentIntake } from '../runtime/payment-intake.js';
+import { setBodyLimit } from './body-limit.js';
 
 // POST /webhooks/gateway/<name>: one route per gateway that notifies. The raw body is verified by the
 // gateway before anything parses it, and the answer is in the platform's own format (WeChat Pay
 // 204 / FAIL JSON, Alipay `success` / `fail`), so a refused or failed delivery is resent.
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** Notifications are a few hundred bytes of signed JSON or form fields (Alipay's up to a few KB). */
+const NOTIFICATION_BODY_LIMIT_BYTES = 16 * 1024;
 
 export function mountGatewayWebhooks(app: Hono, deps: { gateways: PaymentGateway[]; intake: PaymentIntake; logger: Logger }): void {
   for (const gateway of deps.gateways) {
+    setBodyLimit(app, `/webhooks/gateway/${gateway.name}`, NOTIFICATION_BODY_LIMIT_BYTES);
     app.post(`/webhooks/gateway/${gateway.name}`, async (c) => {
       const send = (a: NotificationAnswer) => new Response(a.body === '' ? null : a.body, { status: a.status, headers: { 'content-type': a.contentType } });
-      const length = Number(c.req.header('content-length') ?? '0');
-      if (length > MAX_BODY_BYTES) return send(gateway.answerNotification({ ok: false, status: 413, code: 'TOO_LARGE', message: 'body too large' }));
       const raw = await c.req.text();
-      if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return send(gateway.answerNotification({ ok: false, status: 413, code: 'TOO_LARGE', message: 'body too large' }));
       const headers = Object.fromEntries(c.req.raw.headers.entries());
       try {
         const outcome = await deps.intake.acceptNotification(raw, headers, gateway);

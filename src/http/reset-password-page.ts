@@ -1,13 +1,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Env, Hono, Schema } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { PasswordResets } from '../accounts/password-reset.service.js';
 import type { PasswordProblem } from '../engine/events.js';
 import { CATALOGS } from '../engine/i18n/index.js';
 import type { Logger } from '../logger.js';
+import { setBodyLimit } from './body-limit.js';
 import { escapeHtml } from './simple-page.js';
-import { PRIVATE_PAGE_HEADERS, renderSimplePage } from './simple-page.js';
+import { PRIVATE_PAGE_HEADERS, renderSimplePage, simplePageStyleHash } from './simple-page.js';
 
 // The page behind the link in a reset mail: GET shows the form, POST sets the new password.
 // CSRF: a random per-form token sits in a hidden field and in an HttpOnly SameSite=Strict
@@ -117,7 +117,7 @@ export function mountResetPasswordRoutes<E extends Env, S extends Schema, P exte
   // subdomain cannot plant one; plain HTTP (development) cannot use the prefix.
   const cookieName = secure ? '__Host-feebot_reset_csrf' : 'feebot_reset_csrf';
   const cookieOptions = { path: '/', secure, httpOnly: true, sameSite: 'Strict' as const };
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${new URL(base).origin}; frame-ancestors 'none'; base-uri 'none'`;
+  const csp = `default-src 'none'; style-src ${simplePageStyleHash()}; form-action 'self' ${new URL(base).origin}; frame-ancestors 'none'; base-uri 'none'`;
 
   const protect = (c: Pick<Context, 'header'>): void => {
     for (const [name, value] of Object.entries(PRIVATE_PAGE_HEADERS)) c.header(name, value);
@@ -136,15 +136,9 @@ export function mountResetPasswordRoutes<E extends Env, S extends Schema, P exte
     return c.html(renderResetForm({ action, token, csrf, studentId: found.studentId }));
   });
 
+  setBodyLimit(app, '/reset-password', MAX_BODY_BYTES);
   app.post(
     '/reset-password',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => {
-        protect(c);
-        return c.html(renderResetForbidden(), 413);
-      },
-    }),
     async (c) => {
       protect(c);
       let body: Record<string, unknown>;

@@ -1,3 +1,5 @@
+import { cspHash } from './security-headers.js';
+
 // The frame of feebot's small server-rendered pages: phone-first, no JavaScript, no external assets.
 
 export function escapeHtml(value: string | number): string {
@@ -17,14 +19,19 @@ button{margin-top:18px;width:100%;padding:12px;font-size:1.05rem;background:#b22
 .rules{font-size:.9em;color:#555}
 `;
 
-/** Security headers for a page that carries or accepts a secret. */
+/**
+ * Headers for a page that carries or accepts a secret, on top of the ones every response gets
+ * (security-headers.ts: no framing, no referrer, nosniff).
+ */
 export const PRIVATE_PAGE_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
   'X-Robots-Tag': 'noindex',
-  'X-Frame-Options': 'DENY',
-  'X-Content-Type-Options': 'nosniff',
 };
+
+/** The CSP source allowing the one inline <style> of a page rendered with this `extraStyle`. */
+export function simplePageStyleHash(extraStyle = ''): string {
+  return cspHash(BASE_STYLE + extraStyle);
+}
 
 export function renderSimplePage(lang: string, title: string, body: string, extraStyle = ''): string {
   return `<!doctype html>

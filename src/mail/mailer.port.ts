@@ -5,6 +5,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Set when the mail is an outbox entry's effect, so a rerun is recognisably the same mail. */
+  messageId?: string;
 }
 
 export interface Mailer {

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { mountResetPasswordRoutes } from '../../src/http/reset-password-page.js';
+import { securityHeaders } from '../../src/http/security-headers.js';
 import { dbWithStudents, OLD_PASSWORD, passwordMatches, PUBLIC_BASE_URL, resetsHarness, smtpSuite, tokenFrom } from './fixture.js';
 
 // The whole 【忘记密码】 path through real parts: a real SMTP server receives the mail,
@@ -21,6 +22,8 @@ describe('password reset through SMTP and the reset page', () => {
     db = await dbWithStudents(['2023010101', 'li.lei@example.edu.cn']);
     h = resetsHarness(db, smtp.mailer);
     app = new Hono();
+    // As in createHttpApp: the no-referrer, no-framing headers come from the app-level middleware.
+    app.use(securityHeaders());
     mountResetPasswordRoutes(app, { resets: h.resets, publicBaseUrl: PUBLIC_BASE_URL });
   });
 

@@ -28,6 +28,17 @@ describe('password resets', () => {
 
   const passwordIs = (password: string) => passwordMatches(db, '2023010101', password);
 
+  it('a request from an outbox entry that runs twice (a crash before it was marked done) sends mails with one Message-ID', async () => {
+    await h.resets.request('2023010101', 'zh-CN', { ...CTX, requestKey: 'outbox:41' });
+    await h.resets.request('2023010101', 'zh-CN', { ...CTX, requestKey: 'outbox:41' });
+    await h.resets.request('2023010101', 'zh-CN', { ...CTX, requestKey: 'outbox:42' });
+    await h.resets.idle();
+    const mails = (await smtp.waitFor(3)).map((r) => r.mail.messageId);
+    expect(mails[0]).toMatch(/^<reset\.[0-9a-f]{32}@fees\.example\.edu>$/);
+    expect(mails[1]).toBe(mails[0]);
+    expect(mails[2]).not.toBe(mails[0]);
+  });
+
   it('stores only the SHA-256 of the token', async () => {
     const token = await requestToken();
     const rows = await db.selectFrom('password_resets').selectAll().execute();

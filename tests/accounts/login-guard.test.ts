@@ -117,7 +117,9 @@ describe('audit rows written by the login flow', () => {
       'login.failed',
       'login.failed',
       'login.challenge',
+      'login.challenge',
       'login.failed',
+      'login.challenge',
       'login.locked',
       'login.challengeFailed',
       'login.locked',
@@ -126,6 +128,16 @@ describe('audit rows written by the login flow', () => {
     expect(rows.filter((r) => r.event !== 'login.locked' || r.chat_id === 'attacker').every((r) => r.channel === 'web' && r.chat_id === 'attacker')).toBe(true);
     expect(rows[0]).toMatchObject({ channel: 'telegram', chat_id: 'own-chat', event: 'login.locked' });
     expect(JSON.stringify(rows)).not.toContain('wrong-pass-1');
+  });
+});
+
+describe('login.challenge in the audit trail', () => {
+  // Issue 7, item 11: the captcha that comes with the 3rd failure was never audited.
+  it('is recorded when the captcha comes with the 3rd failure', async () => {
+    const where = { ...ATTACKER, now: clock.now() };
+    for (let i = 0; i < 2; i++) expect(await services.guard.login(STUDENT, 'wrong-pass-1', false, where)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await services.guard.login(STUDENT, 'wrong-pass-1', false, where)).toMatchObject({ challengePng: expect.any(String) });
+    expect(await events()).toEqual(['login.failed', 'login.failed', 'login.failed', 'login.challenge']);
   });
 });
 

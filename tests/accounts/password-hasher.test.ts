@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createPasswordHasher } from '../../src/accounts/password-hasher.js';
-import { createSemaphore } from '../../src/accounts/semaphore.js';
 import { TEST_COST } from './accounts-fixture.js';
 
 const ENCODED = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
@@ -66,32 +65,5 @@ describe('password hasher', () => {
   it('rejects absurd cost settings', () => {
     expect(() => createPasswordHasher({ cost: 4 })).toThrow();
     expect(() => createPasswordHasher({ cost: 25 })).toThrow();
-  });
-});
-
-describe('semaphore', () => {
-  it('never runs more than the limit at once and runs everything', async () => {
-    const limiter = createSemaphore(2);
-    let active = 0;
-    let peak = 0;
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        limiter.run(async () => {
-          active += 1;
-          peak = Math.max(peak, active);
-          await new Promise((r) => setTimeout(r, 5));
-          active -= 1;
-          return i;
-        }),
-      ),
-    );
-    expect(peak).toBe(2);
-    expect(results).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-  });
-
-  it('frees the slot when a task fails', async () => {
-    const limiter = createSemaphore(1);
-    await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await limiter.run(() => Promise.resolve('next'))).toBe('next');
   });
 });

@@ -22,6 +22,15 @@ afterAll(async () => {
 const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
 const button = (page: Page, name: string | RegExp) => lastBubble(page).getByRole('button', { name });
 
+/** Chromium's console reports of anything a page's Content-Security-Policy refused, on any page. */
+const cspViolations: string[] = [];
+function watchCsp(context: BrowserContext): BrowserContext {
+  context.on('console', (msg) => {
+    if (/Content Security Policy|Refused to/i.test(msg.text())) cspViolations.push(`${msg.location().url}: ${msg.text()}`);
+  });
+  return context;
+}
+
 async function openChat(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
@@ -108,12 +117,18 @@ async function expectReceipt(context: BrowserContext, page: Page, expected: Expe
   const rows = await receipt.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
   expect(rows).toEqual(expected.lines);
   expect(await receipt.locator('#total').textContent()).toBe(expected.total);
+  // The print button's script is allowed by its CSP hash and still works.
+  await receipt.evaluate(() => {
+    window.print = () => void document.body.setAttribute('data-printed', 'yes');
+  });
+  await receipt.locator('#print').click();
+  await expect.poll(() => receipt.locator('body').getAttribute('data-printed')).toBe('yes');
   await receipt.close();
 }
 
 describe('web chat, end to end in Chromium', () => {
   it('pays one item in full and one in installments, gets the receipt, sees the history', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN' });
+    const context = watchCsp(await browser.newContext({ locale: 'zh-CN' }));
     const page = await openChat(context);
     await login(page, '2023010101', 'Demo@2026');
 
@@ -142,6 +157,8 @@ describe('web chat, end to end in Chromium', () => {
     expect(unpaid).not.toContain('2024-2025 住宿费');
     expect(unpaid).toMatch(/2025-2026 学费\s*应缴 ¥5,000\.00 · 已缴 ¥1,000\.50 · 未缴 ¥3,999\.50/);
     await context.close();
+    // Chat, sandbox gateway pages and receipt all worked under their CSP without a refusal.
+    expect(cspViolations).toEqual([]);
   });
 
   it('lets two students pay at the same time', async () => {

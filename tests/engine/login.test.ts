@@ -29,14 +29,20 @@ describe('login', () => {
     expect(result.state.menuCodes).toEqual([encodeAction({ op: 'forgot', arg: '', rev: 1 }), encodeAction({ op: 'lang', arg: '', rev: 1 })]);
   });
 
-  it.each(['ab1', 'abc!1', '学号1234', '1'.repeat(21), '   '])('rejects the 学号 %j', (text) => {
+  it.each(['abc!1', '学号1234', '1'.repeat(33), 'a b', '   '])('rejects the 学号 %j', (text) => {
     const h = startedHarness();
     const rev = h.state.menuRev;
     const result = h.type(text);
-    expect(messageTexts(result)).toEqual(['学号格式不正确：请输入 4–20 位字母或数字']);
+    expect(messageTexts(result)).toEqual(['学号格式不正确：请输入 1–32 位字母、数字、_ 或 -']);
     expect(result.state.step).toEqual({ name: 'login.studentId' });
     expect(result.state.menuRev).toBe(rev + 1);
     expect(menuOf(result).text).toContain('请输入学号');
+  });
+
+  // One definition with the CSV import (issue 7, item 10): `_` and `-`, 1–32 characters.
+  it.each(['ab1', 'S-2023_01', '1'.repeat(32)])('accepts the 学号 %j the import accepts', (text) => {
+    const h = startedHarness();
+    expect(h.type(text).state.step).toEqual({ name: 'login.password', studentId: text });
   });
 
   it('takes a trimmed 学号 and asks for the password as a masked input', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSandboxGateway } from '../../adapters/sandbox-gateway/index.js';
 import { findSandboxOrder } from '../../src/db/repositories/sandbox-order.repository.js';
 import { GatewayError } from '../../src/errors.js';
-import { createHarness, orderInput, postForm, SECRET, walkToBank, type Harness } from './sandbox-harness.js';
+import { createHarness, orderInput, SECRET, type Harness } from './sandbox-harness.js';
 
 describe('sandbox gateway client', () => {
   let h: Harness;

@@ -11,13 +11,72 @@ export interface LoginFailure {
   channel: string;
   chatId: string;
   at: number;
+  source?: string | undefined;
 }
 
+/** A settled failure. */
 export async function recordLoginFailure(db: Db, failure: LoginFailure): Promise<void> {
   await db
     .insertInto('login_failures')
-    .values({ student_id: failure.studentId, channel: failure.channel, chat_id: failure.chatId, at: failure.at })
+    .values({ student_id: failure.studentId, channel: failure.channel, chat_id: failure.chatId, at: failure.at, source: failure.source ?? null })
     .execute();
+}
+
+/**
+ * A failure written before the password is checked (`pending`): it counts at once, so attempts in
+ * flight cannot each see a clean slate. Returns its id, to settle or delete once the hash answers.
+ */
+export async function reserveLoginFailure(db: Db, failure: LoginFailure): Promise<number> {
+  const row = await db
+    .insertInto('login_failures')
+    .values({ student_id: failure.studentId, channel: failure.channel, chat_id: failure.chatId, at: failure.at, source: failure.source ?? null, pending: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The reserved attempt failed: it stays, as an ordinary failure. */
+export async function settleLoginFailure(db: Db, id: number): Promise<void> {
+  await db.updateTable('login_failures').set({ pending: 0 }).where('id', '=', id).execute();
+}
+
+/** The reserved attempt did not fail (right password, or never checked). */
+export async function deleteLoginFailure(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('login_failures').where('id', '=', id).execute();
+}
+
+/** Failures (settled and in flight) from one source strictly after `since`. */
+export async function countSourceLoginFailuresSince(db: Db, source: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('login_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('source', '=', source)
+    .where('at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Distinct 学号 that failed, or logged in with the initial password, from one source after `since`. */
+export async function countSourceStudentsSince(db: Db, source: string, since: number): Promise<number> {
+  const failed = await db.selectFrom('login_failures').select('student_id').distinct().where('source', '=', source).where('at', '>', since).execute();
+  const initial = await db
+    .selectFrom('initial_password_logins')
+    .select('student_id')
+    .distinct()
+    .where('source', '=', source)
+    .where('at', '>', since)
+    .execute();
+  return new Set([...failed, ...initial].map((r) => r.student_id)).size;
+}
+
+export async function recordInitialPasswordLogin(db: Db, source: string, studentId: string, at: number): Promise<void> {
+  await db.insertInto('initial_password_logins').values({ source, student_id: studentId, at }).execute();
+}
+
+/** Housekeeping: drops initial-password logins at or before `before`; returns how many. */
+export async function purgeInitialPasswordLoginsBefore(db: Db, before: number): Promise<number> {
+  const result = await db.deleteFrom('initial_password_logins').where('at', '<=', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Failures of `studentId` strictly after `since`. */
@@ -31,8 +90,11 @@ export async function countLoginFailuresSince(db: Db, studentId: string, since: 
   return Number(row.n);
 }
 
-export async function clearLoginFailures(db: Db, studentId: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('student_id', '=', studentId).execute();
+/** `settledOnly`: attempts still in flight stay (they are someone else's, and must still count). */
+export async function clearLoginFailures(db: Db, studentId: string, settledOnly = false): Promise<void> {
+  let query = db.deleteFrom('login_failures').where('student_id', '=', studentId);
+  if (settledOnly) query = query.where('pending', '=', 0);
+  await query.execute();
 }
 
 /** Housekeeping: drops failures at or before `before` (they no longer count); returns how many. */

@@ -48,7 +48,7 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
 
   'login.promptStudentId': 'Student fee payment\nPlease enter your student ID',
   'login.promptPassword': 'Student ID: {studentId}\nPlease enter your password',
-  'login.badStudentId': 'Invalid student ID: enter 4–20 letters or digits',
+  'login.badStudentId': 'Invalid student ID: enter 1–32 letters, digits, _ or -',
   'login.invalid': 'Wrong student ID or password',
   'login.locked': 'Too many failed attempts; the account is locked. Try again in {minutes} min',
   'login.challenge': 'Too many failed attempts. Please enter the code in the picture first',

@@ -52,7 +52,7 @@ export const zhCN = {
   // Login
   'login.promptStudentId': '学生网上缴费平台\n请输入学号',
   'login.promptPassword': '学号：{studentId}\n请输入密码',
-  'login.badStudentId': '学号格式不正确：请输入 4–20 位字母或数字',
+  'login.badStudentId': '学号格式不正确：请输入 1–32 位字母、数字、_ 或 -',
   'login.invalid': '学号或密码有误',
   'login.locked': '登录失败次数过多，账号已暂时锁定，请 {minutes} 分钟后再试',
   'login.challenge': '登录失败次数过多，请先输入验证码',
