@@ -65,6 +65,10 @@ describe('checkout page with WeChat Pay and Alipay, end to end in Chromium', () 
 
     // The checkout page: university, items, total, expiry, both methods.
     const checkout = await context.newPage();
+    const blocked: string[] = [];
+    checkout.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+    });
     await checkout.goto(payUrl);
     expect(await checkout.locator('main').textContent()).toContain('示例大学');
     expect(await checkout.locator('#items').textContent()).toContain('2025-2026 学费');
@@ -77,6 +81,10 @@ describe('checkout page with WeChat Pay and Alipay, end to end in Chromium', () 
     await checkout.locator('#pay-wechatpay-native').click();
     await expect.poll(() => checkout.locator('#pay-qr').getAttribute('data-payload')).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
     expect(await checkout.locator('#pay-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    // The page's own CSP lets its style and the QR image through.
+    expect(await checkout.locator('#pay-qr').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    expect(await checkout.locator('main').evaluate((m) => getComputedStyle(m).maxWidth)).toBe('560px');
+    expect(blocked).toEqual([]);
     expect(wx.fake.orders.get(orderId)!.body.amount).toEqual({ total: 1_600_000, currency: 'CNY' });
 
     // The payer also opens Alipay's QR (a second method for the same order).
