@@ -62,6 +62,15 @@ describe('checkout gateway', () => {
     await expect(checkout.start(orderId, 'paypal', { userAgent: 'x' })).rejects.toThrow(/not offered/);
   });
 
+  it('once one gateway took the money, the order is closed at the others it was tried with', async () => {
+    await checkout.start(orderId, 'wechatpay.native', { userAgent: 'x' });
+    await checkout.start(orderId, 'alipay.qr', { userAgent: 'x' });
+    await checkout.closeOthers(orderId, 'wechatpay');
+    expect(a.calls).not.toContain(`close ${orderId}`);
+    expect(b.calls).toContain(`close ${orderId}`);
+    expect(b.states.get(orderId)).toEqual({ status: 'closed' });
+  });
+
   it('the page needs the link token; paid and expired orders offer nothing', async () => {
     const app = new Hono();
     mountCheckoutPages(app, { gateway: checkout, ledger, secret: SECRET, universityName: '示例大学', timezone: 'Asia/Shanghai', logger: createLogger('silent') });
