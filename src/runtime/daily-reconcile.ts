@@ -117,12 +117,19 @@ export function createDailyReconciler(deps: DailyReconcilerDeps) {
     return run(yesterday);
   }
 
+  /** Each tick: refunds still pending are asked about (WeChat Pay's notification may be lost), then the day. */
+  async function tick(): Promise<void> {
+    await deps.ledger.heldCredits.syncPendingRefunds(clock());
+    await runDue();
+  }
+
   let timer: NodeJS.Timeout | null = null;
   return {
     run,
     runDue,
+    tick,
     start(intervalMs: number): void {
-      timer = setInterval(() => void runDue().catch((err: unknown) => logger.error({ err }, 'daily reconciliation failed')), intervalMs);
+      timer = setInterval(() => void tick().catch((err: unknown) => logger.error({ err }, 'daily reconciliation failed')), intervalMs);
       timer.unref();
     },
     stop(): void {
