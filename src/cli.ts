@@ -13,7 +13,7 @@ import { listStaffAudit } from './db/repositories/staff-audit.repository.js';
 import type { ImportResult } from './import/csv-table.js';
 import { loadMailConfig } from './mail/mail-config.js';
 import { createLogger } from './logger.js';
-import { createFeebot } from './main.js';
+import type { Feebot } from './main.js';
 import { formatReconcileReport } from './runtime/daily-reconcile.js';
 import { createWechatApi, loadWechatConfig, WECHAT_MENU } from '../adapters/wechat/index.js';
 
@@ -38,8 +38,14 @@ Usage:
 
 Configuration comes from environment variables (see .env.example).`;
 
+/** main.js (every adapter and SDK) loads only for the commands that run feebot: help, migrate and import start fast. */
+async function loadFeebot() {
+  return (await import('./main.js')).createFeebot;
+}
+
 async function serve(demo: boolean): Promise<void> {
   const config = loadConfig();
+  const createFeebot = await loadFeebot();
   const feebot = await createFeebot(config, { demo });
   const { url } = await feebot.start();
   console.log(`\nfeebot is running: open ${url} in a browser.`);
@@ -117,7 +123,8 @@ function flag(args: string[], name: string): string | undefined {
 }
 
 /** Runs `work` on a feebot that is wired but not listening (no channels polling, no workers). */
-async function withFeebot<T>(work: (feebot: Awaited<ReturnType<typeof createFeebot>>) => Promise<T>): Promise<T> {
+async function withFeebot<T>(work: (feebot: Feebot) => Promise<T>): Promise<T> {
+  const createFeebot = await loadFeebot();
   const feebot = await createFeebot(loadConfig(), { logger: createLogger('warn') });
   try {
     return await work(feebot);

@@ -79,7 +79,10 @@ export function createGatewaySet(env: Record<string, string | undefined>, deps: 
     byName: (name: string) => notifying.find((g) => g.name === name),
     notifying,
     mount(app: Hono, routes: { intake: PaymentIntake; ledger: Ledger; timezone: string }): void {
-      mountGatewayWebhooks(app, { gateways: notifying, intake: routes.intake, logger: deps.logger });
+      mountGatewayWebhooks(app, {
+        gateways: notifying, intake: routes.intake, logger: deps.logger,
+        ...(real ? { onPaid: (orderId: string, paidAt: string) => real.checkout.closeOthers(orderId, paidAt) } : {}),
+      });
       if (sandbox) sandbox.mount(app);
       if (real) {
         mountCheckoutPages(app, {

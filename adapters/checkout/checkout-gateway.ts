@@ -19,6 +19,8 @@ export function checkoutTokenValid(secret: string, orderId: string, token: strin
 export interface CheckoutGateway extends PaymentGateway {
   /** Starts paying with one method: the attempt is recorded first, so expiry always closes it. */
   start(orderId: string, methodId: string, payer: PayerContext): Promise<PaymentStart>;
+  /** After one gateway took the money: close the order at the others it was tried with, so it is not paid twice. */
+  closeOthers(orderId: string, paidAt: string): Promise<void>;
   /** Each tried gateway's answer (the daily reconciliation compares every one). */
   queryEach(orderId: string): Promise<{ gateway: string; state: GatewayOrderState }[]>;
   readonly methods: readonly PaymentMethod[];
@@ -83,6 +85,11 @@ export function createCheckoutGateway(deps: { db: Db; methods: PaymentMethod[]; 
 
     async closeOrder(orderId) {
       for (const gateway of await tried(orderId)) await gateway.closeOrder(orderId);
+    },
+
+    async closeOthers(orderId, paidAt) {
+      // A payment racing this close still arrives through its own notification and is held for refund.
+      for (const gateway of await tried(orderId)) if (gateway.name !== paidAt) await gateway.closeOrder(orderId);
     },
 
     // Notifications, refunds and their answers belong to the gateway that took the money.

@@ -2,7 +2,8 @@ import type { Hono } from 'hono';
 import QRCode from 'qrcode';
 import { formatDateTime } from '../../src/display-time.js';
 import { AppError } from '../../src/errors.js';
-import { escapeHtml, PRIVATE_PAGE_HEADERS, renderSimplePage } from '../../src/http/simple-page.js';
+import { cspHash } from '../../src/http/security-headers.js';
+import { escapeHtml, PRIVATE_PAGE_HEADERS, renderSimplePage, simplePageStyleHash } from '../../src/http/simple-page.js';
 import type { Ledger, OrderRecord } from '../../src/ledger/index.js';
 import type { Logger } from '../../src/logger.js';
 import { formatMoney } from '../../src/money.js';
@@ -34,6 +35,12 @@ export interface CheckoutPageDeps {
   logger: Logger;
 }
 
+/** The page's own policy: its style and (JSAPI) script by hash, the QR as a data: image, forms to itself. */
+function headers(script?: string): Record<string, string> {
+  const csp = `default-src 'none'; style-src ${simplePageStyleHash(STYLE)}; img-src data:; ${script ? `script-src ${cspHash(script)}; ` : ''}form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+  return { ...PRIVATE_PAGE_HEADERS, 'Content-Security-Policy': csp };
+}
+
 function page(title: string, universityName: string, body: string): string {
   return renderSimplePage('zh-CN', title, `<p class="en">${escapeHtml(universityName)}</p>\n${body}`, STYLE);
 }
@@ -58,16 +65,16 @@ export function mountCheckoutPages(app: Hono, deps: CheckoutPageDeps): void {
     return ledger.getOrder(orderId);
   }
 
-  app.get('/checkout/done', (c) => c.html(page('支付结果', universityName, '<h1>支付已提交</h1><p>请返回聊天查看缴费结果。Return to the chat for the result.</p>'), 200, PRIVATE_PAGE_HEADERS));
+  app.get('/checkout/done', (c) => c.html(page('支付结果', universityName, '<h1>支付已提交</h1><p>请返回聊天查看缴费结果。Return to the chat for the result.</p>'), 200, headers()));
 
   app.get('/checkout/:orderId', async (c) => {
     const orderId = c.req.param('orderId');
     const token = c.req.query('t');
     const order = await load(orderId, token);
-    if (!order) return c.html(page('订单不存在', universityName, '<h1>订单不存在</h1><p>链接无效或不完整。This link is not valid.</p>'), 404, PRIVATE_PAGE_HEADERS);
-    if (order.status === 'paid') return c.html(page('已支付', universityName, `<h1 id="status">该订单已支付</h1>${summary(order, timezone)}<p>请返回聊天查看电子票据。</p>`), 200, PRIVATE_PAGE_HEADERS);
+    if (!order) return c.html(page('订单不存在', universityName, '<h1>订单不存在</h1><p>链接无效或不完整。This link is not valid.</p>'), 404, headers());
+    if (order.status === 'paid') return c.html(page('已支付', universityName, `<h1 id="status">该订单已支付</h1>${summary(order, timezone)}<p>请返回聊天查看电子票据。</p>`), 200, headers());
     if (order.status !== 'pending' || order.expiresAt <= Date.now()) {
-      return c.html(page('订单已失效', universityName, `<h1 id="status">订单已失效</h1>${summary(order, timezone)}<p>请返回聊天重新下单。</p>`), 410, PRIVATE_PAGE_HEADERS);
+      return c.html(page('订单已失效', universityName, `<h1 id="status">订单已失效</h1>${summary(order, timezone)}<p>请返回聊天重新下单。</p>`), 410, headers());
     }
     const payer = payerOf(c.req.header('user-agent'), c.req.query('openid'));
     const offered = gateway.methods.filter((m) => m.available(payer));
@@ -77,7 +84,7 @@ export function mountCheckoutPages(app: Hono, deps: CheckoutPageDeps): void {
 <h2>选择支付方式 · Choose how to pay</h2>
 ${buttons}
 </form>`;
-    return c.html(page('网上缴费', universityName, `<h1>网上缴费 · Pay online</h1>${summary(order, timezone)}${form}`), 200, PRIVATE_PAGE_HEADERS);
+    return c.html(page('网上缴费', universityName, `<h1>网上缴费 · Pay online</h1>${summary(order, timezone)}${form}`), 200, headers());
   });
 
   app.post('/checkout/:orderId/start', async (c) => {
@@ -93,27 +100,29 @@ ${buttons}
     } catch (error) {
       deps.logger.warn({ err: error, orderId }, 'checkout: starting a payment failed');
       const status = error instanceof AppError && error.httpStatus < 500 ? 400 : 502;
-      return c.html(page('暂时无法支付', universityName, '<h1>暂时无法发起支付</h1><p class="error">支付平台暂时不可用，请稍后重试或换一种支付方式。</p>'), status, PRIVATE_PAGE_HEADERS);
+      return c.html(page('暂时无法支付', universityName, '<h1>暂时无法发起支付</h1><p class="error">支付平台暂时不可用，请稍后重试或换一种支付方式。</p>'), status, headers());
     }
     const back = `/checkout/${encodeURIComponent(orderId)}?t=${encodeURIComponent(token ?? '')}`;
     switch (started.kind) {
       case 'redirect':
-        return c.redirect(started.url, 303);
+        // A link, not a 303: form-action 'self' would stop a redirect to the gateway's origin.
+        return c.html(page('前往支付', universityName, `<h1>前往支付宝</h1>${summary(order, timezone)}<p><a id="continue" href="${escapeHtml(started.url)}">继续前往支付宝完成支付 · Continue to Alipay</a></p>`), 200, headers());
       case 'qr': {
         const img = await QRCode.toDataURL(started.payload, { margin: 1, width: 240 });
         const label = LABELS[String(form.method)]?.zh ?? '';
         return c.html(page('扫码支付', universityName, `<h1>${escapeHtml(label)}</h1>${summary(order, timezone)}
 <img class="qr" id="pay-qr" alt="支付二维码" src="${img}" data-payload="${escapeHtml(started.payload)}">
 <p>请使用${String(form.method).startsWith('alipay') ? '支付宝' : '微信'}扫一扫完成支付，支付后返回聊天查看结果。</p>
-<p><a href="${escapeHtml(back)}" id="check-status">我已支付，查看订单状态</a></p>`), 200, PRIVATE_PAGE_HEADERS);
+<p><a href="${escapeHtml(back)}" id="check-status">我已支付，查看订单状态</a></p>`), 200, headers());
       }
       case 'jsapi': {
         // WeixinJSBridge exists only inside WeChat's browser; the params are signed with the merchant key.
         const params = JSON.stringify(started.params).replace(/</g, '\\u003c');
+        const script = `(function(){var p=${params};function go(){WeixinJSBridge.invoke('getBrandWCPayRequest',p,function(r){document.getElementById('jsapi-status').textContent=r.err_msg==='get_brand_wcpay_request:ok'?'支付完成，请返回聊天查看结果':'未完成支付';location.href=${JSON.stringify(back)};});}
+if(typeof WeixinJSBridge==='undefined'){document.addEventListener('WeixinJSBridgeReady',go,false);}else{go();}})();`;
         return c.html(page('微信支付', universityName, `<h1>微信支付</h1>${summary(order, timezone)}
 <p id="jsapi-status">正在打开微信支付…</p>
-<script>(function(){var p=${params};function go(){WeixinJSBridge.invoke('getBrandWCPayRequest',p,function(r){document.getElementById('jsapi-status').textContent=r.err_msg==='get_brand_wcpay_request:ok'?'支付完成，请返回聊天查看结果':'未完成支付';location.href=${JSON.stringify(back)};});}
-if(typeof WeixinJSBridge==='undefined'){document.addEventListener('WeixinJSBridgeReady',go,false);}else{go();}})();</script>`), 200, PRIVATE_PAGE_HEADERS);
+<script>${script}</script>`), 200, headers(script));
       }
     }
   });

@@ -1,26 +1,39 @@
 import type { Hono } from 'hono';
 import { AppError } from '../errors.js';
-import { setBodyLimit } from './body-limit.js';
 import type { Logger } from '../logger.js';
 import type { NotificationAnswer, PaymentGateway } from '../ports/gateway.port.js';
 import type { PaymentIntake } from '../runtime/payment-intake.js';
+import { setBodyLimit } from './body-limit.js';
 
 // POST /webhooks/gateway/<name>: one route per gateway that notifies. The raw body is verified by the
 // gateway before anything parses it, and the answer is in the platform's own format (WeChat Pay
 // 204 / FAIL JSON, Alipay `success` / `fail`), so a refused or failed delivery is resent.
 
-/** Notifications are a few KB of signed JSON or form fields; larger bodies are refused unread (413). */
+/** Notifications are a few hundred bytes of signed JSON or form fields (Alipay's up to a few KB). */
 const NOTIFICATION_BODY_LIMIT_BYTES = 16 * 1024;
 
-export function mountGatewayWebhooks(app: Hono, deps: { gateways: PaymentGateway[]; intake: PaymentIntake; logger: Logger }): void {
-  setBodyLimit(app, '/webhooks/gateway/*', NOTIFICATION_BODY_LIMIT_BYTES);
+export interface GatewayWebhookDeps {
+  gateways: PaymentGateway[];
+  intake: PaymentIntake;
+  logger: Logger;
+  /** After a payment was credited from a notification (the checkout closes the order's other attempts). */
+  onPaid?: (orderId: string, gateway: string) => Promise<void>;
+}
+
+export function mountGatewayWebhooks(app: Hono, deps: GatewayWebhookDeps): void {
   for (const gateway of deps.gateways) {
+    setBodyLimit(app, `/webhooks/gateway/${gateway.name}`, NOTIFICATION_BODY_LIMIT_BYTES);
     app.post(`/webhooks/gateway/${gateway.name}`, async (c) => {
       const send = (a: NotificationAnswer) => new Response(a.body === '' ? null : a.body, { status: a.status, headers: { 'content-type': a.contentType } });
       const raw = await c.req.text();
       const headers = Object.fromEntries(c.req.raw.headers.entries());
       try {
         const outcome = await deps.intake.acceptNotification(raw, headers, gateway);
+        if ((outcome === 'applied' || outcome === 'late') && deps.onPaid) {
+          const orderId = paidOrderId(gateway, raw, headers);
+          // Not awaited: the platform's answer must not wait for other gateways.
+          if (orderId) void deps.onPaid(orderId, gateway.name).catch((err: unknown) => deps.logger.warn({ err, orderId }, 'closing the other attempts failed'));
+        }
         return send(gateway.answerNotification({ ok: true, outcome }));
       } catch (error) {
         if (error instanceof AppError && error.httpStatus < 500) {
@@ -31,5 +44,14 @@ export function mountGatewayWebhooks(app: Hono, deps: { gateways: PaymentGateway
         return send(gateway.answerNotification({ ok: false, status: 500, code: 'INTERNAL', message: 'internal error' }));
       }
     });
+  }
+}
+
+function paidOrderId(gateway: PaymentGateway, raw: string, headers: Record<string, string | undefined>): string | null {
+  try {
+    const n = gateway.verifyNotification(raw, headers, Date.now());
+    return n.kind === 'payment' ? n.payment.orderId : null;
+  } catch {
+    return null;
   }
 }

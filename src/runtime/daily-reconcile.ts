@@ -117,14 +117,21 @@ export function createDailyReconciler(deps: DailyReconcilerDeps) {
     return run(yesterday);
   }
 
+  /** Each tick: refunds still pending are asked about (WeChat Pay's notification may be lost), then the day. */
+  async function tick(): Promise<void> {
+    await deps.ledger.heldCredits.syncPendingRefunds(clock());
+    await runDue();
+  }
+
   let timer: NodeJS.Timeout | null = null;
   return {
     run,
     runDue,
-    /** Checks every `intervalMs` while `mayRun()` (this instance holds the fleet's jobs lease). */
+    tick,
+    /** Ticks every `intervalMs` while `mayRun()` (this instance holds the fleet's jobs lease). */
     start(intervalMs: number, mayRun: () => boolean = () => true): void {
       timer = setInterval(() => {
-        if (mayRun()) void runDue().catch((err: unknown) => logger.error({ err }, 'daily reconciliation failed'));
+        if (mayRun()) void tick().catch((err: unknown) => logger.error({ err }, 'daily reconciliation failed'));
       }, intervalMs);
       timer.unref();
     },

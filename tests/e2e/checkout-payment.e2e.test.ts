@@ -8,7 +8,8 @@ import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 // Real gateways end to end in Chromium: feebot configured with GATEWAYS=wechatpay,alipay against
 // the fake WeChat Pay and Alipay servers. The chat's pay link opens our checkout page, which offers
 // both; the fake WeChat Pay "pays" the Native QR and notifies; the chat says 缴费成功 with the
-// receipt. A second payment of the same order through Alipay is held for a refund, and refunded.
+// receipt. A second payment of the same order through Alipay (paid in the same moment) is held for
+// a refund, and refunded.
 
 let app: TestFeebot;
 let browser: Browser;
@@ -65,6 +66,10 @@ describe('checkout page with WeChat Pay and Alipay, end to end in Chromium', () 
 
     // The checkout page: university, items, total, expiry, both methods.
     const checkout = await context.newPage();
+    const blocked: string[] = [];
+    checkout.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+    });
     await checkout.goto(payUrl);
     expect(await checkout.locator('main').textContent()).toContain('示例大学');
     expect(await checkout.locator('#items').textContent()).toContain('2025-2026 学费');
@@ -77,6 +82,10 @@ describe('checkout page with WeChat Pay and Alipay, end to end in Chromium', () 
     await checkout.locator('#pay-wechatpay-native').click();
     await expect.poll(() => checkout.locator('#pay-qr').getAttribute('data-payload')).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
     expect(await checkout.locator('#pay-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    // The page's own CSP lets its style and the QR image through.
+    expect(await checkout.locator('#pay-qr').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    expect(await checkout.locator('main').evaluate((m) => getComputedStyle(m).maxWidth)).toBe('560px');
+    expect(blocked).toEqual([]);
     expect(wx.fake.orders.get(orderId)!.body.amount).toEqual({ total: 1_600_000, currency: 'CNY' });
 
     // The payer also opens Alipay's QR (a second method for the same order).
@@ -84,7 +93,9 @@ describe('checkout page with WeChat Pay and Alipay, end to end in Chromium', () 
     await checkout.locator('#pay-alipay-qr').click();
     await expect.poll(() => checkout.locator('#pay-qr').getAttribute('data-payload')).toMatch(/^https:\/\/qr\.alipay\.com\//);
 
-    // WeChat Pay takes the money and notifies feebot (signed, encrypted, over HTTP).
+    // The payer pays with both at once: Alipay takes the money first, its notification still on the way…
+    const alipayNotification = ali.fake.pay(orderId);
+    // …while WeChat Pay takes it too and notifies feebot (signed, encrypted, over HTTP).
     const delivery = await wx.fake.payAndNotify(orderId);
     expect(delivery.answerStatus).toBe(204);
     await expect.poll(() => page.locator('.bubble.bot', { hasText: '缴费成功' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -95,8 +106,8 @@ describe('checkout page with WeChat Pay and Alipay, end to end in Chromium', () 
     await checkout.goto(payUrl);
     expect(await checkout.locator('#status').textContent()).toBe('该订单已支付');
 
-    // Alipay takes it a second time: held for the finance office, then refunded through Alipay.
-    const second = await ali.fake.payAndNotify(orderId);
+    // Alipay's notification arrives: a second payment, held for the finance office, refunded through Alipay.
+    const second = await ali.fake.notify(orderId, alipayNotification.rawBody);
     expect(second.answerBody).toBe('success');
     const held = await app.feebot.ledger.heldCredits.listHeldCredits({ open: true });
     expect(held).toEqual([expect.objectContaining({ orderId, gateway: 'alipay', amount: 1_600_000, reason: 'duplicatePayment' })]);

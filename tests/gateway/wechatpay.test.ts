@@ -44,7 +44,7 @@ describe.each(['publicKey', 'certificate'] as const)('WeChat Pay adapter (%s mod
     expect(() => s!.gateway.verifyNotification(probed.rawBody, probed.headers, clock.now)).toThrow(SignatureError);
     // Same body, re-signed correctly, but the ciphertext flipped: the signature catches it first.
     const body = JSON.parse(probed.rawBody) as { resource: { ciphertext: string } };
-    body.resource.ciphertext = `A${body.resource.ciphertext.slice(1)}`;
+    body.resource.ciphertext = `${body.resource.ciphertext.startsWith('A') ? 'B' : 'A'}${body.resource.ciphertext.slice(1)}`;
     const tampered = JSON.stringify(body);
     expect(() => s!.gateway.verifyNotification(tampered, probed.headers, clock.now)).toThrow(SignatureError);
     // Correctly signed, but encrypted content tampered: AES-GCM's tag refuses it.

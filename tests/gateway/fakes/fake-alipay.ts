@@ -207,6 +207,10 @@ export function createFakeAlipay(options: FakeAlipayOptions) {
       t.paidAt = options.clock();
       return { rawBody: notificationFields(t), headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } };
     },
+    /** Sends a notification made earlier (e.g. by `pay`) to the trade's notify_url, resending until `success`. */
+    notify(outTradeNo: string, rawBody: string): Promise<AlipayDelivery> {
+      return deliver(trades.get(outTradeNo)!.notifyUrl, rawBody);
+    },
     payAndNotify(outTradeNo: string): Promise<AlipayDelivery> {
       const { rawBody } = this.pay(outTradeNo);
       return deliver(trades.get(outTradeNo)!.notifyUrl, rawBody);
