@@ -240,7 +240,7 @@ describe('设置', () => {
     const h = homeHarness();
     const result = h.type('设置');
     expect(menuOf(result).text).toContain('语言：中文');
-    expect(labelsOf(menuOf(result))).toEqual(['修改密码', '修改邮箱', 'English', '返回']);
+    expect(labelsOf(menuOf(result))).toEqual(['修改密码', '修改邮箱', 'English', '申请缓缴', '返回']);
     expect(h.press('修改邮箱').state.step).toEqual({ name: 'email.new' });
     h.press('取消');
     h.type('settings');
