@@ -36,7 +36,8 @@ export async function loadFacts(db: Db, studentId: string, now: number): Promise
   const inArrears = items.some((i) => i.amount_due > i.amount_paid);
   const announcements = await listShownAnnouncements(db, new Date(now).toISOString().slice(0, 10), student ? { college: student.college, inArrears } : null);
   return {
-    announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })),
+    // Only when there are some: facts without announcements look as they always did.
+    ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}),
     student: student
       ? {
           studentId: student.student_id,
@@ -54,5 +55,5 @@ export async function loadFacts(db: Db, studentId: string, now: number): Promise
 /** What a conversation without a logged-in student sees: the announcements for everyone. */
 export async function loadPublicFacts(db: Db, now: number): Promise<Facts> {
   const announcements = await listShownAnnouncements(db, new Date(now).toISOString().slice(0, 10), null);
-  return { student: null, items: [], announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) };
+  return { student: null, items: [], ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}) };
 }
