@@ -6,7 +6,8 @@ import { findCredit, findStaffStudent, listArrears } from '../../src/db/reposito
 import { formatMoney } from '../../src/money.js';
 import type { ChannelName } from '../../src/ports/channel.port.js';
 import type { Gate, SlackInboundDeps } from './slack-inbound.js';
-import { ACTIONS, INPUT, MODALS, offsetModal, refundModal, ticketReplyModal, ticketResolveModal } from './slack-render.js';
+import { offsetModal, refundModal, ticketReplyModal, ticketResolveModal } from './slack-modals.js';
+import { ACTIONS, INPUT, MODALS } from './slack-render.js';
 import { canSeeCollege, type StaffMember } from './slack-staff.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 

@@ -4,7 +4,8 @@ import { findStaffStudent } from '../../src/db/repositories/staff-view.repositor
 import { createTranslator } from '../../src/engine/i18n/index.js';
 import type { ChannelName } from '../../src/ports/channel.port.js';
 import type { CardActionDeps } from './slack-actions.js';
-import { ACTIONS, INPUT, MODALS, deferralRejectModal } from './slack-render.js';
+import { deferralRejectModal } from './slack-modals.js';
+import { ACTIONS, INPUT, MODALS } from './slack-render.js';
 import { canAct, canSeeCollege, type StaffMember } from './slack-staff.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 

@@ -7,8 +7,10 @@ import type { Logger } from '../../src/logger.js';
 import { formatMoney } from '../../src/money.js';
 import { registerCardActions } from './slack-actions.js';
 import { registerDeferralActions } from './slack-deferrals.js';
+import { openAnnounceModal, registerAnnounce } from './slack-announce.js';
 import { buildArrearsReport, buildPaymentsReport, loadStudentCard } from './slack-reports.js';
-import { ACTIONS, arrearsSummary, dashboardView, paymentsSummary, ordersList, refusalView, remindModal, studentCard, MODALS } from './slack-render.js';
+import { ACTIONS, arrearsSummary, dashboardView, paymentsSummary, ordersList, refusalView, studentCard, MODALS } from './slack-render.js';
+import { remindModal } from './slack-modals.js';
 import { canAct, canSeeCollege, type StaffDirectory, type StaffMember } from './slack-staff.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 import { dayRange, localDate } from './slack-time.js';
@@ -112,6 +114,11 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
           await upload(client, command.channel_id, `payments-${date}.csv`, csv, `${date} 对账明细`);
           return;
         }
+        case 'announce': {
+          if (!canAct(member)) return void (await say(T.viewerCannotAct));
+          await openAnnounceModal(client, member, command.trigger_id, localDate(clock(), timezone));
+          return;
+        }
         case 'remind': {
           if (!canAct(member)) return void (await say(T.viewerCannotAct));
           await openRemindModal(client, member, args[0], command.trigger_id, say);
@@ -167,6 +174,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
 
   registerCardActions(app, { ...deps, gate, ephemeral });
   registerDeferralActions(app, { ...deps, gate, ephemeral });
+  registerAnnounce(app, { ...deps, gate, ephemeral });
 
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;

@@ -11,6 +11,7 @@ export const SLACK_TEXTS = {
     '`/fees arrears [收费期间] [学院] [班级]` — 欠费统计（附 CSV）',
     '`/fees payments [YYYY-MM-DD]` — 当日对账（附 CSV）',
     '`/fees remind 学号` — 发送催缴提醒',
+    '`/fees announce` — 发布新闻公告',
   ].join('\n'),
   working: '正在生成，请稍候…',
   ticketGone: '该问题单不存在或已解决。',

@@ -426,6 +426,21 @@ export interface SendProgressTable {
   updated_at: number;
 }
 
+export interface AnnouncementsTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  /** `zh-CN`, `en`, or `all` (shown whatever the student's language). */
+  lang: string;
+  /** `all`, `college` (students of `college`), `arrears` (students who owe something). */
+  audience: 'all' | 'college' | 'arrears';
+  college: string | null;
+  /** Last day shown, `YYYY-MM-DD`. */
+  show_until: string;
+  created_by: string;
+  created_at: number;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -455,6 +470,7 @@ export interface Database {
   staff_audit: StaffAuditTable;
   slack_cards: SlackCardsTable;
   deferrals: DeferralsTable;
+  announcements: AnnouncementsTable;
   refunds: RefundsTable;
   credit_resolutions: CreditResolutionsTable;
   sandbox_refunds: SandboxRefundsTable;

@@ -30,8 +30,17 @@ export interface FeeItemFacts {
   deferredUntil?: string | null;
 }
 
+/** A 新闻公告 to show on the login and home screens; `lang` `all` shows in every language. */
+export interface AnnouncementFacts {
+  title: string;
+  body: string;
+  lang: string;
+}
+
 export interface Facts {
   student: StudentFacts | null;
+  /** Shown on the login and home screens (absent: none). */
+  announcements?: AnnouncementFacts[];
   /** Every fee item of the logged-in student (paid ones too), ordered by period then code. */
   items: FeeItemFacts[];
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import { listFeeItemsWithReserved, type FeeItemWithReserved } from '../db/repositories/fee-item.repository.js';
+import { listShownAnnouncements } from '../db/repositories/announcement.repository.js';
 import { activeDeferrals } from '../db/repositories/deferral.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
 import type { Facts, FeeItemFacts } from '../engine/facts.js';
@@ -32,7 +33,11 @@ export async function loadFacts(db: Db, studentId: string, now: number): Promise
   const items = await listFeeItemsWithReserved(db, studentId, now);
   // Approved 缓缴 still running today (UTC calendar date; staff choose whole days).
   const deferred = await activeDeferrals(db, studentId, new Date(now).toISOString().slice(0, 10));
+  const inArrears = items.some((i) => i.amount_due > i.amount_paid);
+  const announcements = await listShownAnnouncements(db, new Date(now).toISOString().slice(0, 10), student ? { college: student.college, inArrears } : null);
   return {
+    // Only when there are some: facts without announcements look as they always did.
+    ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}),
     student: student
       ? {
           studentId: student.student_id,
@@ -45,4 +50,10 @@ export async function loadFacts(db: Db, studentId: string, now: number): Promise
       : null,
     items: items.map((row) => ({ ...toItemFacts(row), deferredUntil: deferred.get(row.id) ?? null })),
   };
+}
+
+/** What a conversation without a logged-in student sees: the announcements for everyone. */
+export async function loadPublicFacts(db: Db, now: number): Promise<Facts> {
+  const announcements = await listShownAnnouncements(db, new Date(now).toISOString().slice(0, 10), null);
+  return { student: null, items: [], ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}) };
 }

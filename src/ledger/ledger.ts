@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { PaymentGateway, PaymentNotification } from '../ports/gateway.port.js';
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
 import { createHeldCreditService, type HeldCreditService } from './held-credit.service.js';
-import { loadFacts } from './ledger-facts.js';
+import { loadFacts, loadPublicFacts } from './ledger-facts.js';
 import type { ApplyOutcome, CreateOrderResult, FollowUpHook, OrderRecord, ProblemReportInput, ReceiptRecord, ReceiptView } from './ledger.types.js';
 import { createOrderService, type CreateOrderInput } from './order-service.js';
 import { createPaymentService } from './payment-service.js';
@@ -26,6 +26,8 @@ export interface LedgerDeps {
 /** The money side of feebot: facts for the engine, orders, payments, receipts, problem reports. */
 export interface Ledger {
   loadFacts(studentId: string, now: number): Promise<Facts>;
+  /** Facts for a conversation with nobody logged in (the login screens' announcements). */
+  loadPublicFacts(now: number): Promise<Facts>;
   createOrder(input: CreateOrderInput): Promise<CreateOrderResult>;
   attachGatewayOrder(orderId: string, payUrl: string, qrPayload: string): Promise<void>;
   getOrder(orderId: string): Promise<OrderRecord | null>;
@@ -51,6 +53,7 @@ export function createLedger({ db, orderExpiryMs, gateway, gateways, logger }: L
   const receipts = createReceiptService({ db });
   return {
     loadFacts: (studentId, now) => loadFacts(db, studentId, now),
+    loadPublicFacts: (now) => loadPublicFacts(db, now),
     ...orders,
     ...payments,
     ...receipts,

@@ -1,7 +1,7 @@
 import { SECRET_COMMANDS, type Command } from '../engine/commands.js';
 import type { Effect } from '../engine/effects.js';
 import type { EngineEvent } from '../engine/events.js';
-import type { EngineConfig, Facts } from '../engine/facts.js';
+import type { EngineConfig } from '../engine/facts.js';
 import { STATE_VERSION, initialState, type ConversationState, type Lang } from '../engine/state.js';
 import { transition } from '../engine/transition.js';
 import { inTransaction, type Db } from '../db/database.js';
@@ -64,7 +64,6 @@ interface Outcome {
 
 const MAX_CAS_RETRIES = 5;
 const MAX_INLINE_ROUNDS = 4;
-const NO_FACTS: Facts = { student: null, items: [] };
 
 /** Thrown inside the commit to roll it back: this update or entry was handled elsewhere meanwhile. */
 class AlreadyHandled extends Error {}
@@ -129,7 +128,7 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
         const at = clock();
         // A successful login answer is drawn as the student's home, so it needs their facts already.
         const factsFor = state.session?.studentId ?? (event.kind === 'login.result' && event.result.ok ? event.result.studentId : null);
-        const facts = factsFor ? await deps.ledger.loadFacts(factsFor, at) : NO_FACTS;
+        const facts = factsFor ? await deps.ledger.loadFacts(factsFor, at) : await deps.ledger.loadPublicFacts(at);
         const result = transition(state, { ...event, at } as EngineEvent, { facts, config: deps.engineConfig });
         state = result.state;
         const inline: Command[] = [];

@@ -2,7 +2,7 @@ import { isValidSlackRequest } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { loadSlackConfig } from '../../adapters/slack/slack-config.js';
 import { csvCell, toCsv } from '../../adapters/slack/slack-csv.js';
-import { isValidSlackSignature, slackSignature } from '../../adapters/slack/slack-receiver.js';
+import { HonoSlackReceiver, isValidSlackSignature, slackSignature } from '../../adapters/slack/slack-receiver.js';
 import { ticketCard } from '../../adapters/slack/slack-render.js';
 import { dayRange } from '../../adapters/slack/slack-time.js';
 import { openDatabase, migrateToLatest } from '../../src/db/database.js';
@@ -122,5 +122,33 @@ describe('app manifest (adapters/slack/manifest.json)', () => {
     for (const url of [manifest.features.slash_commands[0]!.url, manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url]) {
       expect(new URL(url).pathname).toBe('/slack/events');
     }
+  });
+});
+
+describe('HonoSlackReceiver answers Slack in time', () => {
+  const logger = { warn: () => undefined, info: () => undefined, error: () => undefined } as unknown as import('../../src/logger.js').Logger;
+  const make = (processEvent: (e: { ack: (r?: unknown) => Promise<void> }) => Promise<void>) => {
+    const receiver = new HonoSlackReceiver({ signingSecret: SECRET, clock: Date.now, logger, recordEvent: async () => true, ackDeadlineMs: 100 });
+    receiver.init({ processEvent } as unknown as import('@slack/bolt').App);
+    return receiver;
+  };
+
+  it('answers with what the listener acked as soon as it acks, while the listener keeps working', async () => {
+    let finished = false;
+    const receiver = make(async ({ ack }) => {
+      await ack({ response_action: 'errors', errors: { input: 'x' } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      finished = true;
+    });
+    const answer = await receiver.dispatch({ body: {} });
+    expect(answer).toEqual({ status: 200, body: '{"response_action":"errors","errors":{"input":"x"}}', contentType: 'application/json' });
+    expect(finished).toBe(false);
+  });
+
+  it('answers an empty 200 at the deadline when a listener never acks, and 404 when nothing handled it', async () => {
+    const slow = make(() => new Promise((resolve) => setTimeout(resolve, 2_000)));
+    expect(await slow.dispatch({ body: {} })).toEqual({ status: 200, body: '' });
+    const unhandled = make(async () => undefined);
+    expect((await unhandled.dispatch({ body: {} })).status).toBe(404);
   });
 });

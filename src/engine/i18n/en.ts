@@ -190,6 +190,7 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'deferral.approved': 'Your deferral request (#{deferralId}) was approved: {items} deferred to {until}',
   'deferral.rejected': 'Your deferral request (#{deferralId}) was not approved. Reason: {reason}',
   'items.deferredSuffix': ' (deferred to {until})',
+  'announcement.line': '[Notice] {title}: {body}',
   'settings.text': 'Settings\nLanguage: {language}\nRecovery email: {email}',
 
   // Login limits, first-login proof, the password for 修改邮箱 (issue 7; the accounts helper's block)

@@ -218,4 +218,7 @@ export const zhCN = {
   'deferral.approved': '您的缓缴申请（#{deferralId}）已批准：{items} 缓缴至 {until}',
   'deferral.rejected': '您的缓缴申请（#{deferralId}）未获批准。原因：{reason}',
   'items.deferredSuffix': '（已缓缴至 {until}）',
+
+  // 新闻公告
+  'announcement.line': '【公告】{title}：{body}',
 } as const;

@@ -1,4 +1,5 @@
 import { arrearsByPeriod, totalOutstanding, totalReserved } from '../fees.js';
+import { withAnnouncements } from './announcement.menu.js';
 import type { MenuKit, MenuSpec } from './menu-kit.js';
 
 /** 学生基本信息 with 欠费总额, and the main buttons. */
@@ -14,7 +15,7 @@ export function homeMenu(k: MenuKit): MenuSpec {
   const reserved = totalReserved(items);
   if (reserved > 0) lines.push(t('home.reserved', { amount: k.money(reserved) }));
   return {
-    text: lines.join('\n'),
+    text: withAnnouncements(k, lines.join('\n')),
     buttons: [
       [k.btn(t('btn.detail'), 'detail'), k.btn(t('btn.items'), 'items')],
       [k.btn(t('btn.pay'), 'pay')],

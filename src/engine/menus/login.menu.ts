@@ -1,9 +1,10 @@
 import type { StepOf } from '../engine-env.js';
+import { withAnnouncements } from './announcement.menu.js';
 import type { MenuKit, MenuSpec } from './menu-kit.js';
 
 export function loginStudentIdMenu(k: MenuKit): MenuSpec {
   return {
-    text: k.t('login.promptStudentId'),
+    text: withAnnouncements(k, k.t('login.promptStudentId')),
     buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.switchLang'), 'lang')]],
     input: 'text',
   };
