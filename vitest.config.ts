@@ -7,19 +7,22 @@ import { defineConfig } from 'vitest/config';
 // warning, unless REQUIRE_POSTGRES=1 (CI), where it is an error.
 const PG_TEST_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** Storage-touching suites: money, runtime, accounts, channels, imports, the CLI, end to end. */
+/**
+ * Storage-touching suites: money, runtime, accounts, channels, imports, the CLI, end to end, and the
+ * fleet. Left to SQLite only, to keep CI time: telegram-e2e and accounts-email (the adapter and
+ * mail behaviour does not depend on the store; their storage paths run in accounts, accounts-flow,
+ * runtime and the fleet test, which drives Telegram through three instances on PostgreSQL).
+ */
 const POSTGRES_SUITES = [
   'tests/db/**/*.test.ts',
   'tests/ledger/**/*.test.ts',
   'tests/runtime/**/*.test.ts',
   'tests/accounts/**/*.test.ts',
-  'tests/accounts-email/**/*.test.ts',
   'tests/accounts-flow/**/*.test.ts',
   'tests/channels/**/*.test.ts',
   'tests/import/**/*.test.ts',
   'tests/gateway/**/*.test.ts',
   'tests/e2e/**/*.test.ts',
-  'tests/telegram-e2e/**/*.test.ts',
   'tests/fleet/**/*.test.ts',
   'tests/cli.test.ts',
 ];

@@ -34,6 +34,8 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       return await fn();
     } catch (error) {
       throw toChannelError(error, method);
+    } finally {
+      await limiter.sent(chatId);
     }
   }
 
@@ -43,8 +45,10 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
     try {
       // Without reply_markup Telegram removes the old keyboard, which is what a button-less view means.
       await api.editMessageText(chatId, messageId, undefined, text, markup ? { reply_markup: markup } : {});
+      await limiter.sent(chatId);
       return true;
     } catch (error) {
+      await limiter.sent(chatId);
       if (describes(error, NOT_MODIFIED)) return true;
       if (isBadRequest(error) && !toChannelError(error, 'editMessageText').permanent) {
         logger.debug({ chatId, messageId, err: errorText(error) }, 'telegram menu not editable; sending a new one');

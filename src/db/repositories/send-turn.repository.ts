@@ -6,15 +6,27 @@ import type { Db } from '../database.js';
 /**
  * Compare-and-set: takes a turn for `key` at `nowUs` only if its last turn is at least `gapUs`
  * ago (or it never had one). True when this caller got the turn.
+ *
+ * The turn is booked at the slot it was due (last + gap) when the taker is at most `slackUs` late,
+ * else at `nowUs`: timer lateness on a busy machine does not eat into the rate, booked slots are
+ * at least one gap apart and each turn happens within `slackUs` of its slot, so any window of
+ * length W holds at most ⌊(W + slack) / gap⌋ + 1 turns — no burst however late the takers wake.
  */
-export async function takeSendTurn(db: Db, key: string, nowUs: number, gapUs: number): Promise<boolean> {
+export async function takeSendTurn(db: Db, key: string, nowUs: number, gapUs: number, slackUs = 0): Promise<boolean> {
   const result = await db
     .insertInto('send_turns')
     .values({ key, last_at_us: nowUs })
     .onConflict((oc) =>
       oc
         .column('key')
-        .doUpdateSet({ last_at_us: nowUs })
+        .doUpdateSet((eb) => ({
+          last_at_us: eb
+            .case()
+            .when(eb('send_turns.last_at_us', '>=', nowUs - slackUs - gapUs))
+            .then(eb('send_turns.last_at_us', '+', gapUs))
+            .else(nowUs)
+            .end(),
+        }))
         .where('send_turns.last_at_us', '<=', nowUs - gapUs),
     )
     .executeTakeFirst();
