@@ -27,7 +27,7 @@ describe('spraying the initial password from one address', () => {
     const answers: string[] = [];
     for (const id of ids) {
       const reply = await login(createWebChatClient(app.baseUrl), id, '123456', { answer: (m) => /身份证号|验证码|欠费总额|请输入新密码/.test(m.payload.text) });
-      answers.push(reply.payload.text.includes('身份证号') ? 'proof' : reply.payload.text.includes('图片中的验证码') ? 'captcha' : reply.payload.text);
+      answers.push(reply.payload.text.includes('身份证号') ? 'proof' : /图片中的验证码|请先输入验证码/.test(reply.payload.text) ? 'captcha' : reply.payload.text);
     }
     expect(answers.filter((a) => a === 'proof')).toHaveLength(5);
     expect(answers.filter((a) => a === 'captcha')).toHaveLength(COUNT - 5);

@@ -27,7 +27,10 @@ describe('Slack transport through the outbox', () => {
     expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(950);
     for (let i = 2; i < posts.length; i++) expect(posts[i]!.at - posts[i - 1]!.at).toBeGreaterThanOrEqual(450);
 
-    const entries = await db.selectFrom('outbox').select(['status', 'attempts', 'last_error']).where('kind', '=', 'staff').execute();
+    // The last card's done mark lands just after its post: wait for it rather than race it.
+    const staffEntries = () => db.selectFrom('outbox').select(['status', 'attempts', 'last_error']).where('kind', '=', 'staff').execute();
+    await waitUntil(async () => (await staffEntries()).every((e) => e.status === 'done'), 'the four entries done', 20_000);
+    const entries = await staffEntries();
     expect(entries).toHaveLength(4);
     expect(entries.every((e) => e.status === 'done' && e.attempts === 0)).toBe(true);
   }, 30_000);

@@ -36,10 +36,12 @@ export function createWebChatClient(baseUrl: string | (() => string)) {
     const res = await fetch(`${base()}/api/chat/messages?after=${lastId}${wait ? '' : '&wait=0'}`, { headers });
     const body = (await res.json()) as { messages: ChatMessage[] };
     for (const m of body.messages) {
-      bubbles.set(m.key, m);
       lastId = m.id;
+      // A session ended: the page wipes its log (the marker carries no bubble), and so does this client.
+      if ((m.payload as { clear?: boolean }).clear) bubbles.clear();
+      else bubbles.set(m.key, m);
     }
-    return body.messages;
+    return body.messages.filter((m) => !(m.payload as { clear?: boolean }).clear);
   }
 
   return {

@@ -76,7 +76,7 @@ export async function forgetWechatUser(db: Db, openid: string): Promise<void> {
     await tx
       .deleteFrom('outbox')
       .where('status', '=', 'pending')
-      .where('lane', 'in', [lane, `timer:${lane}`, `cmd:${lane}`])
+      .where('lane', 'in', [lane, `timer:${lane}`, `idle:${lane}`, `cmd:${lane}`])
       .execute();
   });
 }
