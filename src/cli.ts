@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { createAudit } from './accounts/audit.service.js';
 import { fixedInitialPasswordWarning } from './accounts/initial-password.js';
@@ -140,7 +141,7 @@ async function refund(args: string[]): Promise<number> {
     console.error('Usage: feebot refund CREDIT_ID --note TEXT [--actor NAME]');
     return 2;
   }
-  const actor = flag(args, '--actor') ?? `cli:${process.env.USER ?? 'unknown'}`;
+  const actor = flag(args, '--actor') ?? `cli:${userInfo().username}`;
   return withFeebot(async (feebot) => {
     const r = await feebot.ledger.heldCredits.refundHeldCredit({ creditId, note, actor, now: Date.now() });
     console.log(`Refund ${r.refundId}: ${r.status}`);

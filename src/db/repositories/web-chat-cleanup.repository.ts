@@ -1,3 +1,4 @@
+import { chatLanes } from '../../runtime/chat-lane.js';
 import { inTransaction, type Db } from '../database.js';
 
 // Web chats cost nothing to start (a random token in the browser), so their rows must not live
@@ -5,11 +6,7 @@ import { inTransaction, type Db } from '../database.js';
 
 const BATCH = 500;
 
-/** The outbox lanes of one chat (see runtime/chat-lane.ts and the dispatcher's timer / command lanes). */
-function lanesOf(chatId: string): string[] {
-  const lane = `chat:web:${chatId}`;
-  return [lane, `timer:${lane}`, `idle:${lane}`, `cmd:${lane}`];
-}
+const lanesOf = (chatId: string): string[] => chatLanes('web', chatId);
 
 /**
  * Deletes web conversations not touched since `idleBefore`, with their stored messages, their chat

@@ -1,3 +1,4 @@
+import { chatLanes } from '../../runtime/chat-lane.js';
 import { inTransaction, type Db } from '../database.js';
 
 // WeChat Official Account storage: the shared access_token, followers' last message times, the
@@ -66,7 +67,6 @@ export async function prunePassiveReplies(db: Db, before: number): Promise<void>
  * Orders and payments stay (money records), as do login failures and the audit trail (security).
  */
 export async function forgetWechatUser(db: Db, openid: string): Promise<void> {
-  const lane = `chat:wechat:${openid}`;
   await inTransaction(db, async (tx) => {
     await tx.deleteFrom('conversations').where('channel', '=', 'wechat').where('chat_id', '=', openid).execute();
     await tx.deleteFrom('channel_chats').where('channel', '=', 'wechat').where('chat_id', '=', openid).execute();
@@ -76,7 +76,7 @@ export async function forgetWechatUser(db: Db, openid: string): Promise<void> {
     await tx
       .deleteFrom('outbox')
       .where('status', '=', 'pending')
-      .where('lane', 'in', [lane, `timer:${lane}`, `idle:${lane}`, `cmd:${lane}`])
+      .where('lane', 'in', chatLanes('wechat', openid))
       .execute();
   });
 }
