@@ -31,7 +31,8 @@ const SECRET = 'bench-secret-0123456789abcdef';
 const PASSWORD = 'Bench@2026';
 
 // The bench never sends mail, but a non-demo feebot must know where mail would go.
-// Every simulated student comes from 127.0.0.1: lift the per-address limit meant for real clients.
+// Every simulated student comes from 127.0.0.1: lift the per-address limits meant for real clients
+// (web sends, login failures and initial-password students per source, the per-source queue share).
 const store = values.db;
 if (store !== 'sqlite' && store !== 'postgres') throw new Error('--db must be sqlite or postgres');
 const pgAdminUrl = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -48,7 +49,7 @@ if (store === 'postgres') {
   url.pathname = `/${pgDatabase}`;
   databaseEnv = { DATABASE_URL: url.toString(), DEMO_DATABASE_URL: url.toString() };
 }
-const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn', DEV_MAILBOX: 'true', WEB_SEND_PER_MINUTE_PER_ADDRESS: '60000', ...databaseEnv };
+const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn', DEV_MAILBOX: 'true', WEB_SEND_PER_MINUTE_PER_ADDRESS: '60000', LOGIN_SOURCE_MAX_FAILURES: '10000', LOGIN_SOURCE_MAX_STUDENTS: '10000', PASSWORD_QUEUE_PER_SOURCE: '1000', PASSWORD_QUEUE_MAX: '1000', ...databaseEnv };
 const app = await startTestFeebot(env, { demo: false, passwordHashCost: hashCost });
 const db = app.feebot.db;
 
