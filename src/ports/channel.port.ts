@@ -15,7 +15,14 @@ export interface Delivery {
    * in several parts can resume where a failure stopped it instead of repeating parts.
    */
   key?: string;
+  /**
+   * `bulk` (scheduled reminders, announcements) may use only what live conversations leave of a
+   * platform's send budget; replies to a user's own action are `interactive` (the default).
+   */
+  priority?: DeliveryPriority;
 }
+
+export type DeliveryPriority = 'interactive' | 'bulk';
 
 export interface DeliveryResult {
   /** Id of the message now acting as the menu (after an edit or a new send), if any. */
