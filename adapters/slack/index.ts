@@ -40,7 +40,7 @@ export function createSlackStaffChannel(config: SlackConfig, deps: StaffDeps): S
 
   const staff = createStaffDirectory({ db, client: app.client, clock });
   const cards = createCardLoader({ db, ledger: deps.ledger, timezone: deps.timezone });
-  const transport = createSlackTransport({ client: app.client, db, cards, channel: config.staffChannel, ratePerChannelPerSec: config.ratePerChannelPerSec, clock, logger });
+  const transport = createSlackTransport({ client: app.client, db, cards, channel: config.staffChannel, ratePerChannelPerSec: config.ratePerChannelPerSec, clock, logger, timezone: deps.timezone });
   registerSlackInbound(app, {
     db,
     staff,

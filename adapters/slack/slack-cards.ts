@@ -4,6 +4,9 @@ import { findDeferral } from '../../src/db/repositories/deferral.repository.js';
 import { listHeldCreditRows } from '../../src/db/repositories/refund.repository.js';
 import { findStaffStudent, latestStaffAction } from '../../src/db/repositories/staff-view.repository.js';
 import type { Ledger } from '../../src/ledger/index.js';
+import { findReconcileReport } from '../../src/db/repositories/checkout.repository.js';
+import type { ReconcileReport } from '../../src/runtime/daily-reconcile.js';
+import { reconcileCard } from './slack-render-reports.js';
 import { deferralCard, creditCard, ticketCard, type SlackMessage, type TicketCardData } from './slack-render.js';
 
 /** Builds each staff card from the database as it is now, so a re-post or an update shows the current state. */
@@ -11,6 +14,8 @@ export interface CardLoader {
   ticket(id: number): Promise<SlackMessage | null>;
   credit(id: number): Promise<SlackMessage | null>;
   deferral(id: number): Promise<SlackMessage | null>;
+  /** The saved reconciliation report of a day, with what to do about each difference. */
+  reconcile(date: string): Promise<SlackMessage | null>;
 }
 
 export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: string }): CardLoader {
@@ -45,6 +50,12 @@ export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: strin
         return { label: item ? `${item.feePeriod} ${item.name}` : `#${itemId}`, arrears: item ? item.amountDue - item.amountPaid : 0 };
       });
       return deferralCard({ ...d, student: facts.student, items }, timezone);
+    },
+    async reconcile(date) {
+      const row = await findReconcileReport(db, date);
+      if (!row) return null;
+      const report = JSON.parse(row.report_json) as ReconcileReport;
+      return reconcileCard(report);
     },
     async credit(id) {
       const [credit] = await listHeldCreditRows(db, { creditId: id });

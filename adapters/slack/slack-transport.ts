@@ -6,6 +6,7 @@ import type { Logger } from '../../src/logger.js';
 import type { StaffEvent, StaffNotifier } from '../../src/ports/staff.port.js';
 import type { CardLoader } from './slack-cards.js';
 import type { SlackMessage } from './slack-render.js';
+import { dunningEscalatedCard, dunningSummaryCard } from './slack-render-reports.js';
 
 export interface SlackTransportDeps {
   /** Built with rejectRateLimitedCalls: a 429 throws instead of pausing the whole client. */
@@ -16,6 +17,7 @@ export interface SlackTransportDeps {
   ratePerChannelPerSec: number;
   clock: () => number;
   logger: Logger;
+  timezone: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -89,8 +91,15 @@ export function createSlackTransport(deps: SlackTransportDeps): StaffNotifier & 
         return { subject: `credit:${event.creditId}`, message: await cards.credit(event.creditId) };
       case 'deferral.requested':
         return { subject: `deferral:${event.deferralId}`, message: await cards.deferral(event.deferralId) };
+      case 'reconcile.differences':
+        // A re-run of the same day updates its card rather than posting a second one.
+        return { subject: `reconcile:${event.date}`, message: await cards.reconcile(event.date) };
+      case 'dunning.summary':
+        return { subject: `dunning.summary:${event.runId}`, message: dunningSummaryCard(event, deps.timezone) };
+      case 'dunning.escalated':
+        // One list per run, never one message per student: a run may escalate hundreds.
+        return event.students.length ? { subject: `dunning.escalated:${event.runId}`, message: dunningEscalatedCard(event.runId, event.students) } : null;
       default:
-        // Dunning and reconciliation events belong to features not built here yet.
         return null;
     }
   }
@@ -100,7 +109,7 @@ export function createSlackTransport(deps: SlackTransportDeps): StaffNotifier & 
     async notify(event) {
       const found = await card(event);
       if (!found) {
-        logger.warn({ kind: event.kind }, 'no Slack card for this staff event yet; skipped');
+        logger.info({ kind: event.kind }, 'staff event with nothing to post; skipped');
         return;
       }
       if (!found.message) {
