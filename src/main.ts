@@ -80,7 +80,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...(options.gatewayRetryScheduleMs ? { sandboxRetryScheduleMs: options.gatewayRetryScheduleMs } : {}),
   });
   const gateway = gateways.gateway;
-  const ledger = createLedger({ db, orderExpiryMs: config.ORDER_EXPIRY_MINUTES * 60_000, gateway: gateway.name, logger, gateways: gateways.byName });
+  const ledger = createLedger({ db, orderExpiryMs: config.ORDER_EXPIRY_MINUTES * 60_000, gateway: gateway.name, logger, gateways: gateways.byName, timezone: config.TIMEZONE });
 
   let dispatcher: RuntimeDispatcher | null = null;
   const getDispatcher = (): RuntimeDispatcher => {
@@ -157,7 +157,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     },
   });
   outboxRef.kick = () => outbox.kick();
-  const reconciler = createDailyReconciler({ db, ledger, gateway: gateways.checkout ?? gateway, intake, clock, logger });
+  const reconciler = createDailyReconciler({ db, ledger, gateway: gateways.checkout ?? gateway, intake, clock, logger, timezone: config.TIMEZONE });
   const sweeper = createOrderSweeper({ ledger, gateway, intake, dispatcher, clock, logger });
   const { accounts, resets, emailChanges, captcha } = accountServices;
   const channelPurgers = channels.flatMap((c) => (c.purgeExpired ? [{ purgeExpired: c.purgeExpired.bind(c) }] : []));

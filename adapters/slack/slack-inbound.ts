@@ -52,8 +52,8 @@ export function createGate(staff: StaffDirectory): Gate {
 }
 
 /** Reminder text and the chats that reach the student; null when the student is not visible to `member`. */
-export async function reminderFor(db: Db, studentId: string, now: number): Promise<{ text: string; total: number; chats: { channel: string; chatId: string }[]; college: string } | null> {
-  const card = await loadStudentCard(db, studentId, now);
+export async function reminderFor(db: Db, studentId: string, now: number, timezone: string): Promise<{ text: string; total: number; chats: { channel: string; chatId: string }[]; college: string } | null> {
+  const card = await loadStudentCard(db, studentId, now, timezone);
   if (!card) return null;
   // Items under an approved 缓缴 are not reminded about until it runs out.
   const total = card.unpaid.filter((i) => !i.deferredUntil).reduce((sum, i) => sum + i.arrears, 0);
@@ -69,7 +69,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
 
   async function studentCommand(member: StaffMember, studentId: string | undefined, respond: RespondFn, userId: string): Promise<void> {
     if (!studentId || !STUDENT_ID.test(studentId)) return void (await ephemeral(respond)(T.usage));
-    const card = await loadStudentCard(db, studentId, clock());
+    const card = await loadStudentCard(db, studentId, clock(), timezone);
     if (!card) return void (await ephemeral(respond)(T.noSuchStudent(studentId)));
     if (!canSeeCollege(member, card.student.college)) return void (await ephemeral(respond)(T.otherCollege(member.college ?? '')));
     await staff.audit(member, userId, 'student.view', { studentId });
@@ -135,7 +135,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
 
   async function openRemindModal(client: WebClient, member: StaffMember, studentId: string | undefined, triggerId: string, say: (text: string) => Promise<unknown>): Promise<void> {
     if (!studentId || !STUDENT_ID.test(studentId)) return void (await say(T.usage));
-    const reminder = await reminderFor(db, studentId, clock());
+    const reminder = await reminderFor(db, studentId, clock(), timezone);
     if (!reminder) return void (await say(T.noSuchStudent(studentId)));
     if (!canSeeCollege(member, reminder.college)) return void (await say(T.otherCollege(member.college ?? '')));
     if (reminder.total === 0) return void (await say(T.nothingToRemind(studentId)));
@@ -155,7 +155,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
     await ack();
     const member = await gate(body.user.id, 'view', ephemeral(respond));
     if (!member || action.type !== 'button' || !action.value) return;
-    const card = await loadStudentCard(db, action.value, clock());
+    const card = await loadStudentCard(db, action.value, clock(), timezone);
     if (!card || !canSeeCollege(member, card.student.college)) return;
     await respond({ response_type: 'ephemeral', replace_original: false, ...ordersList(action.value, card.orders, timezone) });
   });
@@ -164,7 +164,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
     const studentId = view.private_metadata;
     const member = await staff.resolve(body.user.id);
     if (!member || !canAct(member)) return void (await ack({ response_action: 'errors', errors: {} }));
-    const reminder = await reminderFor(db, studentId, clock());
+    const reminder = await reminderFor(db, studentId, clock(), timezone);
     const student = await findStaffStudent(db, studentId);
     if (!reminder || !student || !canSeeCollege(member, student.college) || reminder.total === 0) return void (await ack());
     await ack();

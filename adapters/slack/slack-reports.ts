@@ -13,14 +13,16 @@ import {
 import { toCsv, yuanCell } from './slack-csv.js';
 import type { ArrearsSummary, PaymentsSummary, StudentCardData } from './slack-render.js';
 import { formatDateTime } from '../../src/display-time.js';
+import { localDate } from '../../src/local-date.js';
 
 const TOP_N = 10;
 
-export async function loadStudentCard(db: Db, studentId: string, now: number): Promise<StudentCardData | null> {
+/** `timezone`: the day a 缓缴 still runs on is the local day. */
+export async function loadStudentCard(db: Db, studentId: string, now: number, timezone: string): Promise<StudentCardData | null> {
   const student = await findStaffStudent(db, studentId);
   if (!student) return null;
   const unpaid = await listArrears(db, { studentId });
-  const deferred = await activeDeferrals(db, studentId, new Date(now).toISOString().slice(0, 10));
+  const deferred = await activeDeferrals(db, studentId, localDate(now, timezone));
   const periods = new Map<string, number>();
   for (const item of unpaid) periods.set(item.feePeriod, (periods.get(item.feePeriod) ?? 0) + item.arrears);
   const reach = await findStudentReach(db, studentId);

@@ -1,27 +1,2 @@
-/** Offset of `timezone` from UTC at instant `at`, in ms. */
-function zoneOffset(at: number, timezone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return asUtc - Math.floor(at / 1000) * 1000;
-}
-
-/** `YYYY-MM-DD` of instant `at` in `timezone`. */
-export function localDate(at: number, timezone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
-}
-
-/** [start, end) of a calendar day in `timezone`, as epoch ms; null for a malformed or impossible date. */
-export function dayRange(date: string, timezone: string): { from: number; to: number } | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return null;
-  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (new Date(guess).toISOString().slice(0, 10) !== date) return null;
-  const from = guess - zoneOffset(guess - zoneOffset(guess, timezone), timezone);
-  const nextGuess = guess + 86_400_000;
-  const to = nextGuess - zoneOffset(nextGuess - zoneOffset(nextGuess, timezone), timezone);
-  return { from, to };
-}
+// The staff side's days are the configured TIMEZONE's days (one implementation for the whole app).
+export { dayRange, localDate } from '../../src/local-date.js';

@@ -3,6 +3,7 @@ import { listFeeItemsWithReserved, type FeeItemWithReserved } from '../db/reposi
 import { listShownAnnouncements } from '../db/repositories/announcement.repository.js';
 import { activeDeferrals } from '../db/repositories/deferral.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
+import { DEFAULT_TIMEZONE, localDate } from '../local-date.js';
 import type { Facts, FeeItemFacts } from '../engine/facts.js';
 
 /** `li.lei@example.edu.cn` → `l***@example.edu.cn`: enough to recognise, not to harvest. */
@@ -28,13 +29,14 @@ export function toItemFacts(row: FeeItemWithReserved): FeeItemFacts {
   };
 }
 
-export async function loadFacts(db: Db, studentId: string, now: number): Promise<Facts> {
+export async function loadFacts(db: Db, studentId: string, now: number, timezone: string = DEFAULT_TIMEZONE): Promise<Facts> {
   const student = await findStudentById(db, studentId);
   const items = await listFeeItemsWithReserved(db, studentId, now);
-  // Approved 缓缴 still running today (UTC calendar date; staff choose whole days).
-  const deferred = await activeDeferrals(db, studentId, new Date(now).toISOString().slice(0, 10));
+  // Approved 缓缴 still running today: whole local days (TIMEZONE), as the office chose them.
+  const today = localDate(now, timezone);
+  const deferred = await activeDeferrals(db, studentId, today);
   const inArrears = items.some((i) => i.amount_due > i.amount_paid);
-  const announcements = await listShownAnnouncements(db, new Date(now).toISOString().slice(0, 10), student ? { college: student.college, inArrears } : null);
+  const announcements = await listShownAnnouncements(db, today, student ? { college: student.college, inArrears } : null);
   return {
     // Only when there are some: facts without announcements look as they always did.
     ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}),
@@ -53,7 +55,7 @@ export async function loadFacts(db: Db, studentId: string, now: number): Promise
 }
 
 /** What a conversation without a logged-in student sees: the announcements for everyone. */
-export async function loadPublicFacts(db: Db, now: number): Promise<Facts> {
-  const announcements = await listShownAnnouncements(db, new Date(now).toISOString().slice(0, 10), null);
+export async function loadPublicFacts(db: Db, now: number, timezone: string = DEFAULT_TIMEZONE): Promise<Facts> {
+  const announcements = await listShownAnnouncements(db, localDate(now, timezone), null);
   return { student: null, items: [], ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}) };
 }

@@ -8,6 +8,7 @@ import type { PaymentGateway, PaymentNotification } from '../ports/gateway.port.
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
 import { createHeldCreditService, type HeldCreditService } from './held-credit.service.js';
 import { loadFacts, loadPublicFacts } from './ledger-facts.js';
+import { DEFAULT_TIMEZONE } from '../local-date.js';
 import type { ApplyOutcome, CreateOrderResult, FollowUpHook, OrderRecord, ProblemReportInput, ReceiptRecord, ReceiptView } from './ledger.types.js';
 import { createOrderService, type CreateOrderInput } from './order-service.js';
 import { createPaymentService } from './payment-service.js';
@@ -21,6 +22,8 @@ export interface LedgerDeps {
   /** The gateway that took a payment, by name: refunds of held credits go back through it. */
   gateways?: (name: string) => PaymentGateway | undefined;
   logger?: Logger;
+  /** TIMEZONE: which calendar day it is for deferrals and announcements (default Asia/Shanghai). */
+  timezone?: string;
 }
 
 /** The money side of feebot: facts for the engine, orders, payments, receipts, problem reports. */
@@ -47,13 +50,13 @@ export interface Ledger {
   heldCredits: HeldCreditService;
 }
 
-export function createLedger({ db, orderExpiryMs, gateway, gateways, logger }: LedgerDeps): Ledger {
+export function createLedger({ db, orderExpiryMs, gateway, gateways, logger, timezone = DEFAULT_TIMEZONE }: LedgerDeps): Ledger {
   const orders = createOrderService({ db, orderExpiryMs, gateway });
   const payments = createPaymentService({ db, logger });
   const receipts = createReceiptService({ db });
   return {
-    loadFacts: (studentId, now) => loadFacts(db, studentId, now),
-    loadPublicFacts: (now) => loadPublicFacts(db, now),
+    loadFacts: (studentId, now) => loadFacts(db, studentId, now, timezone),
+    loadPublicFacts: (now) => loadPublicFacts(db, now, timezone),
     ...orders,
     ...payments,
     ...receipts,

@@ -8,8 +8,9 @@ import type { Logger } from '../logger.js';
 import type { GatewayOrderState, PaymentGateway } from '../ports/gateway.port.js';
 import type { StaffEvent } from '../ports/staff.port.js';
 import type { PaymentIntake } from './payment-intake.js';
+import { dayRange, DEFAULT_TIMEZONE, localDate } from '../local-date.js';
 
-// The daily reconciliation: every ledger order of a (Beijing) day is compared with what each gateway
+// The daily reconciliation: every ledger order of a local (TIMEZONE, default Beijing) day is compared with what each gateway
 // it was tried with says. Money paid at a gateway but missing from the ledger is credited now (through
 // the intake: applied once, receipt or held credit as usual); money the ledger has but no gateway
 // confirms is reported. Pending refunds are asked about too. Differences go to the finance office.
@@ -38,6 +39,8 @@ export interface DailyReconcilerDeps {
   intake: PaymentIntake;
   clock: () => number;
   logger: Logger;
+  /** TIMEZONE: whose calendar day is reconciled (default Asia/Shanghai, Beijing time). */
+  timezone?: string;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -57,6 +60,15 @@ export function beijingDate(ms: number): string {
 
 export function createDailyReconciler(deps: DailyReconcilerDeps) {
   const { db, gateway, intake, clock, logger } = deps;
+  const timezone = deps.timezone ?? DEFAULT_TIMEZONE;
+
+  /** [from, to) of a local day; throws on a malformed or impossible date (the CLI's input). */
+  function day(date: string): [number, number] {
+    if (!DATE.test(date)) throw new Error(`date must be YYYY-MM-DD, got ${date}`);
+    const range = dayRange(date, timezone);
+    if (!range) throw new Error(`no such date: ${date}`);
+    return [range.from, range.to];
+  }
 
   async function answersFor(orderId: string): Promise<Answer[]> {
     if (gateway.queryEach) return gateway.queryEach(orderId);
@@ -64,7 +76,7 @@ export function createDailyReconciler(deps: DailyReconcilerDeps) {
   }
 
   async function run(date: string): Promise<ReconcileReport> {
-    const [from, to] = beijingDay(date);
+    const [from, to] = day(date);
     const differences: Difference[] = [];
     const orders = await listOrdersCreatedBetween(db, from, to);
     for (const order of orders) {
@@ -107,12 +119,12 @@ export function createDailyReconciler(deps: DailyReconcilerDeps) {
     return report;
   }
 
-  /** The scheduled run: yesterday's day once, after 02:00 Beijing time (a saved report means done). */
+  /** The scheduled run: yesterday's day once, after 02:00 local time (a saved report means done). */
   async function runDue(): Promise<ReconcileReport | null> {
     const now = clock();
-    const today = beijingDate(now);
-    if (now - beijingDay(today)[0] < 2 * 3600_000) return null;
-    const yesterday = beijingDate(now - 24 * 3600_000);
+    const [todayStart] = day(localDate(now, timezone));
+    if (now - todayStart < 2 * 3600_000) return null;
+    const yesterday = localDate(todayStart - 1, timezone);
     if (await findReconcileReport(db, yesterday)) return null;
     return run(yesterday);
   }
