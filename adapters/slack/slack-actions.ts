@@ -9,6 +9,7 @@ import type { Gate, SlackInboundDeps } from './slack-inbound.js';
 import { offsetModal, refundModal, ticketReplyModal, ticketResolveModal } from './slack-modals.js';
 import { ACTIONS, INPUT, MODALS } from './slack-render.js';
 import { canSeeCollege, type StaffMember } from './slack-staff.js';
+import { chatLang, studentTexts } from './slack-student-texts.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 
 export interface CardActionDeps extends SlackInboundDeps {
@@ -95,7 +96,8 @@ export function registerCardActions(app: App, deps: CardActionDeps): void {
     }
     await ack();
     // The reply goes to the chat the student reported from, through its outbox lane.
-    await deps.deliverMessage(report.channel as ChannelName, report.chat_id, T.studentReply(text));
+    const say = studentTexts(await chatLang(db, report.channel, report.chat_id));
+    await deps.deliverMessage(report.channel as ChannelName, report.chat_id, say.studentReply(text));
     await changeTicket(db, report.id, { kind: 'reply' }, clock());
     await staff.audit(member, body.user.id, 'ticket.reply', { studentId: report.student_id, subject: `ticket:${report.id}`, detail: text });
     deps.onEnqueued();
@@ -113,7 +115,8 @@ export function registerCardActions(app: App, deps: CardActionDeps): void {
     await ack();
     if (!(await changeTicket(db, report.id, { kind: 'resolve', by: member.name, note }, clock()))) return;
     await staff.audit(member, body.user.id, 'ticket.resolve', { studentId: report.student_id, subject: `ticket:${report.id}`, detail: note });
-    await deps.deliverMessage(report.channel as ChannelName, report.chat_id, T.studentResolved(note));
+    const say = studentTexts(await chatLang(db, report.channel, report.chat_id));
+    await deps.deliverMessage(report.channel as ChannelName, report.chat_id, say.studentResolved(note));
     deps.onEnqueued();
   });
 

@@ -7,12 +7,11 @@ import type { CardActionDeps } from './slack-actions.js';
 import { deferralRejectModal } from './slack-modals.js';
 import { ACTIONS, INPUT, MODALS } from './slack-render.js';
 import { canAct, canSeeCollege, type StaffMember } from './slack-staff.js';
+import { chatLang } from './slack-student-texts.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 
 // 缓缴 approval cards: 批准 at once, 驳回 with a reason (modal); the student is told in the chat
-// they asked from, in the engine's words.
-
-const zh = createTranslator('zh-CN');
+// they asked from, in the engine's words and the language the student last used there.
 
 /** Registers 批准 / 驳回 and the reject modal. */
 export function registerDeferralActions(app: App, deps: CardActionDeps): void {
@@ -32,6 +31,9 @@ export function registerDeferralActions(app: App, deps: CardActionDeps): void {
     return deferral;
   }
 
+  /** The engine's words for the outcome, in the language of the chat the student asked from. */
+  const studentT = async (deferral: DeferralRecord) => createTranslator(await chatLang(db, deferral.channel, deferral.chatId));
+
   async function itemLabels(deferral: DeferralRecord): Promise<string> {
     const facts = await ledger.loadFacts(deferral.studentId, clock());
     return deferral.itemIds.map((id) => facts.items.find((i) => i.id === id)).map((i) => (i ? `${i.feePeriod} ${i.name}` : '')).filter(Boolean).join('、');
@@ -47,7 +49,8 @@ export function registerDeferralActions(app: App, deps: CardActionDeps): void {
     const deferral = await pending(member, idOf(action.value), say);
     if (!deferral || !(await decideDeferral(db, deferral.id, { status: 'approved', by: member.name, note: null, now: clock() }))) return;
     await staff.audit(member, body.user.id, 'deferral.approve', { studentId: deferral.studentId, subject: `deferral:${deferral.id}`, detail: deferral.until });
-    const text = zh('deferral.approved', { deferralId: deferral.id, items: await itemLabels(deferral), until: deferral.until });
+    const t = await studentT(deferral);
+    const text = t('deferral.approved', { deferralId: deferral.id, items: await itemLabels(deferral), until: deferral.until });
     await deps.deliverMessage(deferral.channel as ChannelName, deferral.chatId, text);
     deps.onEnqueued();
   });
@@ -73,7 +76,7 @@ export function registerDeferralActions(app: App, deps: CardActionDeps): void {
     await ack();
     if (!(await decideDeferral(db, deferral.id, { status: 'rejected', by: member.name, note: reason, now: clock() }))) return;
     await staff.audit(member, body.user.id, 'deferral.reject', { studentId: deferral.studentId, subject: `deferral:${deferral.id}`, detail: reason });
-    await deps.deliverMessage(deferral.channel as ChannelName, deferral.chatId, zh('deferral.rejected', { deferralId: deferral.id, reason }));
+    await deps.deliverMessage(deferral.channel as ChannelName, deferral.chatId, (await studentT(deferral))('deferral.rejected', { deferralId: deferral.id, reason }));
     deps.onEnqueued();
   });
 }

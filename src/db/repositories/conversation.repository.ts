@@ -47,3 +47,18 @@ export async function saveConversation(
 export function listConversationsOfStudent(db: Db, studentId: string): Promise<{ channel: string; chat_id: string }[]> {
   return db.selectFrom('conversations').select(['channel', 'chat_id']).where('student_id', '=', studentId).execute();
 }
+
+/**
+ * The language a chat last used (its conversation state's `lang`), or null when the chat has no
+ * conversation or its state cannot be read. Staff replies to a student are written in it.
+ */
+export async function findChatLang(db: Db, channel: string, chatId: string): Promise<string | null> {
+  const row = await db.selectFrom('conversations').select('state_json').where('channel', '=', channel).where('chat_id', '=', chatId).executeTakeFirst();
+  if (!row) return null;
+  try {
+    const lang = (JSON.parse(row.state_json) as { lang?: unknown }).lang;
+    return typeof lang === 'string' ? lang : null;
+  } catch {
+    return null;
+  }
+}
