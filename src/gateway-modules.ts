@@ -87,7 +87,7 @@ export function createGatewaySet(env: Record<string, string | undefined>, deps: 
       if (real) {
         mountCheckoutPages(app, {
           gateway: real.checkout, ledger: routes.ledger, secret: real.checkoutConfig.secret,
-          universityName: real.checkoutConfig.universityName, timezone: routes.timezone, logger: deps.logger,
+          universityName: real.checkoutConfig.universityName, timezone: routes.timezone, logger: deps.logger, publicBaseUrl: deps.publicBaseUrl,
         });
       }
     },

@@ -1,4 +1,6 @@
-import type { Hono } from 'hono';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import QRCode from 'qrcode';
 import { formatDateTime } from '../../src/display-time.js';
 import { AppError } from '../../src/errors.js';
@@ -7,7 +9,7 @@ import { escapeHtml, PRIVATE_PAGE_HEADERS, renderSimplePage, simplePageStyleHash
 import type { Ledger, OrderRecord } from '../../src/ledger/index.js';
 import type { Logger } from '../../src/logger.js';
 import { formatMoney } from '../../src/money.js';
-import type { PayerContext, PaymentStart } from '../../src/ports/gateway.port.js';
+import type { PayerAuth, PayerContext, PaymentStart } from '../../src/ports/gateway.port.js';
 import { checkoutTokenValid, type CheckoutGateway } from './checkout-gateway.js';
 
 // feebot's own checkout page (phone-first): the university's name, the order's items, total and
@@ -33,6 +35,8 @@ export interface CheckoutPageDeps {
   universityName: string;
   timezone: string;
   logger: Logger;
+  /** The platform's web authorisation comes back to this origin (PUBLIC_BASE_URL). */
+  publicBaseUrl: string;
 }
 
 /** The page's own policy: its style and (JSAPI) script by hash, the QR as a data: image, forms to itself. */
@@ -53,12 +57,47 @@ function summary(order: OrderRecord, timezone: string): string {
 <p>请在 <span id="expires-at">${escapeHtml(formatDateTime(order.expiresAt, timezone))}</span> 前完成支付 · Pay before this time</p>`;
 }
 
-function payerOf(userAgent: string | undefined, openid: string | undefined): PayerContext {
-  return { userAgent: userAgent ?? '', ...(openid && /^[0-9A-Za-z_-]{8,128}$/.test(openid) ? { openid } : {}) };
+// The payer's openid, once the OA's web authorisation gave it, is kept in a cookie signed with the
+// checkout secret: nobody can make the page use an openid WeChat did not give (JSAPI would be
+// placed for someone else). The state cookie ties the authorisation's answer to this browser.
+const PAYER_COOKIE = 'feebot_payer';
+const STATE_COOKIE = 'feebot_payer_state';
+const OPENID = /^[0-9A-Za-z_-]{8,128}$/;
+const PAYER_COOKIE_MAX_AGE = 7 * 86_400;
+const STATE_COOKIE_MAX_AGE = 10 * 60;
+
+const payerMac = (secret: string, openid: string) => createHmac('sha256', secret).update(`payer:${openid}`).digest('base64url').slice(0, 22);
+
+export function payerCookieValue(secret: string, openid: string): string {
+  return `${openid}.${payerMac(secret, openid)}`;
+}
+
+function openidFromCookie(secret: string, value: string | undefined): string | undefined {
+  const dot = value?.lastIndexOf('.') ?? -1;
+  if (!value || dot <= 0) return undefined;
+  const openid = value.slice(0, dot);
+  if (!OPENID.test(openid)) return undefined;
+  const given = Buffer.from(value.slice(dot + 1));
+  const expected = Buffer.from(payerMac(secret, openid));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? openid : undefined;
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export function mountCheckoutPages(app: Hono, deps: CheckoutPageDeps): void {
   const { gateway, ledger, secret, universityName, timezone } = deps;
+  const secure = deps.publicBaseUrl.startsWith('https:');
+  const cookieOptions = { path: '/checkout', httpOnly: true, secure, sameSite: 'Lax' as const };
+
+  const payerOf = (c: Context): PayerContext => {
+    const openid = openidFromCookie(secret, getCookie(c, PAYER_COOKIE));
+    return { userAgent: c.req.header('user-agent') ?? '', ...(openid ? { openid } : {}) };
+  };
+  const payerAuthFor = (payer: PayerContext): PayerAuth | undefined => gateway.methods.find((m) => m.payerAuth?.wanted(payer))?.payerAuth;
 
   async function load(orderId: string, token: string | undefined): Promise<OrderRecord | null> {
     if (!token || !checkoutTokenValid(secret, orderId, token)) return null;
@@ -76,15 +115,52 @@ export function mountCheckoutPages(app: Hono, deps: CheckoutPageDeps): void {
     if (order.status !== 'pending' || order.expiresAt <= Date.now()) {
       return c.html(page('订单已失效', universityName, `<h1 id="status">订单已失效</h1>${summary(order, timezone)}<p>请返回聊天重新下单。</p>`), 410, headers());
     }
-    const payer = payerOf(c.req.header('user-agent'), c.req.query('openid'));
+    const payer = payerOf(c);
+    // Inside WeChat without an openid: the OA's web authorisation first (silent, snsapi_base), once;
+    // `oa=1` marks the way back, so a failed authorisation shows the QR instead of looping.
+    const auth = c.req.query('oa') === '1' ? undefined : payerAuthFor(payer);
+    if (auth) {
+      const state = randomBytes(16).toString('hex');
+      setCookie(c, STATE_COOKIE, state, { ...cookieOptions, maxAge: STATE_COOKIE_MAX_AGE });
+      const redirectUri = `${deps.publicBaseUrl}/checkout/${encodeURIComponent(order.id)}/payer-auth?t=${encodeURIComponent(token ?? '')}`;
+      c.header('Cache-Control', 'no-store');
+      return c.redirect(auth.authorizeUrl(redirectUri, state), 302);
+    }
     const offered = gateway.methods.filter((m) => m.available(payer));
     const buttons = offered.map((m) => `<button class="method" name="method" value="${escapeHtml(m.id)}" id="pay-${escapeHtml(m.id.replace('.', '-'))}">${escapeHtml(LABELS[m.id]?.zh ?? m.id)}<br><small>${escapeHtml(LABELS[m.id]?.en ?? '')}</small></button>`).join('\n');
     const form = `<form method="post" action="/checkout/${encodeURIComponent(order.id)}/start">
-<input type="hidden" name="t" value="${escapeHtml(token ?? '')}">${payer.openid ? `<input type="hidden" name="openid" value="${escapeHtml(payer.openid)}">` : ''}
+<input type="hidden" name="t" value="${escapeHtml(token ?? '')}">
 <h2>选择支付方式 · Choose how to pay</h2>
 ${buttons}
 </form>`;
     return c.html(page('网上缴费', universityName, `<h1>网上缴费 · Pay online</h1>${summary(order, timezone)}${form}`), 200, headers());
+  });
+
+  // Where WeChat sends the browser back: ?code=&state= (state only, or nothing, if it gave no code).
+  app.get('/checkout/:orderId/payer-auth', async (c) => {
+    const orderId = c.req.param('orderId');
+    const token = c.req.query('t');
+    const order = await load(orderId, token);
+    if (!order) return c.html(page('订单不存在', universityName, '<h1>订单不存在</h1><p>链接无效或不完整。This link is not valid.</p>'), 404, headers());
+    const back = `/checkout/${encodeURIComponent(orderId)}?t=${encodeURIComponent(token ?? '')}&oa=1`;
+    const expected = getCookie(c, STATE_COOKIE);
+    deleteCookie(c, STATE_COOKIE, cookieOptions);
+    const code = c.req.query('code');
+    const state = c.req.query('state');
+    const auth = gateway.methods.find((m) => m.payerAuth)?.payerAuth;
+    c.header('Cache-Control', 'no-store');
+    if (!auth || !code || !state || !expected || !sameText(state, expected)) {
+      deps.logger.info({ orderId, code: Boolean(code), stateMatches: Boolean(state && expected && sameText(state, expected)) }, 'checkout: payer authorisation came back without a usable code');
+      return c.redirect(back, 302);
+    }
+    try {
+      const openid = await auth.exchange(code);
+      if (openid) setCookie(c, PAYER_COOKIE, payerCookieValue(secret, openid), { ...cookieOptions, maxAge: PAYER_COOKIE_MAX_AGE });
+      else deps.logger.info({ orderId }, 'checkout: the platform gave no payer id for this code');
+    } catch (error) {
+      deps.logger.warn({ err: error, orderId }, 'checkout: exchanging the authorisation code failed');
+    }
+    return c.redirect(back, 302);
   });
 
   app.post('/checkout/:orderId/start', async (c) => {
@@ -93,7 +169,7 @@ ${buttons}
     const token = typeof form.t === 'string' ? form.t : undefined;
     const order = await load(orderId, token);
     if (!order || order.status !== 'pending') return c.redirect(`/checkout/${encodeURIComponent(orderId)}?t=${encodeURIComponent(token ?? '')}`, 303);
-    const payer = payerOf(c.req.header('user-agent'), typeof form.openid === 'string' ? form.openid : undefined);
+    const payer = payerOf(c);
     let started: PaymentStart;
     try {
       started = await gateway.start(orderId, String(form.method ?? ''), payer);

@@ -3,6 +3,7 @@ import { parseSettings } from '../../src/settings.js';
 
 export const DEFAULT_WECHAT_PATH = '/webhooks/wechat';
 export const DEFAULT_WECHAT_API_ROOT = 'https://api.weixin.qq.com';
+export const DEFAULT_WECHAT_OAUTH_ROOT = 'https://open.weixin.qq.com';
 
 /** Where a template field's value comes from (see README "WeChat Official Account"). */
 export const TEMPLATE_SOURCES = ['title', 'orderId', 'amount', 'receiptNo', 'time', 'studentId'] as const;
@@ -22,6 +23,8 @@ export interface WechatConfig {
   /** Set for compatible and safe mode; without it only plaintext mode works. */
   encodingAesKey: string | null;
   apiRoot: string;
+  /** Where the OA's web authorisation page lives (WeChat Pay JSAPI gets the payer's openid there). */
+  oauthRoot: string;
   /** Path WeChat posts to (the server URL's path). */
   path: string;
   /** How long a request waits for the engine's answer before answering `success` (WeChat gives up at 5 s). */
@@ -46,6 +49,7 @@ const schema = z.object({
     .optional(),
   WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43 letters and digits from the WeChat console').optional(),
   WECHAT_API_ROOT: z.string().url().default(DEFAULT_WECHAT_API_ROOT),
+  WECHAT_OAUTH_ROOT: z.string().url().default(DEFAULT_WECHAT_OAUTH_ROOT),
   WECHAT_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /webhooks/wechat').default(DEFAULT_WECHAT_PATH),
   WECHAT_REPLY_BUDGET_MS: z.coerce.number().int().min(0).max(4_500).default(3_500),
   WECHAT_SERVICE_WINDOW_HOURS: z.coerce.number().positive().max(48).default(48),
@@ -75,6 +79,7 @@ export function loadWechatConfig(env: Record<string, string | undefined> = proce
     token: c.WECHAT_TOKEN as string,
     encodingAesKey: c.WECHAT_ENCODING_AES_KEY ?? null,
     apiRoot: c.WECHAT_API_ROOT.replace(/\/+$/, ''),
+    oauthRoot: c.WECHAT_OAUTH_ROOT.replace(/\/+$/, ''),
     path: c.WECHAT_PATH,
     replyBudgetMs: c.WECHAT_REPLY_BUDGET_MS,
     serviceWindowMs: c.WECHAT_SERVICE_WINDOW_HOURS * 3_600_000,

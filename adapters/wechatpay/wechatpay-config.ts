@@ -2,6 +2,8 @@ import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } fr
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseSettings } from '../../src/settings.js';
+import { loadWechatConfig } from '../wechat/wechat-config.js';
+import type { OaWebAuthConfig } from './wechatpay-oauth.js';
 
 // WeChat Pay settings. Keys come from files (never from the environment, never logged); every
 // problem stops the start with a message naming the variable, not the value.
@@ -17,6 +19,12 @@ export interface WechatpayConfig {
   apiBase: string;
   notifyUrl: string;
   timeoutMs: number;
+  /**
+   * The Official Account's web authorisation, for JSAPI's openid: set when the WeChat channel is
+   * configured (WECHAT_APP_ID + WECHAT_APP_SECRET) with the appid WeChat Pay uses; otherwise null and
+   * payers inside WeChat get the Native QR (JSAPI needs an openid of WECHATPAY_APPID).
+   */
+  oaAuth: OaWebAuthConfig | null;
 }
 
 const schema = z.object({
@@ -76,5 +84,12 @@ export function loadWechatpayConfig(env: Record<string, string | undefined>, pub
     // WeChat Pay requires an HTTPS notify_url without a query string.
     notifyUrl: `${publicBaseUrl}/webhooks/gateway/wechatpay`,
     timeoutMs: c.WECHATPAY_TIMEOUT_MS,
+    oaAuth: oaAuthOf(env, c.WECHATPAY_APPID, c.WECHATPAY_TIMEOUT_MS),
   };
+}
+
+function oaAuthOf(env: Record<string, string | undefined>, payAppId: string, timeoutMs: number): OaWebAuthConfig | null {
+  const oa = loadWechatConfig(env);
+  if (!oa || oa.appId !== payAppId) return null;
+  return { appId: oa.appId, appSecret: oa.appSecret, apiRoot: oa.apiRoot, oauthRoot: oa.oauthRoot, timeoutMs };
 }

@@ -116,6 +116,21 @@ export interface PaymentMethod {
   readonly gateway: PaymentGateway;
   available(payer: PayerContext): boolean;
   start(input: GatewayOrderInput, payer: PayerContext): Promise<PaymentStart>;
+  /** A method that needs to know who pays (WeChat Pay JSAPI: the payer's openid) identifies them this way first. */
+  readonly payerAuth?: PayerAuth;
+}
+
+/**
+ * Identifying the payer through the platform's web authorisation (WeChat OA, snsapi_base): the
+ * checkout sends the browser to `authorizeUrl`, the platform sends it back to `redirectUri` with
+ * `?code=…&state=…`, and the code is exchanged server-side for the payer's id.
+ */
+export interface PayerAuth {
+  /** True when this browser can be identified and is not yet (WeChat's browser without an openid). */
+  wanted(payer: PayerContext): boolean;
+  authorizeUrl(redirectUri: string, state: string): string;
+  /** The payer's id for a code, or null when the platform gives none (bad or used code, a snapshot-page user). */
+  exchange(code: string): Promise<string | null>;
 }
 
 /** A real gateway as configured: the gateway and the checkout methods it offers. */

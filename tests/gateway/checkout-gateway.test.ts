@@ -73,7 +73,7 @@ describe('checkout gateway', () => {
 
   it('the page needs the link token; paid and expired orders offer nothing', async () => {
     const app = new Hono();
-    mountCheckoutPages(app, { gateway: checkout, ledger, secret: SECRET, universityName: '示例大学', timezone: 'Asia/Shanghai', logger: createLogger('silent') });
+    mountCheckoutPages(app, { gateway: checkout, ledger, secret: SECRET, universityName: '示例大学', timezone: 'Asia/Shanghai', logger: createLogger('silent'), publicBaseUrl: 'https://fees.example.edu' });
     const url = `/checkout/${orderId}?t=${checkoutToken(SECRET, orderId)}`;
     const ok = await app.request(url);
     expect(ok.status).toBe(200);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadWechatpayConfig } from '../../adapters/wechatpay/wechatpay-config.js';
+import { createOaWebAuth } from '../../adapters/wechatpay/wechatpay-oauth.js';
 import { rfc3339Beijing } from '../../adapters/wechatpay/wechatpay-gateway.js';
 import { GatewayError, SignatureError } from '../../src/errors.js';
 import type { GatewayOrderInput } from '../../src/ports/gateway.port.js';
@@ -85,6 +86,25 @@ describe('WeChat Pay adapter errors and settings', () => {
     expect(() => loadWechatpayConfig({ ...env, WECHATPAY_PUBLIC_KEY_FILE: env.WECHATPAY_APIV3_KEY_FILE ?? s!.keys.write('junk.pem', 'junk') }, 'https://x')).toThrow(/WECHATPAY_PUBLIC_KEY_FILE: the file does not hold/);
     const { WECHATPAY_PUBLIC_KEY_ID: _id, WECHATPAY_PUBLIC_KEY_FILE: _file, ...noVerifier } = env;
     expect(() => loadWechatpayConfig(noVerifier, 'https://x')).toThrow(/public key mode.*certificate mode/);
+  });
+
+  it('JSAPI openid through the OA web authorisation only when the WeChat channel uses the same appid', async () => {
+    s = await setupWechatpay({ mode: 'publicKey', clock: () => clock.now, publicBaseUrl: 'https://x' });
+    const env = s.env;
+    const oa = { WECHAT_APP_ID: env.WECHATPAY_APPID!, WECHAT_APP_SECRET: 'oa-secret', WECHAT_TOKEN: 'feebottoken', WECHAT_OAUTH_ROOT: 'https://open.example.test/' };
+    expect(loadWechatpayConfig(env, 'https://x').oaAuth).toBeNull();
+    expect(loadWechatpayConfig({ ...env, ...oa }, 'https://x').oaAuth).toEqual({
+      appId: env.WECHATPAY_APPID, appSecret: 'oa-secret', apiRoot: 'https://api.weixin.qq.com', oauthRoot: 'https://open.example.test', timeoutMs: 10_000,
+    });
+    // Another OA's openids cannot pay for this appid: no authorisation, payers in WeChat get the QR.
+    expect(loadWechatpayConfig({ ...env, ...oa, WECHAT_APP_ID: 'wx0000000000000000' }, 'https://x').oaAuth).toBeNull();
+    const auth = createOaWebAuth(loadWechatpayConfig({ ...env, ...oa }, 'https://x').oaAuth!);
+    expect(auth.authorizeUrl('https://fees.example.edu/checkout/FB1/payer-auth?t=a-b_c', 'abc123')).toBe(
+      `https://open.example.test/connect/oauth2/authorize?appid=${env.WECHATPAY_APPID}&redirect_uri=https%3A%2F%2Ffees.example.edu%2Fcheckout%2FFB1%2Fpayer-auth%3Ft%3Da-b_c&response_type=code&scope=snsapi_base&state=abc123#wechat_redirect`,
+    );
+    expect(auth.wanted({ userAgent: 'Mozilla/5.0 MicroMessenger/8.0.49' })).toBe(true);
+    expect(auth.wanted({ userAgent: 'Mozilla/5.0 MicroMessenger/8.0.49', openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' })).toBe(false);
+    expect(auth.wanted({ userAgent: 'Mozilla/5.0 Chrome/120' })).toBe(false);
   });
 
   it('writes time_expire in Beijing time', () => {

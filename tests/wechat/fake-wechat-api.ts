@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { freePort } from '../support/free-port.js';
 
 // A fake of the WeChat Official Account API speaking its wire format: stable_token,
 // message/custom/send, message/template/send, menu/create and media/upload (multipart), with
-// errcode injection (45015, 45047, 40001, -1…) and the 48-hour window played per openid.
+// errcode injection (45015, 45047, 40001, -1…) and the 48-hour window played per openid. Also the
+// OA's web authorisation as WeChat's browser meets it: open.weixin.qq.com/connect/oauth2/authorize
+// (snsapi_base: no consent page, a 302 straight back to redirect_uri?code=CODE&state=STATE, only
+// inside WeChat, only to the configured 网页授权域名) and sns/oauth2/access_token (code → openid;
+// codes single-use, 5 minutes; 40029 / 40163 / 40125 / 40013 errors).
 
 export interface SentCustom {
   kind: 'custom';
@@ -42,6 +47,10 @@ export interface FakeWechatApi {
   inject(method: string, ...errcodes: number[]): void;
   /** The current token stops working (as if it expired early): the next call gets 40001. */
   invalidateToken(): void;
+  /** The OA's web authorisation: its 网页授权域名 (host[:port]), the WeChat user whose browser comes. */
+  webAuth: { domain: string | null; browserOpenid: string; snapshotUser: boolean };
+  /** Each authorize visit and code exchange, as WeChat saw it. */
+  webAuthCalls: { method: 'authorize' | 'access_token'; params: Record<string, string> }[];
   sentTo(openid: string): Sent[];
   texts(openid: string): string[];
   close(): Promise<void>;
@@ -69,6 +78,9 @@ export async function startFakeWechatApi(appId = 'wxfeebot0000000001', appSecret
   const templateIds = new Set<string>();
   let tokenSeq = 0;
   let current: string | null = null;
+  const webAuth: FakeWechatApi['webAuth'] = { domain: null, browserOpenid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', snapshotUser: false };
+  const webAuthCalls: FakeWechatApi['webAuthCalls'] = [];
+  const codes = new Map<string, { openid: string; issuedAt: number; used: boolean; snapshot: boolean }>();
 
   const app = new Hono();
   const error = (c: Context, errcode: number) => c.json({ errcode, errmsg: `${ERRMSG[errcode] ?? 'error'} rid: fake` });
@@ -147,6 +159,50 @@ export async function startFakeWechatApi(appId = 'wxfeebot0000000001', appSecret
     return c.json({ type: 'image', media_id: id, created_at: Math.floor(Date.now() / 1000) });
   });
 
+  // What WeChat's browser shows for a bad authorisation link: an error page, no redirect.
+  const authError = (c: Context, code: number, text: string) => c.html(`<html><body><p>${code} ${text}</p></body></html>`, 200);
+
+  app.get('/connect/oauth2/authorize', (c) => {
+    const params = c.req.query();
+    webAuthCalls.push({ method: 'authorize', params });
+    if (!/MicroMessenger/i.test(c.req.header('user-agent') ?? '')) return authError(c, 0, '请在微信客户端打开链接');
+    if (!params.appid) return authError(c, 10012, 'appid 不能为空');
+    if (params.appid !== appId) return authError(c, 10016, '不支持的 appid');
+    if (!params.redirect_uri) return authError(c, 10011, 'redirect_uri 不能为空');
+    let redirect: URL;
+    try {
+      redirect = new URL(params.redirect_uri);
+    } catch {
+      return authError(c, 10003, 'redirect_uri 参数错误');
+    }
+    if (redirect.host !== webAuth.domain) return authError(c, 10003, 'redirect_uri域名与后台配置不一致');
+    if (params.response_type !== 'code') return authError(c, 10001, 'response_type 错误');
+    if (!params.scope) return authError(c, 10010, 'scope不能为空');
+    if (params.scope !== 'snsapi_base' && params.scope !== 'snsapi_userinfo') return authError(c, 10005, '此公众号并没有这些scope的权限');
+    const state = params.state ?? '';
+    if (!/^[A-Za-z0-9]{0,128}$/.test(state)) return authError(c, 10014, 'state 参数错误');
+    const code = randomBytes(16).toString('hex');
+    codes.set(code, { openid: webAuth.browserOpenid, issuedAt: Date.now(), used: false, snapshot: webAuth.snapshotUser });
+    const sep = params.redirect_uri.includes('?') ? '&' : '?';
+    return c.redirect(`${params.redirect_uri}${sep}code=${code}&state=${state}`, 302);
+  });
+
+  app.get('/sns/oauth2/access_token', (c) => {
+    const params = c.req.query();
+    webAuthCalls.push({ method: 'access_token', params });
+    if (params.appid !== appId) return c.json({ errcode: 40013, errmsg: 'invalid appid' });
+    if (params.secret !== appSecret) return c.json({ errcode: 40125, errmsg: 'invalid appsecret' });
+    if (params.grant_type !== 'authorization_code') return c.json({ errcode: 40002, errmsg: 'invalid grant_type' });
+    const entry = codes.get(params.code ?? '');
+    if (!entry || Date.now() - entry.issuedAt > 5 * 60_000) return c.json({ errcode: 40029, errmsg: 'invalid code' });
+    if (entry.used) return c.json({ errcode: 40163, errmsg: 'code been used' });
+    entry.used = true;
+    return c.json({
+      access_token: `SNS_${randomBytes(12).toString('hex')}`, expires_in: 7200, refresh_token: `REFRESH_${randomBytes(12).toString('hex')}`,
+      openid: entry.openid, scope: 'snsapi_base', ...(entry.snapshot ? { is_snapshotuser: 1 } : {}),
+    });
+  });
+
   const port = await freePort();
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
@@ -161,6 +217,8 @@ export async function startFakeWechatApi(appId = 'wxfeebot0000000001', appSecret
     calls,
     tokenIssues,
     windowClosed,
+    webAuth,
+    webAuthCalls,
     inject(method, ...errcodes) {
       injected.set(method, [...(injected.get(method) ?? []), ...errcodes]);
     },
