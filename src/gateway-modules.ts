@@ -80,7 +80,7 @@ export function createGatewaySet(env: Record<string, string | undefined>, deps: 
     notifying,
     mount(app: Hono, routes: { intake: PaymentIntake; ledger: Ledger; timezone: string }): void {
       mountGatewayWebhooks(app, {
-        gateways: notifying, intake: routes.intake, logger: deps.logger,
+        gateways: notifying, intake: routes.intake, logger: deps.logger, clock: deps.clock,
         ...(real ? { onPaid: (orderId: string, paidAt: string) => real.checkout.closeOthers(orderId, paidAt) } : {}),
       });
       if (sandbox) sandbox.mount(app);

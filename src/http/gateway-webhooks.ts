@@ -18,6 +18,8 @@ export interface GatewayWebhookDeps {
   logger: Logger;
   /** After a payment was credited from a notification (the checkout closes the order's other attempts). */
   onPaid?: (orderId: string, gateway: string) => Promise<void>;
+  /** The clock the notification was verified with (its signature's time window); Date.now by default. */
+  clock?: () => number;
 }
 
 export function mountGatewayWebhooks(app: Hono, deps: GatewayWebhookDeps): void {
@@ -30,7 +32,7 @@ export function mountGatewayWebhooks(app: Hono, deps: GatewayWebhookDeps): void 
       try {
         const outcome = await deps.intake.acceptNotification(raw, headers, gateway);
         if ((outcome === 'applied' || outcome === 'late') && deps.onPaid) {
-          const orderId = paidOrderId(gateway, raw, headers);
+          const orderId = paidOrderId(gateway, raw, headers, (deps.clock ?? Date.now)());
           // Not awaited: the platform's answer must not wait for other gateways.
           if (orderId) void deps.onPaid(orderId, gateway.name).catch((err: unknown) => deps.logger.warn({ err, orderId }, 'closing the other attempts failed'));
         }
@@ -47,9 +49,9 @@ export function mountGatewayWebhooks(app: Hono, deps: GatewayWebhookDeps): void 
   }
 }
 
-function paidOrderId(gateway: PaymentGateway, raw: string, headers: Record<string, string | undefined>): string | null {
+function paidOrderId(gateway: PaymentGateway, raw: string, headers: Record<string, string | undefined>, now: number): string | null {
   try {
-    const n = gateway.verifyNotification(raw, headers, Date.now());
+    const n = gateway.verifyNotification(raw, headers, now);
     return n.kind === 'payment' ? n.payment.orderId : null;
   } catch {
     return null;

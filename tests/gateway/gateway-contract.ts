@@ -8,7 +8,9 @@ import { SignatureError } from '../../src/errors.js';
 import { mountGatewayWebhooks } from '../../src/http/gateway-webhooks.js';
 import { createLedger, type Ledger } from '../../src/ledger/index.js';
 import { createLogger } from '../../src/logger.js';
-import type { PaymentGateway } from '../../src/ports/gateway.port.js';
+import type { PaymentGateway, PaymentMethod } from '../../src/ports/gateway.port.js';
+import { createCheckoutGateway } from '../../adapters/checkout/index.js';
+import { scriptedGateway } from '../runtime/scripted-gateway.js';
 import { beijingDate, createDailyReconciler, type DailyReconciler } from '../../src/runtime/daily-reconcile.js';
 import { createOrderReconciler, type OrderReconciler } from '../../src/runtime/order-reconcile.js';
 import { createPaymentIntake, type PaymentIntake } from '../../src/runtime/payment-intake.js';
@@ -197,6 +199,55 @@ export function describeGatewayContract(name: string, setup: (env: ContractEnv) 
       env.clock.now += EXPIRY_MS + 60_000;
       await expect(s.pay(id)).rejects.toThrow();
       expect(await orders.closeAndReconcile(id, 'expired', env.clock.now)).toEqual({ status: 'expired', changed: true });
+      await balanced();
+    });
+
+    /**
+     * The checkout over this gateway and another one ("other", scripted), the order tried with both;
+     * notifications of this gateway arrive on a route that closes the other attempts once one paid.
+     */
+    async function triedWithTwo(code: string, amount: number) {
+      const other = scriptedGateway();
+      Object.assign(other.gateway, { name: 'other' });
+      const methods: PaymentMethod[] = [
+        { id: `${s.gateway.name}.qr`, gateway: s.gateway, available: () => true, start: async (input) => ({ kind: 'qr', payload: (await s.gateway.createOrder(input)).qrPayload }) },
+        { id: 'other.qr', gateway: other.gateway, available: () => true, start: async (input) => { other.states.set(input.orderId, { status: 'pending' }); return { kind: 'qr', payload: `other:${input.orderId}` }; } },
+      ];
+      const checkout = createCheckoutGateway({ db: env.db, methods, publicBaseUrl: 'https://fees.example.edu', secret: 'contract-checkout-secret-0123456789', clock: () => env.clock.now });
+      const r = await ledger.createOrder({ studentId: 'S1', lines: [{ itemId: ids[code]!, amount }], channel: 'web', chatId: 'c1', now: env.clock.now });
+      if (!r.ok) throw new Error(r.reason);
+      await checkout.createOrder({ orderId: r.order.id, amount, subject: `2025-2026 ${code}`, studentId: 'S1', payerName: '李雷', expiresAt: r.order.expiresAt });
+      await checkout.start(r.order.id, `${s.gateway.name}.qr`, { userAgent: 'contract' });
+      await checkout.start(r.order.id, 'other.qr', { userAgent: 'contract' });
+      const routes = new Hono();
+      mountGatewayWebhooks(routes, { gateways: [s.gateway], intake, logger: createLogger('silent'), onPaid: (orderId, paidAt) => checkout.closeOthers(orderId, paidAt), clock: () => env.clock.now });
+      return { id: r.order.id, other, checkout, routes };
+    }
+
+    it('tried with two gateways, paid at the other: the order is closed here and can no longer be paid here', async () => {
+      const { id, other, checkout } = await triedWithTwo('DORM', 120_000);
+      expect(await s.gateway.queryOrder(id)).toEqual({ status: 'pending' });
+      other.states.set(id, { status: 'paid', transactionId: 'OTHER-1', amount: 120_000, paidAt: env.clock.now });
+      await checkout.closeOthers(id, 'other');
+      expect(await s.gateway.queryOrder(id)).toEqual({ status: 'closed' });
+      await expect(s.pay(id)).rejects.toThrow();
+      expect(other.calls).not.toContain(`close ${id}`);
+      expect(await checkout.queryOrder(id)).toMatchObject({ status: 'paid', gateway: 'other', transactionId: 'OTHER-1' });
+    });
+
+    it('tried with two gateways, paid here: its notification credits the order and closes the other attempt, not this one', async () => {
+      const { id, other, routes } = await triedWithTwo('DORM', 120_000);
+      const d = await s.pay(id);
+      const res = await routes.request(`/webhooks/gateway/${s.gateway.name}`, { method: 'POST', headers: d.headers as Record<string, string>, body: d.rawBody });
+      expect(res.status).toBe(s.gateway.answerNotification({ ok: true, outcome: 'applied' }).status);
+      expect((await ledger.getOrder(id))!.status).toBe('paid');
+      // Closing the others runs after the platform's answer (it must not wait for other gateways).
+      await expect.poll(() => other.calls).toContain(`close ${id}`);
+      expect(other.states.get(id)).toEqual({ status: 'closed' });
+      expect(await s.gateway.queryOrder(id)).toMatchObject({ status: 'paid', amount: 120_000 });
+      // The notification again (the platform resends): still one payment, nothing closed twice here.
+      await routes.request(`/webhooks/gateway/${s.gateway.name}`, { method: 'POST', headers: d.headers as Record<string, string>, body: d.rawBody });
+      expect(await paymentCount()).toBe(1);
       await balanced();
     });
 
