@@ -1,3 +1,4 @@
+import type { DunningReads } from './ports/dunning-reads.port.js';
 import { slackStaffChannel } from '../adapters/slack/index.js';
 import { telegramChannel } from '../adapters/telegram/index.js';
 import { wechatChannel } from '../adapters/wechat/index.js';
@@ -56,6 +57,8 @@ export interface StaffDeps extends ChannelDeps {
   timezone: string;
   /** Wakes the outbox worker after the staff channel queued entries itself. */
   onEnqueued: () => void;
+  /** Reminder runs, for their cards and App Home (absent until the dunning module is wired in main). */
+  dunning?: DunningReads;
 }
 
 /** The finance office's channel: receives staff events from the outbox and staff requests from its platform. */

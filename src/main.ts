@@ -1,3 +1,4 @@
+import type { DunningReads } from './ports/dunning-reads.port.js';
 import { serve, type ServerType } from '@hono/node-server';
 import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js';
 import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
@@ -48,6 +49,8 @@ export interface FeebotOptions {
   /** Tests: extra channel adapters besides the ones enabled by the environment. */
   channels?: (deps: ChannelDeps) => ChannelAdapter[];
   env?: Record<string, string | undefined>;
+  /** Reminder runs as the staff channel reads them (tests; main wires the dunning repositories). */
+  dunningReads?: DunningReads;
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
@@ -99,7 +102,9 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...createEnabledChannels(env, channelDeps),
     ...(options.channels?.(channelDeps) ?? []),
   ];
-  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued });
+  // Reminder runs for the staff cards and App Home: the dunning module's repositories, once it is wired here.
+  const dunningReads = options.dunningReads;
+  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued, ...(dunningReads ? { dunning: dunningReads } : {}) });
   const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
 
   const intake = createPaymentIntake({ gateway, ledger, clock, logger, onEnqueued });

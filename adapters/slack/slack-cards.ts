@@ -6,7 +6,8 @@ import { findStaffStudent, latestStaffAction } from '../../src/db/repositories/s
 import type { Ledger } from '../../src/ledger/index.js';
 import { findReconcileReport } from '../../src/db/repositories/checkout.repository.js';
 import type { ReconcileReport } from '../../src/runtime/daily-reconcile.js';
-import { reconcileCard } from './slack-render-reports.js';
+import type { DunningReads } from '../../src/ports/dunning-reads.port.js';
+import { dunningEscalatedCard, dunningSummaryCard, reconcileCard, summaryCardData } from './slack-render-reports.js';
 import { deferralCard, creditCard, ticketCard, type SlackMessage, type TicketCardData } from './slack-render.js';
 
 /** Builds each staff card from the database as it is now, so a re-post or an update shows the current state. */
@@ -16,11 +17,29 @@ export interface CardLoader {
   deferral(id: number): Promise<SlackMessage | null>;
   /** The saved reconciliation report of a day, with what to do about each difference. */
   reconcile(date: string): Promise<SlackMessage | null>;
+  /** A finished reminder run's summary; null if unknown, unfinished, or reminders are not wired. */
+  dunningSummary(runId: number): Promise<SlackMessage | null>;
+  /** The students a run escalated, as one list; null when none. */
+  dunningEscalated(runId: number): Promise<SlackMessage | null>;
 }
 
-export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: string }): CardLoader {
-  const { db, ledger, timezone } = deps;
+export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: string; dunning?: DunningReads | undefined }): CardLoader {
+  const { db, ledger, timezone, dunning } = deps;
   return {
+    async dunningSummary(runId) {
+      const run = dunning ? await dunning.findRun(runId) : null;
+      const data = run ? summaryCardData(run) : null;
+      return data ? dunningSummaryCard(data, timezone) : null;
+    },
+    async dunningEscalated(runId) {
+      const rows = dunning ? await dunning.listEscalations(runId) : [];
+      if (rows.length === 0) return null;
+      // Names for the list (at most the first 100 are shown; their records are small).
+      const named = await Promise.all(
+        rows.map(async (r, i) => ({ studentId: r.studentId, name: i < 100 ? ((await findStaffStudent(db, r.studentId))?.name ?? null) : null, college: r.college, total: r.total, reminders: r.reminders })),
+      );
+      return dunningEscalatedCard(runId, named);
+    },
     async ticket(id) {
       const report = await findProblemReport(db, id);
       if (!report) return null;

@@ -1,3 +1,5 @@
+import type { DunningReads } from '../../src/ports/dunning-reads.port.js';
+import { lastRunLine } from './slack-render-reports.js';
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../src/db/database.js';
@@ -28,6 +30,8 @@ export interface SlackInboundDeps {
   timezone: string;
   clock: () => number;
   logger: Logger;
+  /** Reminder runs (App Home's "last reminder run"); absent until the dunning module is wired. */
+  dunning?: DunningReads | undefined;
 }
 
 const PERIOD = /^\d{4}-\d{4}$/;
@@ -179,8 +183,14 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const member = await staff.resolve(event.user);
+    const lastRun = member && deps.dunning ? await deps.dunning.latestRun() : null;
     const view = member
-      ? dashboardView({ staffName: member.name, college: member.college, ...(await loadDashboard(db, dayRange(localDate(clock(), timezone), timezone)?.from ?? 0, member.college)) })
+      ? dashboardView({
+          staffName: member.name,
+          college: member.college,
+          ...(await loadDashboard(db, dayRange(localDate(clock(), timezone), timezone)?.from ?? 0, member.college)),
+          lastReminderRun: lastRun ? lastRunLine(lastRun, timezone) : null,
+        })
       : refusalView(T.notStaff);
     await client.views.publish({ user_id: event.user, view });
   });

@@ -1,6 +1,5 @@
 import { formatDateTime } from '../../src/display-time.js';
 import { formatMoney } from '../../src/money.js';
-import type { DunningSummary, EscalatedStudent } from '../../src/ports/staff.port.js';
 import type { Difference } from '../../src/runtime/daily-reconcile.js';
 import { context, esc, section, type Block, type SlackMessage } from './slack-render.js';
 
@@ -73,24 +72,57 @@ export function reconcileCard(r: ReconcileCardData): SlackMessage {
 
 // ---- Reminder runs (dunning) ---------------------------------------------------------------------
 
+/** A finished reminder run, as the card shows it (from the run's record and its DunningSummary). */
+export interface DunningSummaryCardData {
+  runId: number;
+  runDate: string;
+  planned: number;
+  sent: number;
+  /** Reminders not sent, by reason (planning and send time). */
+  skipped: Record<string, number>;
+  failed: number;
+  escalated: number;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export interface EscalatedStudentCardData {
+  studentId: string;
+  name: string | null;
+  college: string;
+  /** Arrears in fen. */
+  total: number;
+  reminders: number;
+}
+
+/** The dunning module's reasons (planning: deferral … escalated; send time: paid, optedOut). */
 const SKIP_REASONS: Record<string, string> = {
-  opted_out: '已退订',
+  deferral: '已缓缴',
+  liveOrder: '有待支付订单',
   optedOut: '已退订',
-  quiet_hours: '免打扰时段',
-  quietHours: '免打扰时段',
-  deferred: '已缓缴',
-  no_channel: '无可送达渠道',
   noChannel: '无可送达渠道',
+  capDay: '超出每日提醒上限',
+  capWeek: '超出每周提醒上限',
+  escalated: '已转人工',
   paid: '已缴清',
-  too_recent: '近期已提醒',
-  tooRecent: '近期已提醒',
+  quietHours: '免打扰时段',
 };
 
-export function dunningSummaryCard(s: DunningSummary, timezone: string): SlackMessage {
-  const skipped = Object.entries(s.skippedByReason).filter(([, n]) => n > 0);
+const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0);
+
+/** The run's stored summary (JSON written by the dunning module) read defensively; null until it finished. */
+export function summaryCardData(run: { id: number; runDate: string; summary: unknown; startedAt: number; finishedAt: number | null }): DunningSummaryCardData | null {
+  if (typeof run.summary !== 'object' || run.summary === null) return null;
+  const s = run.summary as Record<string, unknown>;
+  const skipped = typeof s.skipped === 'object' && s.skipped !== null ? Object.fromEntries(Object.entries(s.skipped as Record<string, unknown>).map(([k, v]) => [k, count(v)])) : {};
+  return { runId: run.id, runDate: run.runDate, planned: count(s.planned), sent: count(s.sent), skipped, failed: count(s.failed), escalated: count(s.escalated), startedAt: run.startedAt, finishedAt: run.finishedAt };
+}
+
+export function dunningSummaryCard(s: DunningSummaryCardData, timezone: string): SlackMessage {
+  const skipped = Object.entries(s.skipped).filter(([, n]) => n > 0);
   const skippedTotal = skipped.reduce((sum, [, n]) => sum + n, 0);
   const blocks: Block[] = [
-    section(`*催缴提醒运行 #${s.runId}* · ${s.failed > 0 ? '⚠️ 有发送失败' : '✅ 已完成'}`),
+    section(`*催缴提醒运行 #${s.runId}*（${s.runDate}） · ${s.failed > 0 ? '⚠️ 有发送失败' : '✅ 已完成'}`),
     {
       type: 'section',
       fields: [
@@ -105,17 +137,17 @@ export function dunningSummaryCard(s: DunningSummary, timezone: string): SlackMe
   if (skipped.length > 0) {
     blocks.push(section(`*跳过原因*\n${skipped.map(([reason, n]) => `• ${SKIP_REASONS[reason] ?? esc(reason)}：${n} 条`).join('\n')}`));
   }
-  const notes = [`${formatDateTime(s.startedAt, timezone)} – ${formatDateTime(s.finishedAt, timezone)}`];
-  if (s.failed > 0) notes.push('失败的提醒会在下次运行时重试');
+  const notes = [`${formatDateTime(s.startedAt, timezone)} – ${s.finishedAt ? formatDateTime(s.finishedAt, timezone) : '进行中'}`];
+  if (s.failed > 0) notes.push('失败的提醒请在学生卡片上用“发送提醒”重试，或查看渠道是否可用');
   if (s.escalated > 0) notes.push('转人工名单见下一条消息');
   blocks.push(context(notes.join(' · ')));
   return { text: `催缴提醒运行 #${s.runId}：已发送 ${s.sent}/${s.planned}，跳过 ${skippedTotal}，失败 ${s.failed}，转人工 ${s.escalated}`, blocks };
 }
 
-export function dunningEscalatedCard(runId: number, students: EscalatedStudent[]): SlackMessage {
-  const total = students.reduce((sum, s) => sum + s.outstandingFen, 0);
-  const sorted = [...students].sort((a, b) => b.outstandingFen - a.outstandingFen || a.studentId.localeCompare(b.studentId));
-  const lines = sorted.map((s) => `• ${esc(s.studentId)} ${esc(s.name)}${s.college ? `（${esc(s.college)}）` : ''} 欠 ${formatMoney(s.outstandingFen)} · 已提醒 ${s.reminders} 次`);
+export function dunningEscalatedCard(runId: number, students: EscalatedStudentCardData[]): SlackMessage {
+  const total = students.reduce((sum, s) => sum + s.total, 0);
+  const sorted = [...students].sort((a, b) => b.total - a.total || a.studentId.localeCompare(b.studentId));
+  const lines = sorted.map((s) => `• ${esc(s.studentId)}${s.name ? ` ${esc(s.name)}` : ''}${s.college ? `（${esc(s.college)}）` : ''} 欠 ${formatMoney(s.total)} · 已提醒 ${s.reminders} 次`);
   return {
     text: `催缴转人工：${students.length} 名学生，合计 ${formatMoney(total)}`,
     blocks: [
@@ -124,4 +156,11 @@ export function dunningEscalatedCard(runId: number, students: EscalatedStudent[]
       context('➜ 请逐一电话或当面联系；了解到经济困难的，可引导学生在聊天中申请缓缴（绿色通道）。用 `/fees student 学号` 查看详情。'),
     ],
   };
+}
+
+/** App Home's "last reminder run": when, and what it did (or that it is still running). */
+export function lastRunLine(run: { id: number; runDate: string; status: string; summary: unknown; startedAt: number; finishedAt: number | null }, timezone: string): string {
+  const data = summaryCardData(run);
+  if (!data || run.finishedAt === null) return `#${run.id} ${run.runDate} 进行中（${formatDateTime(run.startedAt, timezone)} 开始）`;
+  return `#${run.id} ${formatDateTime(run.finishedAt, timezone)}：已发送 ${data.sent}/${data.planned}，失败 ${data.failed}，转人工 ${data.escalated}`;
 }

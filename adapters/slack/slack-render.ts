@@ -311,6 +311,8 @@ export interface DashboardData {
   openTickets: number;
   heldCredits: number;
   heldAmount: number;
+  /** One line about the latest reminder run; null when there was none (or reminders are not set up). */
+  lastReminderRun?: string | null;
 }
 
 export function dashboardView(d: DashboardData): types.HomeView {
@@ -325,6 +327,7 @@ export function dashboardView(d: DashboardData): types.HomeView {
         ['欠费总额', formatMoney(d.totalArrears)],
         ['未解决问题单', `${d.openTickets} 个`],
         ['待处理款项', `${d.heldCredits} 笔，${formatMoney(d.heldAmount)}`],
+        ['最近一次催缴提醒', d.lastReminderRun ?? '尚无'],
       ]),
       context('命令：`/fees student 学号` · `/fees arrears` · `/fees payments` · `/fees remind 学号`'),
     ],

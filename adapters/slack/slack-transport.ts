@@ -6,7 +6,6 @@ import type { Logger } from '../../src/logger.js';
 import type { StaffEvent, StaffNotifier } from '../../src/ports/staff.port.js';
 import type { CardLoader } from './slack-cards.js';
 import type { SlackMessage } from './slack-render.js';
-import { dunningEscalatedCard, dunningSummaryCard } from './slack-render-reports.js';
 
 export interface SlackTransportDeps {
   /** Built with rejectRateLimitedCalls: a 429 throws instead of pausing the whole client. */
@@ -17,7 +16,6 @@ export interface SlackTransportDeps {
   ratePerChannelPerSec: number;
   clock: () => number;
   logger: Logger;
-  timezone: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,10 +93,10 @@ export function createSlackTransport(deps: SlackTransportDeps): StaffNotifier & 
         // A re-run of the same day updates its card rather than posting a second one.
         return { subject: `reconcile:${event.date}`, message: await cards.reconcile(event.date) };
       case 'dunning.summary':
-        return { subject: `dunning.summary:${event.runId}`, message: dunningSummaryCard(event, deps.timezone) };
+        return { subject: `dunning.summary:${event.runId}`, message: await cards.dunningSummary(event.runId) };
       case 'dunning.escalated':
         // One list per run, never one message per student: a run may escalate hundreds.
-        return event.students.length ? { subject: `dunning.escalated:${event.runId}`, message: dunningEscalatedCard(event.runId, event.students) } : null;
+        return { subject: `dunning.escalated:${event.runId}`, message: await cards.dunningEscalated(event.runId) };
       default:
         return null;
     }

@@ -2,39 +2,23 @@
 // as the fact it reports, so a crash cannot lose a ticket or a held credit; the staff channel (Slack)
 // registers the handler. Without a staff channel the entries are marked done and nothing is sent.
 
-/** What one reminder run did; emitted once when the run finishes. Times are epoch ms. */
-export interface DunningSummary {
-  runId: number;
-  /** Reminders the run planned (students × channels it meant to reach). */
-  planned: number;
-  sent: number;
-  /** Reminders not sent, counted by reason (e.g. `opted_out`, `quiet_hours`, `deferred`, `no_channel`). */
-  skippedByReason: Record<string, number>;
-  failed: number;
-  /** Students escalated to the finance office by this run (listed by `dunning.escalated`). */
-  escalated: number;
-  startedAt: number;
-  finishedAt: number;
-}
-
-/** A student the reminder run hands over to a person: still owing after `reminders` reminders. */
-export interface EscalatedStudent {
-  studentId: string;
-  name: string;
-  college: string | null;
-  /** Arrears in fen. */
-  outstandingFen: number;
-  reminders: number;
-}
-
 export type StaffEvent =
   | { kind: 'ticket.opened'; reportId: number }
   | { kind: 'credit.held'; creditId: number }
   | { kind: 'deferral.requested'; deferralId: number }
-  /** One event per run, all escalated students in one list (one Slack message, not one per student). */
-  | { kind: 'dunning.escalated'; runId: number; students: EscalatedStudent[] }
-  | ({ kind: 'dunning.summary' } & DunningSummary)
-  /** The saved report of that (local) day is read back by the staff channel. */
+  /**
+   * Students handed to staff by dunning run `runId`, one event per run: the card lists
+   * listRunEscalations(db, runId) (src/db/repositories/dunning-escalation.repository.ts):
+   * `{ studentId, college, reminders, total (fen) }[]`, ordered by college then 学号.
+   */
+  | { kind: 'dunning.escalated'; runId: number }
+  /**
+   * A dunning run is over: findDunningRun(db, runId).summary (src/db/repositories/dunning-run.repository.ts)
+   * is a DunningSummary (src/dunning/dunning-service.ts): `{ runId, runDate, planned, sent, failed,
+   * escalated, skipped: { reason: count } }`; reasons deferral, liveOrder, optedOut, noChannel, capDay,
+   * capWeek, escalated (planning) and paid, optedOut (send time).
+   */
+  | { kind: 'dunning.summary'; runId: number }
   | { kind: 'reconcile.differences'; date: string };
 
 export interface StaffNotifier {

@@ -1,5 +1,6 @@
 import { slackSignature } from '../../adapters/slack/index.js';
 import { importStaff } from '../../src/import/staff-import.js';
+import type { FeebotOptions } from '../../src/main.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 
@@ -36,7 +37,7 @@ export interface PostOptions {
   headers?: Record<string, string>;
 }
 
-export async function startSlackTestEnv(env: Record<string, string> = {}): Promise<SlackTestEnv> {
+export async function startSlackTestEnv(env: Record<string, string> = {}, options: FeebotOptions = {}): Promise<SlackTestEnv> {
   const slack = await startFakeSlack();
   slack.addUser({ id: 'U0OFFICER', email: 'officer@uni.edu.cn', name: 'qian' });
   slack.addUser({ id: 'U0VIEWER', email: 'viewer@uni.edu.cn', name: 'sun' });
@@ -49,7 +50,7 @@ export async function startSlackTestEnv(env: Record<string, string> = {}): Promi
     SLACK_STAFF_CHANNEL: STAFF_CHANNEL,
     SLACK_RATE_PER_CHANNEL_PER_SEC: '10',
     ...env,
-  });
+  }, options);
   const imported = await importStaff(app.feebot.db, STAFF_CSV, { now: Date.now() });
   if (!imported.ok) throw new Error(JSON.stringify(imported.errors));
   let seq = 0;
