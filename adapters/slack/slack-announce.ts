@@ -6,6 +6,7 @@ import type { Lang } from '../../src/engine/state.js';
 import type { ChannelName } from '../../src/ports/channel.port.js';
 import type { CardActionDeps } from './slack-actions.js';
 import { canAct, type StaffMember } from './slack-staff.js';
+import { chatLang } from './slack-student-texts.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 import { localDate } from './slack-time.js';
 
@@ -73,9 +74,11 @@ export function registerAnnounce(app: App, deps: CardActionDeps): void {
     const id = await insertAnnouncement(db, { title, body: text, lang, audience, college: audience === 'college' ? college : null, showUntil: until, createdBy: member.email, now: clock() });
     await staff.audit(member, body.user.id, 'announce', { subject: `announcement:${id}`, detail: `${title}（${audience}${college && audience === 'college' ? ` ${college}` : ''}，至 ${until}${send ? '，已发送' : ''}）` });
     if (!send) return;
-    const line = createTranslator((lang === 'en' ? 'en' : 'zh-CN') as Lang)('announcement.line', { title, body: text });
+    // An announcement for all languages is framed in each chat's last language; otherwise in its own.
+    const line = (l: Lang) => createTranslator(l)('announcement.line', { title, body: text });
     for (const chat of await listAnnouncementChats(db, audience, audience === 'college' ? college : null)) {
-      await deps.deliverMessage(chat.channel as ChannelName, chat.chatId, line);
+      const frame: Lang = lang === 'all' ? await chatLang(db, chat.channel, chat.chatId) : lang === 'en' ? 'en' : 'zh-CN';
+      await deps.deliverMessage(chat.channel as ChannelName, chat.chatId, line(frame));
     }
   });
 }

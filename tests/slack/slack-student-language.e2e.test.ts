@@ -41,6 +41,27 @@ describe('Slack replies in the student\'s language', () => {
     expect(resolved.payload.text).not.toMatch(/财务处/);
   }, 60_000);
 
+  it('an announcement for all languages is framed in each chat\'s language', async () => {
+    const { chat } = await englishChat('2025030301');
+    const zhChat = createWebChatClient(env.app.baseUrl);
+    await login(zhChat, '2023010102');
+    const until = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const sel = (value: string) => ({ type: 'static_select', selected_option: { value, text: { type: 'plain_text', text: value } } });
+    await env.submit('U0OFFICER', 'announce', '', {
+      title: { value: { type: 'plain_text_input', value: 'Fees / 缴费' } },
+      body: { value: { type: 'plain_text_input', value: 'Due 30 Sep / 9月30日前' } },
+      lang: { value: sel('all') },
+      audience: { value: sel('all') },
+      college: { value: { type: 'plain_text_input', value: null } },
+      until: { value: { type: 'datepicker', selected_date: until } },
+      send: { value: { type: 'checkboxes', selected_options: [{ value: 'yes', text: { type: 'plain_text', text: 'x' } }] } },
+    });
+    const en = await chat.waitFor((m) => m.payload.text.includes('Due 30 Sep'));
+    expect(en.payload.text).toBe('[Notice] Fees / 缴费: Due 30 Sep / 9月30日前');
+    const zh = await zhChat.waitFor((m) => m.payload.text.includes('Due 30 Sep') && m.payload.placement === 'message');
+    expect(zh.payload.text).toBe('【公告】Fees / 缴费：Due 30 Sep / 9月30日前');
+  }, 60_000);
+
   it('a deferral decision reaches an English-speaking student in English', async () => {
     const { chat, chatId } = await englishChat('2024020201');
     const { ledger, db } = env.app.feebot;
