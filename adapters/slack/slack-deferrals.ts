@@ -8,6 +8,7 @@ import { deferralRejectModal } from './slack-modals.js';
 import { ACTIONS, INPUT, MODALS } from './slack-render.js';
 import { canAct, canSeeCollege, type StaffMember } from './slack-staff.js';
 import { chatLang } from './slack-student-texts.js';
+import { localDate } from './slack-time.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 
 // 缓缴 approval cards: 批准 at once, 驳回 with a reason (modal); the student is told in the chat
@@ -47,7 +48,10 @@ export function registerDeferralActions(app: App, deps: CardActionDeps): void {
     const member = await gate(body.user.id, 'act', say);
     if (!member || action.type !== 'button') return;
     const deferral = await pending(member, idOf(action.value), say);
-    if (!deferral || !(await decideDeferral(db, deferral.id, { status: 'approved', by: member.name, note: null, now: clock() }))) return;
+    if (!deferral) return;
+    // A request left waiting past its date would defer nothing: say so rather than approve it.
+    if (deferral.until < localDate(clock(), deps.timezone)) return void (await say(T.deferralPast(deferral.until)));
+    if (!(await decideDeferral(db, deferral.id, { status: 'approved', by: member.name, note: null, now: clock() }))) return;
     await staff.audit(member, body.user.id, 'deferral.approve', { studentId: deferral.studentId, subject: `deferral:${deferral.id}`, detail: deferral.until });
     const t = await studentT(deferral);
     const text = t('deferral.approved', { deferralId: deferral.id, items: await itemLabels(deferral), until: deferral.until });

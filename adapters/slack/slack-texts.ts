@@ -18,6 +18,7 @@ export const SLACK_TEXTS = {
   creditGone: '该款项不存在或已处理。',
   refundFailed: '支付渠道拒绝了这笔退款，款项仍为待处理。可改用抵扣，或联系支付渠道后再试。',
   deferralGone: '该缓缴申请不存在或已处理。',
+  deferralPast: (until: string) => `申请的缓缴日期 ${until} 已过，批准已无意义。请驳回并说明原因，学生可重新申请。`,
   reasonRequired: '请填写驳回原因。',
   nothingToRemind: (id: string) => `学生 ${id} 目前没有需要提醒的欠费（可能已缴清或已缓缴）。`,
   badDate: '日期格式应为 YYYY-MM-DD。',

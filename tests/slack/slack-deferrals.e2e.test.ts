@@ -110,4 +110,16 @@ describe('缓缴 deferrals through Slack', () => {
     const audit = (await listStaffAudit(env.app.feebot.db, 50)).filter((a) => a.subject?.startsWith('deferral:')).map((a) => a.action);
     expect(audit.reverse()).toEqual(['deferral.approve', 'deferral.reject']);
   }, 60_000);
+
+  it('a request whose date has passed (local day) cannot be approved, only rejected', async () => {
+    const { ledger, db } = env.app.feebot;
+    const item = await db.selectFrom('fee_items').select('id').where('student_id', '=', '2025030301').whereRef('amount_paid', '<', 'amount_due').executeTakeFirstOrThrow();
+    const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10); // Beijing yesterday
+    const asked = await ledger.requestDeferral({ studentId: '2025030301', itemIds: [Number(item.id)], until: yesterday, reason: '等待助学金', channel: 'web', chatId: 'late-chat', now: Date.now() });
+    if (!asked.ok) throw new Error(asked.reason);
+    await env.action('U0OFFICER', 'deferral.approve', String(asked.id), 'approve-late');
+    const said = await waitUntil(() => env.slack.responses.find((r) => r.id === 'approve-late')?.body, 'the refusal');
+    expect(JSON.stringify(said)).toContain(`申请的缓缴日期 ${yesterday} 已过`);
+    expect((await findDeferral(db, asked.id))?.status).toBe('pending');
+  }, 30_000);
 });
