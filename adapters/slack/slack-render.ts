@@ -311,6 +311,7 @@ export interface DashboardData {
   openTickets: number;
   heldCredits: number;
   heldAmount: number;
+  pendingDeferrals: number;
   /** One line about the latest reminder run; null when there was none (or reminders are not set up). */
   lastReminderRun?: string | null;
 }
@@ -327,6 +328,7 @@ export function dashboardView(d: DashboardData): types.HomeView {
         ['欠费总额', formatMoney(d.totalArrears)],
         ['未解决问题单', `${d.openTickets} 个`],
         ['待处理款项', `${d.heldCredits} 笔，${formatMoney(d.heldAmount)}`],
+        ['待审批缓缴申请', `${d.pendingDeferrals} 个`],
         ['最近一次催缴提醒', d.lastReminderRun ?? '尚无'],
       ]),
       context('命令：`/fees student 学号` · `/fees arrears` · `/fees payments` · `/fees remind 学号`'),

@@ -121,5 +121,9 @@ describe('缓缴 deferrals through Slack', () => {
     const said = await waitUntil(() => env.slack.responses.find((r) => r.id === 'approve-late')?.body, 'the refusal');
     expect(JSON.stringify(said)).toContain(`申请的缓缴日期 ${yesterday} 已过`);
     expect((await findDeferral(db, asked.id))?.status).toBe('pending');
+    // App Home counts it among the requests waiting for a decision.
+    await env.event({ type: 'app_home_opened', user: 'U0OFFICER', channel: 'D1', tab: 'home', event_ts: '1' }, 'EvHOMEDEF');
+    const home = await waitUntil(() => env.slack.views.find((v) => v.method === 'views.publish' && v.userId === 'U0OFFICER'), 'the dashboard');
+    expect(JSON.stringify(home.view)).toContain('*待审批缓缴申请*\\n1 个');
   }, 30_000);
 });

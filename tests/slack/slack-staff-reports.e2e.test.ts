@@ -107,6 +107,7 @@ describe('staff report cards on Slack', () => {
     await env.event({ type: 'app_home_opened', user: 'U0OFFICER', channel: 'D1', tab: 'home', event_ts: '1' }, 'EvHOMEDUN1');
     const home = await waitUntil(() => env.slack.views.find((v) => v.method === 'views.publish' && v.userId === 'U0OFFICER'), 'the dashboard');
     expect(JSON.stringify(home.view)).toContain('最近一次催缴提醒');
+    expect(JSON.stringify(home.view)).toContain('*待审批缓缴申请*\\n0 个');
     expect(JSON.stringify(home.view)).toContain('#8 2026-09-02 进行中（2026-09-01 08:00 开始）');
     runs.delete(8);
     await env.event({ type: 'app_home_opened', user: 'U0OFFICER', channel: 'D1', tab: 'home', event_ts: '2' }, 'EvHOMEDUN2');

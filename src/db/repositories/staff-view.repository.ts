@@ -149,6 +149,8 @@ export interface StaffDashboard {
   openTickets: number;
   heldCredits: number;
   heldAmount: number;
+  /** 缓缴 requests waiting for a decision. */
+  pendingDeferrals: number;
 }
 
 /** App Home figures; `college` limits them to one college (a scoped officer). */
@@ -169,7 +171,9 @@ export async function loadDashboard(db: Db, dayStart: number, college: string | 
   if (students) tickets = tickets.where('student_id', 'in', students);
   let held = db.selectFrom('credits').select(({ fn }) => [fn.countAll<number>().as('n'), fn.coalesce(fn.sum<number>('amount'), sql<number>`0`).as('total')]).where('flagged', '=', 1);
   if (students) held = held.where('student_id', 'in', students);
-  const [t, i, k, h] = await Promise.all([today.executeTakeFirstOrThrow(), items.executeTakeFirstOrThrow(), tickets.executeTakeFirstOrThrow(), held.executeTakeFirstOrThrow()]);
+  let deferrals = db.selectFrom('deferrals').select(({ fn }) => fn.countAll<number>().as('n')).where('status', '=', 'pending');
+  if (students) deferrals = deferrals.where('student_id', 'in', students);
+  const [t, i, k, h, d] = await Promise.all([today.executeTakeFirstOrThrow(), items.executeTakeFirstOrThrow(), tickets.executeTakeFirstOrThrow(), held.executeTakeFirstOrThrow(), deferrals.executeTakeFirstOrThrow()]);
   return {
     collectedToday: Number(t.total),
     collectedPeriod: Number(i.collected),
@@ -178,6 +182,7 @@ export async function loadDashboard(db: Db, dayStart: number, college: string | 
     openTickets: Number(k.n),
     heldCredits: Number(h.n),
     heldAmount: Number(h.total),
+    pendingDeferrals: Number(d.n),
   };
 }
 
