@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupWechatpay, WX, type WechatpaySetup } from '../gateway/fakes/wechatpay-harness.js';
+import { createOaWebAuth } from '../../adapters/wechatpay/index.js';
 import { launchChromium } from '../support/browser.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 import { createWebChatClient } from '../support/web-chat-client.js';
@@ -156,4 +157,14 @@ describe('WeChat Pay JSAPI with the openid from the OA web authorisation', () =>
     expect(oa.webAuthCalls.filter((c) => c.method === 'authorize').length).toBe(visits);
     await context.close();
   }, 90_000);
+});
+
+describe('OA web authorisation client against the fake WeChat', () => {
+  it('a wrong secret is a loud configuration error, an unknown code a quiet null, an unreachable WeChat a retryable error', async () => {
+    const base = { appId: WX.appId, apiRoot: oa.apiRoot, oauthRoot: oa.apiRoot, timeoutMs: 2_000 };
+    await expect(createOaWebAuth({ ...base, appSecret: 'not-the-secret' }).exchange('abc')).rejects.toThrow(/errcode 40125 invalid appsecret/);
+    expect(await createOaWebAuth({ ...base, appSecret: oa.appSecret }).exchange('0123456789abcdef')).toBeNull(); // 40029
+    expect(await createOaWebAuth({ ...base, appSecret: oa.appSecret }).exchange('bad code!')).toBeNull(); // not even asked
+    await expect(createOaWebAuth({ ...base, appSecret: oa.appSecret, apiRoot: 'http://127.0.0.1:9' }).exchange('abc')).rejects.toMatchObject({ retryable: true });
+  });
 });
