@@ -16,6 +16,7 @@ import { createGatewaySet } from './gateway-modules.js';
 import { createHttpApp } from './http/app.js';
 import { parseTrustedProxies } from './http/client-address.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
+import { mountLogoRoute } from './http/logo-route.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
 import { mountResetPasswordRoutes } from './http/reset-password-page.js';
 import { createLedger } from './ledger/index.js';
@@ -145,7 +146,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       dispatcher,
       runCommand,
       ledger,
-      receiptIssuer: createSandboxReceiptIssuer(),
+      receiptIssuer: createSandboxReceiptIssuer({ payeeName: config.branding.universityName['zh-CN'] }),
       receiptUrl: (token) => `${config.publicBaseUrl}/receipts/${token}`,
       ...(staffChannel ? { staff: staffChannel.notifier } : {}),
       clock,
@@ -165,7 +166,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
 
   const app = createHttpApp({ db, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
   gateways.mount(app, { intake, ledger, timezone: config.TIMEZONE });
-  mountReceiptRoutes(app, ledger, config.TIMEZONE);
+  mountReceiptRoutes(app, ledger, { timezone: config.TIMEZONE, branding: config.branding, publicBaseUrl: config.publicBaseUrl });
+  mountLogoRoute(app, config.branding);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
   for (const channel of channels) channel.mount?.(app);
