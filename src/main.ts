@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js';
 import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
 import { createAccountServices } from './accounts/account-services.js';
+import { financeOfficeLines } from './branding.js';
 import type { Captcha } from './accounts/captcha.js';
 import { loadLoginLimitsConfig } from './accounts/login-limits-config.js';
 import { createPasswordHasher, type PasswordHasher } from './accounts/password-hasher.js';
@@ -126,6 +127,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       agreementSeconds: config.AGREEMENT_SECONDS,
       idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000,
       agreementText: loadAgreementText(config.AGREEMENT_FILE),
+      branding: { universityName: config.branding.universityName, financeOffice: financeOfficeLines(config.branding) },
     },
     defaultLanguage: config.DEFAULT_LANGUAGE,
     ledger,
