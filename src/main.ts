@@ -118,6 +118,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     logger,
     ...(options.captchaGenerator ? { captchaGenerator: options.captchaGenerator } : {}),
     onPasswordReset: async (studentId) => void (await revokeSessions(studentId)),
+    branding: config.branding,
   });
   const studentName = async (studentId: string) => (await findStudentById(db, studentId))?.name ?? studentId;
   const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, studentName, logger, ...accountServices });
