@@ -20,6 +20,7 @@ import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
 import { mountLogoRoute } from './http/logo-route.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
 import { mountResetPasswordRoutes } from './http/reset-password-page.js';
+import { createReturnLinks } from './http/return-links.js';
 import { createLedger } from './ledger/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer, loadMailConfig, mailDelivery } from './mail/index.js';
@@ -77,8 +78,16 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     );
   }
   const env = options.env ?? process.env;
+  // Pages outside the chat (gateway result, reset done) link back to it; the channels exist only below.
+  let channelsForLinks: ChannelAdapter[] = [];
+  const returnLinks = createReturnLinks({
+    publicBaseUrl: config.publicBaseUrl,
+    telegram: () => channelsForLinks.find((c) => c.channel === 'telegram')?.chatLink?.() ?? null,
+    wechat: () => (channelsForLinks.some((c) => c.channel === 'wechat') ? config.branding.wechatOaUrl : null),
+  });
   const gateways = createGatewaySet(env, {
     db, publicBaseUrl: config.publicBaseUrl, sandboxSecret: config.SANDBOX_GATEWAY_SECRET, clock, logger,
+    universityName: config.branding.universityName['zh-CN'], returnLinks,
     ...(options.gatewayRetryScheduleMs ? { sandboxRetryScheduleMs: options.gatewayRetryScheduleMs } : {}),
   });
   const gateway = gateways.gateway;
@@ -101,6 +110,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...createEnabledChannels(env, channelDeps),
     ...(options.channels?.(channelDeps) ?? []),
   ];
+  channelsForLinks = channels;
   const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued });
   const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
 
@@ -171,7 +181,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   gateways.mount(app, { intake, ledger, timezone: config.TIMEZONE });
   mountReceiptRoutes(app, ledger, { timezone: config.TIMEZONE, branding: config.branding, publicBaseUrl: config.publicBaseUrl });
   mountLogoRoute(app, config.branding);
-  mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
+  mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger, universityName: config.branding.universityName['zh-CN'], returnLinks });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
   for (const channel of channels) channel.mount?.(app);
   staffChannel?.mount?.(app);
