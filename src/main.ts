@@ -106,7 +106,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   // accountServices is built below (it needs the outbox kick); channels only call this later.
   const channelDeps: ChannelDeps = { dispatcher: getDispatcher, accounts: () => accountServices, db, logger, clock, publicBaseUrl: config.publicBaseUrl, lease: leases.lease };
   const channels: ChannelAdapter[] = [
-    createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000 }),
+    createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000, branding: config.branding }),
     ...createEnabledChannels(env, channelDeps),
     ...(options.channels?.(channelDeps) ?? []),
   ];
