@@ -106,7 +106,7 @@ h1{color:#a0522d;font-size:1.35rem;margin:2px 0;letter-spacing:2px}
 .kind{font-size:.85rem;color:#a0522d;margin:0}
 .sandbox{text-align:center;font-weight:600;color:#8a1c1c;background:#fff4ce;border:1px dashed #c9a227;padding:4px;margin:10px 0 0;font-size:.85rem}
 .watermark{position:absolute;top:40%;left:0;right:0;text-align:center;font-size:3rem;font-weight:700;color:rgba(178,34,34,.12);transform:rotate(-18deg);pointer-events:none;white-space:nowrap}
-.meta{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:2px 12px;margin:10px 0;font-size:.9rem}
+.meta{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:2px 12px;margin:10px 0;font-size:.9rem}
 .meta span{color:#8b5a3c}
 .parties{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;font-size:.92rem;margin:8px 0}
 .parties dt{color:#8b5a3c}.parties dd{margin:0;word-break:break-all}
@@ -115,6 +115,7 @@ table{width:100%;border-collapse:collapse;font-size:.88rem}
 th,td{border:1px solid #c8a48c;padding:4px 5px;text-align:left}
 th{background:#fbf3ec;color:#8b5a3c;font-weight:600;white-space:nowrap}
 td.num,th.num{text-align:right;white-space:nowrap}
+.period{display:block;font-size:.8em;color:#8b5a3c}
 .total td{font-weight:700}
 .words{color:#a0522d}
 .other{font-size:.88rem;margin:8px 0 0;border:1px solid #c8a48c;padding:6px}
@@ -125,6 +126,7 @@ td.num,th.num{text-align:right;white-space:nowrap}
 .actions button{margin-top:0;flex:1}
 .actions button.secondary{background:#7b5a45}
 .hint{font-size:.8rem;color:#777}
+@media (max-width:420px){table{font-size:.8rem}th,td{padding:3px}}
 @media print{
 @page{size:A4;margin:14mm}
 body{background:#fff}
@@ -161,7 +163,7 @@ export function renderReceiptBody(view: ReceiptView, opts: ReceiptRenderOptions)
   const payee = receipt.payeeName ?? branding.universityName['zh-CN'];
   const rows = view.lines
     .map(
-      (l) => `<tr class="line"><td>${esc(l.code)}</td><td>${esc(l.feePeriod)} ${esc(l.name)}</td><td>${esc(unitOf(l, lang))}</td><td class="num">1</td><td class="num">${esc(formatYuan(l.due))}</td><td class="num">${esc(formatYuan(l.amount))}</td></tr>`,
+      (l) => `<tr class="line"><td>${esc(l.code)}</td><td><span class="period">${esc(l.feePeriod)}</span> ${esc(l.name)}</td><td>${esc(unitOf(l, lang))}</td><td class="num">1</td><td class="num">${esc(formatYuan(l.due))}</td><td class="num">${esc(formatYuan(l.amount))}</td></tr>`,
     )
     .join('\n');
   const installments = view.lines
