@@ -24,6 +24,7 @@ import { createReturnLinks } from './http/return-links.js';
 import { createLedger } from './ledger/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer, loadMailConfig, mailDelivery } from './mail/index.js';
+import { DEFAULT_MAIL_FROM } from './mail/mail-config.js';
 import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
 import { createCommandRunner } from './runtime/command-runner.js';
 import { createDailyReconciler } from './runtime/daily-reconcile.js';
@@ -71,7 +72,9 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const loginLimits = loadLoginLimitsConfig(options.env ?? process.env);
   const hasher = options.hasher ?? createPasswordHasher({ ...loginLimits.queue, ...(options.passwordHashCost ? { cost: options.passwordHashCost } : {}) });
   if (options.demo) await seedDemoData(db, { hasher, now: clock(), initialPasswordPolicy: config.INITIAL_PASSWORD });
-  const mailer = createMailer({ from: mailConfig.from, ...(mailConfig.smtpUrl ? { smtpUrl: mailConfig.smtpUrl } : {}), logger });
+  // Unless MAIL_FROM says otherwise, mail comes from the university's name, not from "feebot".
+  const from = mailConfig.from === DEFAULT_MAIL_FROM ? `"${config.branding.universityName['zh-CN'].replace(/["\\]/g, '')} 网上缴费" <no-reply@localhost>` : mailConfig.from;
+  const mailer = createMailer({ from, ...(mailConfig.smtpUrl ? { smtpUrl: mailConfig.smtpUrl } : {}), logger });
   if (delivery === 'devMailbox' && !options.demo) {
     logger.warn(
       'DEV_MAILBOX=true outside the demo: /dev/mailbox shows every mail, reset links included, to anyone who can reach this server. Never use this in production; set SMTP_URL.',
