@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadBranding, type Branding } from './branding.js';
 import { parseInitialPasswordPolicy } from './accounts/initial-password.js';
 import { parseTrustedProxies } from './http/client-address.js';
 import { parseSettings } from './settings.js';
@@ -46,10 +47,11 @@ const schema = z.object({
   OUTBOX_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(60),
 });
 
-export type Config = z.infer<typeof schema> & { publicBaseUrl: string };
+export type Config = z.infer<typeof schema> & { publicBaseUrl: string; branding: Branding };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const c = parseSettings(schema, env, 'configuration');
   const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, '');
-  return { ...c, publicBaseUrl };
+  // UNIVERSITY_NAME, FINANCE_OFFICE_* and the logo: src/branding.ts.
+  return { ...c, publicBaseUrl, branding: loadBranding(env) };
 }

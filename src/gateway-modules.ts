@@ -6,6 +6,7 @@ import { createSandboxGateway } from '../adapters/sandbox-gateway/index.js';
 import { wechatpayGatewayModule } from '../adapters/wechatpay/index.js';
 import type { Db } from './db/database.js';
 import { mountGatewayWebhooks } from './http/gateway-webhooks.js';
+import type { ReturnLinks } from './http/return-links.js';
 import type { Ledger } from './ledger/index.js';
 import type { Logger } from './logger.js';
 import type { PaymentIntake } from './runtime/payment-intake.js';
@@ -55,6 +56,10 @@ export interface GatewaySetDeps {
   clock: () => number;
   logger: Logger;
   sandboxRetryScheduleMs?: number[];
+  /** UNIVERSITY_NAME, shown as the payee on the sandbox and checkout pages. */
+  universityName?: string;
+  /** Links back to the conversation on the result pages. */
+  returnLinks?: ReturnLinks;
 }
 
 /**
@@ -69,6 +74,7 @@ export function createGatewaySet(env: Record<string, string | undefined>, deps: 
     : createSandboxGateway({
         db: deps.db, secret: deps.sandboxSecret, publicBaseUrl: deps.publicBaseUrl, notifyUrl: `${deps.publicBaseUrl}/webhooks/gateway/sandbox`,
         clock: deps.clock, logger: deps.logger, ...(deps.sandboxRetryScheduleMs ? { retryScheduleMs: deps.sandboxRetryScheduleMs } : {}),
+        ...(deps.universityName ? { payee: deps.universityName } : {}), ...(deps.returnLinks ? { returnLinks: deps.returnLinks } : {}),
       });
   const notifying: PaymentGateway[] = real ? real.gateways : [sandbox!.gateway];
   return {
@@ -87,7 +93,8 @@ export function createGatewaySet(env: Record<string, string | undefined>, deps: 
       if (real) {
         mountCheckoutPages(app, {
           gateway: real.checkout, ledger: routes.ledger, secret: real.checkoutConfig.secret,
-          universityName: real.checkoutConfig.universityName, timezone: routes.timezone, logger: deps.logger, publicBaseUrl: deps.publicBaseUrl,
+          universityName: real.checkoutConfig.universityName ?? deps.universityName ?? '网上缴费', timezone: routes.timezone, logger: deps.logger, publicBaseUrl: deps.publicBaseUrl,
+          returnLinks: deps.returnLinks ?? (() => []),
         });
       }
     },

@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createSandboxReceiptIssuer } from '../adapters/sandbox-receipt/index.js';
 import { createWebAdapter, loadWebConfig } from '../adapters/web/index.js';
 import { createAccountServices } from './accounts/account-services.js';
+import { financeOfficeLines } from './branding.js';
 import type { Captcha } from './accounts/captcha.js';
 import { loadLoginLimitsConfig } from './accounts/login-limits-config.js';
 import { createPasswordHasher, type PasswordHasher } from './accounts/password-hasher.js';
@@ -17,11 +18,14 @@ import { createGatewaySet } from './gateway-modules.js';
 import { createHttpApp } from './http/app.js';
 import { parseTrustedProxies } from './http/client-address.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
+import { mountLogoRoute } from './http/logo-route.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
 import { mountResetPasswordRoutes } from './http/reset-password-page.js';
+import { createReturnLinks } from './http/return-links.js';
 import { createLedger } from './ledger/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer, loadMailConfig, mailDelivery } from './mail/index.js';
+import { DEFAULT_MAIL_FROM } from './mail/mail-config.js';
 import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
 import { createCommandRunner } from './runtime/command-runner.js';
 import { createDailyReconciler } from './runtime/daily-reconcile.js';
@@ -71,15 +75,25 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const loginLimits = loadLoginLimitsConfig(options.env ?? process.env);
   const hasher = options.hasher ?? createPasswordHasher({ ...loginLimits.queue, ...(options.passwordHashCost ? { cost: options.passwordHashCost } : {}) });
   if (options.demo) await seedDemoData(db, { hasher, now: clock(), initialPasswordPolicy: config.INITIAL_PASSWORD });
-  const mailer = createMailer({ from: mailConfig.from, ...(mailConfig.smtpUrl ? { smtpUrl: mailConfig.smtpUrl } : {}), logger });
+  // Unless MAIL_FROM says otherwise, mail comes from the university's name, not from "feebot".
+  const from = mailConfig.from === DEFAULT_MAIL_FROM ? `"${config.branding.universityName['zh-CN'].replace(/["\\]/g, '')} 网上缴费" <no-reply@localhost>` : mailConfig.from;
+  const mailer = createMailer({ from, ...(mailConfig.smtpUrl ? { smtpUrl: mailConfig.smtpUrl } : {}), logger });
   if (delivery === 'devMailbox' && !options.demo) {
     logger.warn(
       'DEV_MAILBOX=true outside the demo: /dev/mailbox shows every mail, reset links included, to anyone who can reach this server. Never use this in production; set SMTP_URL.',
     );
   }
   const env = options.env ?? process.env;
+  // Pages outside the chat (gateway result, reset done) link back to it; the channels exist only below.
+  let channelsForLinks: ChannelAdapter[] = [];
+  const returnLinks = createReturnLinks({
+    publicBaseUrl: config.publicBaseUrl,
+    telegram: () => channelsForLinks.find((c) => c.channel === 'telegram')?.chatLink?.() ?? null,
+    wechat: () => (channelsForLinks.some((c) => c.channel === 'wechat') ? config.branding.wechatOaUrl : null),
+  });
   const gateways = createGatewaySet(env, {
     db, publicBaseUrl: config.publicBaseUrl, sandboxSecret: config.SANDBOX_GATEWAY_SECRET, clock, logger,
+    universityName: config.branding.universityName['zh-CN'], returnLinks,
     ...(options.gatewayRetryScheduleMs ? { sandboxRetryScheduleMs: options.gatewayRetryScheduleMs } : {}),
   });
   const gateway = gateways.gateway;
@@ -98,10 +112,11 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   // accountServices is built below (it needs the outbox kick); channels only call this later.
   const channelDeps: ChannelDeps = { dispatcher: getDispatcher, accounts: () => accountServices, db, logger, clock, publicBaseUrl: config.publicBaseUrl, lease: leases.lease };
   const channels: ChannelAdapter[] = [
-    createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000 }),
+    createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000, branding: config.branding }),
     ...createEnabledChannels(env, channelDeps),
     ...(options.channels?.(channelDeps) ?? []),
   ];
+  channelsForLinks = channels;
   // Reminder runs for the staff cards and App Home: the dunning module's repositories, once it is wired here.
   const dunningReads = options.dunningReads;
   const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued, ...(dunningReads ? { dunning: dunningReads } : {}) });
@@ -121,6 +136,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     logger,
     ...(options.captchaGenerator ? { captchaGenerator: options.captchaGenerator } : {}),
     onPasswordReset: async (studentId) => void (await revokeSessions(studentId)),
+    branding: config.branding,
   });
   const studentName = async (studentId: string) => (await findStudentById(db, studentId))?.name ?? studentId;
   const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, studentName, logger, ...accountServices });
@@ -130,6 +146,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       agreementSeconds: config.AGREEMENT_SECONDS,
       idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000,
       agreementText: loadAgreementText(config.AGREEMENT_FILE),
+      branding: { universityName: config.branding.universityName, financeOffice: financeOfficeLines(config.branding) },
     },
     defaultLanguage: config.DEFAULT_LANGUAGE,
     ledger,
@@ -150,7 +167,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       dispatcher,
       runCommand,
       ledger,
-      receiptIssuer: createSandboxReceiptIssuer(),
+      receiptIssuer: createSandboxReceiptIssuer({ payeeName: config.branding.universityName['zh-CN'] }),
       receiptUrl: (token) => `${config.publicBaseUrl}/receipts/${token}`,
       ...(staffChannel ? { staff: staffChannel.notifier } : {}),
       clock,
@@ -170,8 +187,9 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
 
   const app = createHttpApp({ db, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
   gateways.mount(app, { intake, ledger, timezone: config.TIMEZONE });
-  mountReceiptRoutes(app, ledger, config.TIMEZONE);
-  mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
+  mountReceiptRoutes(app, ledger, { timezone: config.TIMEZONE, branding: config.branding, publicBaseUrl: config.publicBaseUrl });
+  mountLogoRoute(app, config.branding);
+  mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger, universityName: config.branding.universityName['zh-CN'], returnLinks });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
   for (const channel of channels) channel.mount?.(app);
   staffChannel?.mount?.(app);

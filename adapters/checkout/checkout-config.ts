@@ -4,12 +4,13 @@ import { parseSettings } from '../../src/settings.js';
 export interface CheckoutConfig {
   /** Signs checkout links, so an order id alone does not open the page. */
   secret: string;
-  universityName: string;
+  /** CHECKOUT_UNIVERSITY_NAME, kept for older configurations; UNIVERSITY_NAME otherwise. */
+  universityName: string | undefined;
 }
 
 const schema = z.object({
   CHECKOUT_SECRET: z.string().min(16, 'must be at least 16 characters (it signs the checkout links)'),
-  CHECKOUT_UNIVERSITY_NAME: z.string().min(1).max(60).default('网上缴费'),
+  CHECKOUT_UNIVERSITY_NAME: z.string().min(1).max(60).optional(),
 });
 
 export function loadCheckoutConfig(env: Record<string, string | undefined>): CheckoutConfig {

@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import QRCode from 'qrcode';
 import { formatDateTime } from '../../src/display-time.js';
 import { AppError } from '../../src/errors.js';
+import { renderReturnLinks, RETURN_LINKS_STYLE, type ReturnLinks } from '../../src/http/return-links.js';
 import { cspHash } from '../../src/http/security-headers.js';
 import { escapeHtml, PRIVATE_PAGE_HEADERS, renderSimplePage, simplePageStyleHash } from '../../src/http/simple-page.js';
 import type { Ledger, OrderRecord } from '../../src/ledger/index.js';
@@ -26,6 +27,7 @@ const STYLE = `
 table{width:100%;border-collapse:collapse;margin:12px 0}td{padding:6px 4px;border-bottom:1px solid #eee}td.amount{text-align:right;white-space:nowrap}
 .total{font-size:1.3rem;font-weight:700;text-align:right}.method{display:block;margin-top:12px}
 img.qr{display:block;margin:16px auto;width:240px;height:240px;image-rendering:pixelated}
+${RETURN_LINKS_STYLE}
 `;
 
 export interface CheckoutPageDeps {
@@ -37,6 +39,8 @@ export interface CheckoutPageDeps {
   logger: Logger;
   /** The platform's web authorisation comes back to this origin (PUBLIC_BASE_URL). */
   publicBaseUrl: string;
+  /** Links back to the conversation on the result and terminal pages. */
+  returnLinks?: ReturnLinks;
 }
 
 /** The page's own policy: its style and (JSAPI) script by hash, the QR as a data: image, forms to itself. */
@@ -46,7 +50,7 @@ function headers(script?: string): Record<string, string> {
 }
 
 function page(title: string, universityName: string, body: string): string {
-  return renderSimplePage('zh-CN', title, `<p class="en">${escapeHtml(universityName)}</p>\n${body}`, STYLE);
+  return renderSimplePage('zh-CN', `${title} - ${universityName}`, `<p class="en" id="university">${escapeHtml(universityName)}</p>\n${body}`, STYLE);
 }
 
 function summary(order: OrderRecord, timezone: string): string {
@@ -98,22 +102,23 @@ export function mountCheckoutPages(app: Hono, deps: CheckoutPageDeps): void {
     return { userAgent: c.req.header('user-agent') ?? '', ...(openid ? { openid } : {}) };
   };
   const payerAuthFor = (payer: PayerContext): PayerAuth | undefined => gateway.methods.find((m) => m.payerAuth?.wanted(payer))?.payerAuth;
+  const backLinks = (): string => renderReturnLinks(deps.returnLinks?.() ?? []);
 
   async function load(orderId: string, token: string | undefined): Promise<OrderRecord | null> {
     if (!token || !checkoutTokenValid(secret, orderId, token)) return null;
     return ledger.getOrder(orderId);
   }
 
-  app.get('/checkout/done', (c) => c.html(page('支付结果', universityName, '<h1>支付已提交</h1><p>请返回聊天查看缴费结果。Return to the chat for the result.</p>'), 200, headers()));
+  app.get('/checkout/done', (c) => c.html(page('支付结果', universityName, `<h1>支付已提交</h1><p>请返回聊天查看缴费结果。Return to the chat for the result.</p>${backLinks()}`), 200, headers()));
 
   app.get('/checkout/:orderId', async (c) => {
     const orderId = c.req.param('orderId');
     const token = c.req.query('t');
     const order = await load(orderId, token);
     if (!order) return c.html(page('订单不存在', universityName, '<h1>订单不存在</h1><p>链接无效或不完整。This link is not valid.</p>'), 404, headers());
-    if (order.status === 'paid') return c.html(page('已支付', universityName, `<h1 id="status">该订单已支付</h1>${summary(order, timezone)}<p>请返回聊天查看电子票据。</p>`), 200, headers());
+    if (order.status === 'paid') return c.html(page('已支付', universityName, `<h1 id="status">该订单已支付</h1>${summary(order, timezone)}<p>请返回聊天查看电子票据。</p>${backLinks()}`), 200, headers());
     if (order.status !== 'pending' || order.expiresAt <= Date.now()) {
-      return c.html(page('订单已失效', universityName, `<h1 id="status">订单已失效</h1>${summary(order, timezone)}<p>请返回聊天重新下单。</p>`), 410, headers());
+      return c.html(page('订单已失效', universityName, `<h1 id="status">订单已失效</h1>${summary(order, timezone)}<p>请返回聊天重新下单。</p>${backLinks()}`), 410, headers());
     }
     const payer = payerOf(c);
     // Inside WeChat without an openid: the OA's web authorisation first (silent, snsapi_base), once;

@@ -29,7 +29,7 @@ export interface SandboxGateway {
 export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGateway {
   const config = resolveSandboxConfig(options);
   const notifier = createSandboxNotifier(config);
-  const routes = createSandboxRoutes({ db: config.db, clock: config.clock, notifier, logger: config.logger });
+  const routes = createSandboxRoutes({ db: config.db, clock: config.clock, notifier, logger: config.logger, payee: config.payee, returnLinks: config.returnLinks });
   return {
     gateway: createSandboxGatewayClient(config),
     mount(app) {

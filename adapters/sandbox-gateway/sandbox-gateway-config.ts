@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../src/db/database.js';
+import type { ReturnLinks } from '../../src/http/return-links.js';
 import type { Logger } from '../../src/logger.js';
 import { parseSettings } from '../../src/settings.js';
 
@@ -21,6 +22,10 @@ export interface SandboxGatewayOptions {
   fetch?: typeof fetch;
   clock?: () => number;
   logger?: SandboxLogger;
+  /** 收款单位 shown on the pages (UNIVERSITY_NAME). */
+  payee?: string;
+  /** Links back to the conversation on the result pages. */
+  returnLinks?: ReturnLinks;
 }
 
 export interface SandboxGatewayConfig {
@@ -32,6 +37,8 @@ export interface SandboxGatewayConfig {
   fetch: typeof fetch;
   clock: () => number;
   logger: SandboxLogger;
+  payee: string | undefined;
+  returnLinks: ReturnLinks;
 }
 
 const schema = z.object({
@@ -56,5 +63,7 @@ export function resolveSandboxConfig(options: SandboxGatewayOptions): SandboxGat
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     clock: options.clock ?? Date.now,
     logger: options.logger ?? silentLogger,
+    payee: options.payee,
+    returnLinks: options.returnLinks ?? (() => []),
   };
 }

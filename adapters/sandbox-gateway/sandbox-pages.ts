@@ -1,4 +1,5 @@
 import { formatDateTime } from '../../src/display-time.js';
+import { renderReturnLinks, RETURN_LINKS_STYLE, type ReturnLink } from '../../src/http/return-links.js';
 import { formatMoney, type Fen } from '../../src/money.js';
 
 // Pure renderers for the hosted E缴通 sandbox pages: data in, HTML string out, every value escaped.
@@ -20,6 +21,8 @@ export interface SandboxOrderView {
   payerName: string;
   studentId: string;
   expiresAt: number;
+  /** 收款单位 (UNIVERSITY_NAME): whom the student is paying. */
+  payee?: string;
 }
 
 export type SandboxNoticeKind = 'paid' | 'failed' | 'closed' | 'expired' | 'unknown' | 'out-of-step';
@@ -53,20 +56,22 @@ button.secondary{background:#7b8794}
 .steps{display:flex;gap:4px;font-size:12px;color:#9aa5b1;margin-bottom:12px}.steps span{flex:1;text-align:center;border-bottom:3px solid #e4e7eb;padding-bottom:4px}
 .steps .on{color:#c62f2f;border-color:#c62f2f}
 footer{max-width:480px;margin:0 auto;padding:0 16px 24px;text-align:right;font-size:14px}
-a{color:#1d5fbf}`;
+a{color:#1d5fbf}
+header .payee{margin:2px 0 0;font-size:14px;opacity:.9}
+${RETURN_LINKS_STYLE}`;
 
-function layout(title: string, body: string): string {
+function layout(title: string, body: string, payee?: string): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${esc(title)}</title>
+<title>${esc(payee ? `${title} - ${payee}` : title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>${esc(SANDBOX_TITLE)}</h1></header>
+<header><h1>${esc(SANDBOX_TITLE)}</h1>${payee ? `<p class="payee" id="payee-header">收款单位：${esc(payee)}</p>` : ''}</header>
 <div class="sandbox">沙箱环境：仅供测试与演示，不会发生真实扣款。</div>
 <main>
 ${body}
@@ -80,7 +85,7 @@ function summary(order: SandboxOrderView, timeZone = 'Asia/Shanghai'): string {
   return `<section class="card" id="order-summary">
 <h2>订单信息</h2>
 <dl>
-<dt>缴费项目</dt><dd id="order-subject">${esc(order.subject)}</dd>
+${order.payee ? `<dt>收款单位</dt><dd id="order-payee">${esc(order.payee)}</dd>\n` : ''}<dt>缴费项目</dt><dd id="order-subject">${esc(order.subject)}</dd>
 <dt>金额</dt><dd class="amount" id="order-amount">${esc(formatMoney(order.amount))}</dd>
 <dt>缴费人</dt><dd id="order-payer">${esc(order.payerName)}（${esc(order.studentId)}）</dd>
 <dt>订单号</dt><dd id="order-id">${esc(order.orderId)}</dd>
@@ -115,7 +120,7 @@ ${errorBox(opts.error)}
 <input id="phone" name="phone" type="tel" inputmode="numeric" maxlength="11" autocomplete="tel" placeholder="请输入11位手机号" value="${esc(opts.phone ?? '')}">
 <button id="send-code" type="submit">获取验证码</button>
 </form>
-</section>`);
+</section>`, order.payee);
 }
 
 /** Step 2: the "SMS" code, shown on the page because the sandbox sends no SMS. */
@@ -133,7 +138,7 @@ ${errorBox(opts.error)}
 <button id="verify-code" type="submit">下一步</button>
 </form>
 <p><a href="/sandbox-gateway/pay/${esc(encodeURIComponent(order.orderId))}">重新获取验证码</a></p>
-</section>`);
+</section>`, order.payee);
 }
 
 /** Step 3: payment method and agreement. */
@@ -154,7 +159,7 @@ ${choices}
 <label class="choice" for="agree"><input type="checkbox" id="agree" name="agree" value="on"> 我已阅读并同意《E缴通公共缴费服务协议》</label>
 <button id="next" type="submit">确认无误，下一步</button>
 </form>
-</section>`);
+</section>`, order.payee);
 }
 
 /** Step 4: the pretend online bank. */
@@ -174,32 +179,33 @@ ${steps(3)}
 <form method="post" action="${action(order.orderId, 'bank/fail')}">
 <button id="bank-fail" type="submit" class="secondary">支付失败</button>
 </form>
-</section>`);
+</section>`, order.payee);
 }
 
-/** After the bank step: success or failure, and where to go next. */
-export function renderResultPage(order: SandboxOrderView, opts: { outcome: 'paid' | 'failed'; transactionId: string }): string {
+/** After the bank step: success or failure, and the way back to the conversation. */
+export function renderResultPage(order: SandboxOrderView, opts: { outcome: 'paid' | 'failed'; transactionId: string; links?: readonly ReturnLink[] }): string {
   const body = opts.outcome === 'paid'
     ? `<p id="pay-result" class="ok">支付成功</p>
 <p>已支付 ${esc(formatMoney(order.amount))}，交易流水号 <span id="transaction-id">${esc(opts.transactionId)}</span>。</p>
-<p>请返回 feebot，点击【付款已成功】完成本次网上缴费操作；财政电子票据将随后开具。</p>`
+<p>请返回缴费对话，点击【付款已成功】完成本次网上缴费操作；财政电子票据将随后开具。</p>`
     : `<p id="pay-result" class="fail">支付失败</p>
 <p>本次支付未完成，未发生扣款。</p>
-<p>请返回 feebot 重新发起网上缴费；如有疑问，可点击【付款出现问题】获取帮助。</p>`;
-  return layout(SANDBOX_TITLE, `<section class="card">${body}</section>`);
+<p>请返回缴费对话重新发起网上缴费；如有疑问，可点击【付款出现问题】获取帮助。</p>`;
+  return layout(SANDBOX_TITLE, `<section class="card">${body}
+${renderReturnLinks(opts.links ?? [])}</section>`, order.payee);
 }
 
 const NOTICES: Record<SandboxNoticeKind, { heading: string; text: string }> = {
-  paid: { heading: '该订单已支付', text: '无需重复支付。请返回 feebot，点击【付款已成功】完成本次网上缴费操作。' },
-  failed: { heading: '该订单支付失败', text: '本订单已不能继续支付。请返回 feebot 重新发起网上缴费。' },
-  closed: { heading: '该订单已关闭', text: '本订单已关闭，不能继续支付。请返回 feebot 重新发起网上缴费。' },
-  expired: { heading: '该订单已过期', text: '本订单已超过支付有效期，不能继续支付。请返回 feebot 重新发起网上缴费。' },
-  unknown: { heading: '订单不存在', text: '未找到该订单，请检查链接是否完整，或返回 feebot 重新发起网上缴费。' },
+  paid: { heading: '该订单已支付', text: '无需重复支付。请返回缴费对话，点击【付款已成功】完成本次网上缴费操作。' },
+  failed: { heading: '该订单支付失败', text: '本订单已不能继续支付。请返回缴费对话 重新发起网上缴费。' },
+  closed: { heading: '该订单已关闭', text: '本订单已关闭，不能继续支付。请返回缴费对话 重新发起网上缴费。' },
+  expired: { heading: '该订单已过期', text: '本订单已超过支付有效期，不能继续支付。请返回缴费对话 重新发起网上缴费。' },
+  unknown: { heading: '订单不存在', text: '未找到该订单，请检查链接是否完整，或返回缴费对话 重新发起网上缴费。' },
   'out-of-step': { heading: '请按步骤操作', text: '上一步尚未完成或页面已过期，请从手机验证重新开始。' },
 };
 
 /** A terminal or out-of-step order: a clear message and no pay form. */
-export function renderNoticePage(kind: SandboxNoticeKind, order?: SandboxOrderView): string {
+export function renderNoticePage(kind: SandboxNoticeKind, order?: SandboxOrderView, links: readonly ReturnLink[] = []): string {
   const notice = NOTICES[kind];
   const restart = kind === 'out-of-step' && order
     ? `<p><a href="/sandbox-gateway/pay/${esc(encodeURIComponent(order.orderId))}">重新开始</a></p>`
@@ -209,7 +215,8 @@ export function renderNoticePage(kind: SandboxNoticeKind, order?: SandboxOrderVi
 <h2>${esc(notice.heading)}</h2>
 <p>${esc(notice.text)}</p>
 ${restart}
-</section>`);
+${kind === 'out-of-step' ? '' : renderReturnLinks(links)}
+</section>`, order?.payee);
 }
 
 /** 【支付流程说明】 */
@@ -221,8 +228,8 @@ export function renderHelpPage(): string {
 <li>输入手机上获取的验证码（沙箱环境直接在页面上显示验证码），点击【下一步】。</li>
 <li>选择支付方式（网银、微信或支付宝），阅读并勾选相关协议，点击【确认无误，下一步】。</li>
 <li>在网上银行页面点击【支付】完成缴费（沙箱环境可点击【支付失败】模拟失败）。</li>
-<li>缴费成功后，返回 feebot，点击【付款已成功】完成本次网上缴费操作；若付款出现问题，点击【付款出现问题】。</li>
+<li>缴费成功后，返回缴费对话，点击【付款已成功】完成本次网上缴费操作；若付款出现问题，点击【付款出现问题】。</li>
 </ol>
-<p>订单超过有效期后不能继续支付，请返回 feebot 重新发起网上缴费。</p>
+<p>订单超过有效期后不能继续支付，请返回缴费对话 重新发起网上缴费。</p>
 </section>`);
 }

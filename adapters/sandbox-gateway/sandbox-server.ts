@@ -11,6 +11,7 @@ import {
   type SandboxOrderRow,
 } from '../../src/db/repositories/sandbox-order.repository.js';
 import type { PaymentNotification } from '../../src/ports/gateway.port.js';
+import type { ReturnLinks } from '../../src/http/return-links.js';
 import type { SandboxLogger } from './sandbox-gateway-config.js';
 import type { SandboxNotifier } from './sandbox-notifier.js';
 import {
@@ -35,6 +36,8 @@ export interface SandboxServerDeps {
   clock: () => number;
   notifier: SandboxNotifier;
   logger: SandboxLogger;
+  payee?: string | undefined;
+  returnLinks?: ReturnLinks;
 }
 
 const PHONE_PATTERN = /^1\d{10}$/;
@@ -48,12 +51,6 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-function toView(row: SandboxOrderRow): SandboxOrderView {
-  return {
-    orderId: row.order_id, subject: row.subject, amount: row.amount,
-    payerName: row.payer_name, studentId: row.student_id, expiresAt: row.expires_at,
-  };
-}
 
 /** Why this order cannot be paid right now, or null when it can. */
 function blocker(row: SandboxOrderRow, now: number): SandboxNoticeKind | null {
@@ -81,6 +78,12 @@ async function readForm(c: Context): Promise<(name: string) => string> {
 export function createSandboxRoutes(deps: SandboxServerDeps): Hono {
   const { db, clock, notifier, logger } = deps;
   const app = new Hono();
+  const links = () => deps.returnLinks?.() ?? [];
+  const toView = (row: SandboxOrderRow): SandboxOrderView => ({
+    orderId: row.order_id, subject: row.subject, amount: row.amount,
+    payerName: row.payer_name, studentId: row.student_id, expiresAt: row.expires_at,
+    ...(deps.payee ? { payee: deps.payee } : {}),
+  });
 
   app.use('*', async (c, next) => {
     await next();
@@ -88,7 +91,7 @@ export function createSandboxRoutes(deps: SandboxServerDeps): Hono {
   });
 
   const notice = (c: Context, kind: SandboxNoticeKind, row?: SandboxOrderRow) =>
-    c.html(renderNoticePage(kind, row && toView(row)), NOTICE_STATUS[kind]);
+    c.html(renderNoticePage(kind, row && toView(row), links()), NOTICE_STATUS[kind]);
 
   /** Loads the order from the path; answers with a notice page when it cannot be paid. */
   async function payable(c: Context): Promise<SandboxOrderRow | Response> {
@@ -172,7 +175,7 @@ export function createSandboxRoutes(deps: SandboxServerDeps): Hono {
     const notification: PaymentNotification = { transactionId, orderId: row.order_id, amount: row.amount, status: outcome, paidAt: at };
     // Waits for the first delivery only, so feebot usually knows before the student switches back.
     await notifier.notify(row.notify_url, notification);
-    return c.html(renderResultPage(toView(row), { outcome, transactionId }));
+    return c.html(renderResultPage(toView(row), { outcome, transactionId, links: links() }));
   }
 
   app.post('/pay/:orderId/bank/pay', (c) => settle(c, 'paid'));

@@ -1,1 +1,1 @@
-export { createSandboxReceiptIssuer, type SandboxReceiptOptions } from './sandbox-receipt-issuer.js';
+export { createSandboxReceiptIssuer, SANDBOX_BILL_CODE, type SandboxReceiptOptions } from './sandbox-receipt-issuer.js';

@@ -111,6 +111,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     },
     handleUpdate,
     botInfo: () => bot.botInfo ?? null,
+    // Known after getMe (start): pages outside the chat link back to the bot.
+    chatLink: () => (bot.botInfo?.username ? `https://t.me/${bot.botInfo.username}` : null),
 
     mount(app: Hono) {
       if (!config.webhook) return;

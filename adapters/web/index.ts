@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import { LOGO_PATH, type Branding } from '../../src/branding.js';
 import type { Db } from '../../src/db/database.js';
 import { pruneIdleWebChats, pruneOldWebMessages } from '../../src/db/repositories/web-chat-cleanup.repository.js';
 import type { ChannelAdapter } from '../../src/ports/channel.port.js';
@@ -11,6 +12,13 @@ import { mountWebInbound } from './web-inbound.js';
 import { createWebTransport } from './web-transport.js';
 
 export { loadWebConfig } from './web-config.js';
+
+/** The static page names feebot; a deployment shows its university (and logo) instead. */
+export function brandChatPage(html: string, branding: Branding): string {
+  const name = branding.universityName['zh-CN'].replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  const logo = branding.logo ? `<img class="logo" src="${LOGO_PATH}" alt="" height="28">` : '';
+  return html.replace(/feebot/g, name).replace('<header class="bar">', `<header class="bar">${logo}`);
+}
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 const ASSETS: Record<string, string> = {
@@ -32,9 +40,12 @@ export function createWebAdapter(deps: {
   dispatcher: () => Dispatcher;
   /** IDLE_TIMEOUT_MINUTES in ms: a conversation is never pruned while its session could still be alive. */
   idleTimeoutMs: number;
+  /** The university's name (and logo) in the page's title and header instead of "feebot". */
+  branding?: Branding;
 }): ChannelAdapter {
   const web = createWebTransport(deps.db, deps.clock);
   const files = Object.fromEntries(Object.entries(ASSETS).map(([route, file]) => [route, readFileSync(join(PUBLIC_DIR, file), 'utf8')]));
+  if (deps.branding) files['/'] = brandChatPage(files['/']!, deps.branding);
   return {
     channel: 'web',
     transport: web.transport,
@@ -48,7 +59,7 @@ export function createWebAdapter(deps: {
       for (const [route, body] of Object.entries(files)) {
         const type = TYPES[ASSETS[route]!.split('.').pop()!]!;
         const headers: Record<string, string> = { 'content-type': type, 'cache-control': 'no-cache' };
-        if (route === '/') headers['content-security-policy'] = PAGE_CSP;
+        if (route === '/') headers['content-security-policy'] = deps.branding?.logo ? PAGE_CSP.replace('img-src data:', "img-src data: 'self'") : PAGE_CSP;
         app.get(route, (c) => c.body(body, 200, headers));
       }
       // The dispatcher is created after the adapters (it needs their transports), hence the getter.

@@ -1,3 +1,4 @@
+import type { Branding } from '../branding.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/index.js';
@@ -29,15 +30,18 @@ export interface AccountServicesDeps {
   loginLimits?: Partial<LoginLimits>;
   /** After a reset by e-mail: end every session of the student. */
   onPasswordReset: (studentId: string) => Promise<void>;
+  /** UNIVERSITY_NAME and the finance office, in mail subjects and signatures (default: the demo's). */
+  branding?: Branding;
 }
 
 /** Every account service, built once over one database and mailer. */
 export function createAccountServices(deps: AccountServicesDeps) {
   const { db, hasher, mailer, clock, logger, timezone } = deps;
+  const branding = deps.branding ? { branding: deps.branding } : {};
   const accounts = createAccounts({ db, hasher, initialPasswordPolicy: deps.initialPasswordPolicy, ...(deps.loginLimits ? { limits: deps.loginLimits } : {}) });
   const audit = createAudit({ db, clock, timezone });
   const captcha = createCaptchaService({ db, clock, ...(deps.captchaGenerator ? { generate: deps.captchaGenerator } : {}) });
-  const proofs = createLoginProofs({ db, mailer, audit, attempts: accounts.attempts, logger });
+  const proofs = createLoginProofs({ db, mailer, audit, attempts: accounts.attempts, logger, ...branding });
   const resets = createPasswordResets({
     db,
     hasher,
@@ -47,6 +51,7 @@ export function createAccountServices(deps: AccountServicesDeps) {
     clock,
     logger,
     audit,
+    ...branding,
     onPasswordChanged: async (studentId) => {
       await accounts.clearLockout(studentId);
       await deps.onPasswordReset(studentId);
@@ -59,7 +64,7 @@ export function createAccountServices(deps: AccountServicesDeps) {
     captcha,
     proofs,
     guard: createLoginGuard({ db, accounts, captcha, audit, proofs }),
-    emailChanges: createEmailChanges({ db, mailer, clock, audit, logger, timezone }),
+    emailChanges: createEmailChanges({ db, mailer, clock, audit, logger, timezone, ...branding }),
     maskedRecoveryEmail: createResetPreview(db),
   };
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { Branding } from '../branding.js';
 import { inTransaction, type Db } from '../db/database.js';
 import { countAuditEventsSince } from '../db/repositories/audit.repository.js';
 import {
@@ -46,6 +47,8 @@ export interface EmailChangeDeps {
   maxPerHour?: number;
   /** For the time shown in the notice to the old address. */
   timezone?: string;
+  /** UNIVERSITY_NAME and the finance office, in mail subjects and signatures (default: the demo's). */
+  branding?: Branding;
 }
 
 export type EmailChangeRequestResult =
@@ -92,7 +95,7 @@ export function createEmailChanges(deps: EmailChangeDeps): EmailChanges {
         created_at: now,
         expires_at: now + ttlMs,
       });
-      const mail = emailChangeCodeMail(lang, { name: student.name, studentId, code, ttlMinutes: Math.round(ttlMs / MINUTE) });
+      const mail = emailChangeCodeMail(lang, { name: student.name, studentId, code, ttlMinutes: Math.round(ttlMs / MINUTE) }, deps.branding);
       // An I/O fault here propagates: the student must not wait for a code that never left.
       await mailer.send({ to: newEmail, ...mail });
       await audit.record({ studentId, event: 'email.changeRequested', channel: ctx.channel, chatId: ctx.chatId, detail: `to ${maskEmail(newEmail)}` });
@@ -140,7 +143,7 @@ export function createEmailChanges(deps: EmailChangeDeps): EmailChanges {
           studentId,
           newEmailMasked: maskEmail(email),
           changedAt: formatMailTime(now, timezone),
-        });
+        }, deps.branding);
         try {
           await mailer.send({ to: oldEmail, ...mail });
         } catch (error) {

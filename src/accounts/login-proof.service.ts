@@ -1,4 +1,5 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
+import type { Branding } from '../branding.js';
 import type { Db } from '../db/database.js';
 import { countAuditEventsSince } from '../db/repositories/audit.repository.js';
 import { addLoginProofAttempt, deleteLoginProof, findLoginProof, purgeLoginProofsExpiredBefore, saveLoginProof } from '../db/repositories/login-proof.repository.js';
@@ -34,6 +35,8 @@ export interface LoginProofDeps {
   maxAttempts?: number;
   /** Code mails per student per rolling hour. */
   maxMailsPerHour?: number;
+  /** UNIVERSITY_NAME and the finance office, in mail subjects and signatures (default: the demo's). */
+  branding?: Branding;
 }
 
 export interface ProofContext extends AttemptContext {
@@ -76,7 +79,7 @@ export function createLoginProofs(deps: LoginProofDeps) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       await saveLoginProof(db, { ...base, method: 'emailCode', code_hash: hashShortSecret(code) });
       try {
-        await mailer.send({ to: email, ...loginCodeMail(ctx.lang, { name: student.name, studentId: student.student_id, code, ttlMinutes: Math.round(ttlMs / MINUTE) }) });
+        await mailer.send({ to: email, ...loginCodeMail(ctx.lang, { name: student.name, studentId: student.student_id, code, ttlMinutes: Math.round(ttlMs / MINUTE) }, deps.branding) });
       } catch (error) {
         await deleteLoginProof(db, ctx.channel, ctx.chatId);
         logger?.error({ studentId: student.student_id, err: error instanceof Error ? error.message : String(error) }, 'login code mail failed');

@@ -1,3 +1,4 @@
+import type { Branding } from '../branding.js';
 import { inTransaction, type Db } from '../db/database.js';
 import {
   countPasswordResetsSince,
@@ -57,6 +58,8 @@ export interface PasswordResetDeps {
   audit: Audit;
   /** Called after a reset sets a new password, e.g. to end the student's other sessions. */
   onPasswordChanged?: (studentId: string) => Promise<void>;
+  /** UNIVERSITY_NAME and the finance office, in mail subjects and signatures (default: the demo's). */
+  branding?: Branding;
 }
 
 export type ConsumeResult = { ok: true; studentId: string } | { ok: false; problem: PasswordProblem | 'invalidToken' };
@@ -124,7 +127,7 @@ export function createPasswordResets(deps: PasswordResetDeps): PasswordResets {
       const to = student?.recovery_email;
       if (!student || !to || !token) return;
       const link = `${baseUrl}/reset-password?token=${token}`;
-      const mail = resetPasswordMail(lang, { name: student.name, studentId: student.student_id, link, ttlMinutes: Math.round(ttlMs / MINUTE) });
+      const mail = resetPasswordMail(lang, { name: student.name, studentId: student.student_id, link, ttlMinutes: Math.round(ttlMs / MINUTE) }, deps.branding);
       const messageId = ctx.requestKey ? requestMessageId('reset', `${ctx.requestKey}:${student.student_id}`, baseUrl) : undefined;
       sendInBackground(student.student_id, () => mailer.send({ to, ...mail, ...(messageId ? { messageId } : {}) }));
     },

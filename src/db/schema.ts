@@ -93,6 +93,12 @@ export interface ReceiptsTable {
   payer_name: string;
   total: number;
   issued_at: number;
+  /** 票据代码; null for receipts issued before it was kept. */
+  bill_code: string | null;
+  /** 收款单位 when issued; null before it was kept (the current UNIVERSITY_NAME is shown). */
+  payee_name: string | null;
+  /** 1 when a sandbox issuer made it (no legal value); null before it was kept (the sandbox was the only issuer). */
+  sandbox: number | null;
 }
 
 export interface ProblemReportsTable {

@@ -50,4 +50,11 @@ export interface EngineConfig {
   idleTimeoutMs: number;
   /** Agreement text per language (a configured file replaces both). */
   agreementText: { 'zh-CN': string; en: string };
+  /** UNIVERSITY_NAME and the finance office's contact line (src/branding.ts); generic words when absent. */
+  branding?: EngineBranding;
+}
+
+export interface EngineBranding {
+  universityName: { 'zh-CN': string; en: string };
+  financeOffice: { 'zh-CN': string; en: string };
 }

@@ -1,6 +1,7 @@
 import { assertNever } from '../errors.js';
 import { decodeAction } from './action-codec.js';
-import type { TransitionResult } from './effects.js';
+import { financeOffice } from './branding-text.js';
+import type { Effect, TransitionResult } from './effects.js';
 import type { EngineEnv, UserAction } from './engine-env.js';
 import type { EngineEvent } from './events.js';
 import { translate } from './i18n/index.js';
@@ -60,7 +61,7 @@ function handleText(state: ConversationState, text: string, env: EngineEnv): Tra
   const numbered = NUMBERED_REPLY.exec(text);
   if (numbered) return numberedReply(state, Number(numbered[1]), env);
   // Never leave the student without an answer; never echo what they typed (it may be a secret).
-  const help = `${translate(state.lang, 'input.unknown')}\n${translate(state.lang, 'help.text')}`;
+  const help = `${translate(state.lang, 'input.unknown')}\n${translate(state.lang, 'help.text', { financeOffice: financeOffice(env, state.lang) })}`;
   return reshow(state, env, [message(help)]);
 }
 
@@ -73,12 +74,12 @@ function numberedReply(state: ConversationState, n: number, env: EngineEnv): Tra
 }
 
 function runCommand(state: ConversationState, command: TextCommand, payload: string | undefined, env: EngineEnv): TransitionResult {
-  if (command === 'help') return reshow(state, env, [notice(state.lang, 'help.text')]);
+  if (command === 'help') return reshow(state, env, [helpNotice(state, env)]);
   if (command === 'lang') return toggleLang(state, env);
   if (command === 'start') return handleStart(state, payload, env);
   if (isOpenCommand(command)) return reshow(state, env);
   // 忘记密码 is for students who cannot log in; once logged in, 修改密码 is the way.
-  if (command === 'forgot') return state.session ? reshow(state, env, [notice(state.lang, 'help.text')]) : openForgot(state, env);
+  if (command === 'forgot') return state.session ? reshow(state, env, [helpNotice(state, env)]) : openForgot(state, env);
   if (!state.session) return toLogin(state, env, [notice(state.lang, 'session.loginFirst')]);
   if (command === 'logout') return logout(state, env);
   if (state.session.mustChangePassword) return toForcedPassword(state, env);
@@ -153,4 +154,8 @@ function navigationTarget(op: 'home' | 'detail' | 'items' | 'pay' | 'pwd' | 'ema
     default:
       return assertNever(op);
   }
+}
+
+function helpNotice(state: ConversationState, env: EngineEnv): Effect {
+  return notice(state.lang, 'help.text', { financeOffice: financeOffice(env, state.lang) });
 }

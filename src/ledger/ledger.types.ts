@@ -61,12 +61,24 @@ export interface ReceiptRecord {
   payerName: string;
   total: Fen;
   issuedAt: number;
+  /** 票据代码; null on receipts issued before it was kept. */
+  billCode: string | null;
+  /** 收款单位 when issued; null before it was kept. */
+  payeeName: string | null;
+  sandbox: boolean;
+}
+
+export interface ReceiptLine extends OrderLineRecord {
+  /** The item's full amount due: a line below it was one installment (分期). */
+  due: Fen;
 }
 
 export interface ReceiptView {
   receipt: ReceiptRecord;
-  lines: OrderLineRecord[];
+  lines: ReceiptLine[];
   student: { studentId: string; name: string; college: string };
+  /** The gateway and its transaction number (null if the payment row is gone, which should not happen). */
+  payment: { gateway: string; transactionId: string; paidAt: number } | null;
 }
 
 export interface ProblemReportInput {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { findOrderById, listOrderLines, type OrderLineRow } from '../db/repositories/order.repository.js';
 import { listPaymentsForOrder } from '../db/repositories/payment.repository.js';
-import { findReceiptByOrderId, findReceiptByToken, insertReceiptIfAbsent, type ReceiptRow } from '../db/repositories/receipt.repository.js';
+import { findReceiptByOrderId, findReceiptByToken, insertReceiptIfAbsent, listItemDuesForOrder, type ReceiptRow } from '../db/repositories/receipt.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
 import type { ReceiptIssuer } from '../ports/receipt.port.js';
 import type { OrderLineRecord, ReceiptRecord, ReceiptView } from './ledger.types.js';
@@ -41,6 +41,9 @@ export function createReceiptService({ db }: { db: Db }) {
       payer_name: payerName,
       total,
       issued_at: now,
+      bill_code: issued.billCode,
+      payee_name: issued.payeeName,
+      sandbox: issued.sandbox ? 1 : 0,
     });
     const stored = await findReceiptByOrderId(db, orderId);
     if (!stored) throw new Error(`Receipt ${issued.receiptNo} for order ${orderId} could not be stored`);
@@ -53,9 +56,13 @@ export function createReceiptService({ db }: { db: Db }) {
     const order = await findOrderById(db, row.order_id);
     const student = order ? await findStudentById(db, order.student_id) : undefined;
     const lines = await listOrderLines(db, [row.order_id]);
+    const dues = await listItemDuesForOrder(db, row.order_id);
+    // The transaction that paid it: the one credited to the items (a duplicate or held one is not).
+    const payment = (await listPaymentsForOrder(db, row.order_id)).find((p) => p.outcome === 'applied' || p.outcome === 'late');
     return {
       receipt: toReceiptRecord(row),
-      lines: creditedLines(lines),
+      lines: creditedLines(lines).map((l) => ({ ...l, due: dues.get(l.itemId) ?? l.amount })),
+      payment: payment ? { gateway: payment.gateway, transactionId: payment.transaction_id, paidAt: Number(payment.paid_at) } : null,
       student: {
         studentId: order?.student_id ?? '',
         name: student?.name ?? row.payer_name,
@@ -87,5 +94,9 @@ function toReceiptRecord(r: ReceiptRow): ReceiptRecord {
     payerName: r.payer_name,
     total: Number(r.total),
     issuedAt: Number(r.issued_at),
+    billCode: r.bill_code,
+    payeeName: r.payee_name,
+    // Before the column existed the sandbox was the only issuer.
+    sandbox: r.sandbox === null || Number(r.sandbox) === 1,
   };
 }

@@ -55,4 +55,6 @@ export interface ChannelAdapter {
   /** Start background work (long polling); called after the HTTP server listens. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** A public link that opens this chat (Telegram: t.me/<bot>), for pages outside it; null until known. */
+  chatLink?(): string | null;
 }

@@ -12,8 +12,16 @@ export interface ReceiptRequest {
 }
 
 export interface IssuedReceipt {
+  /** 票据号码 */
   receiptNo: string;
+  /** 校验码 */
   checkCode: string;
+  /** 票据代码: the kind of bill and the issuing finance bureau. */
+  billCode: string;
+  /** 收款单位 printed on the receipt. */
+  payeeName: string;
+  /** Issued by a sandbox: no legal value, and the page says so. */
+  sandbox: boolean;
 }
 
 export interface ReceiptIssuer {

@@ -38,7 +38,7 @@ describe('dev mailbox (no SMTP_URL)', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(`<a href="https://fees.example.edu/reset-password?token=${token}">`);
-    expect(html).toContain('【feebot】重置网上缴费密码');
+    expect(html).toContain('【示例大学】重置网上缴费密码');
     expect((await app.request(`/reset-password?token=${token}`)).status).toBe(200);
     const htmlPart = await app.request(`/dev/mailbox/${mail?.id}/html`);
     expect(await htmlPart.text()).toContain(`href="https://fees.example.edu/reset-password?token=${token}"`);

@@ -34,7 +34,7 @@ describe('recovery e-mail change', () => {
 
   it('mails a 6-digit code to the new address and changes nothing until it is confirmed', async () => {
     const code = await requestCode();
-    expect(smtp.received[0]?.mail.subject).toBe('【feebot】密保邮箱验证码');
+    expect(smtp.received[0]?.mail.subject).toBe('【示例大学】密保邮箱验证码');
     expect(await email()).toBe('old@example.edu.cn');
     const row = await db.selectFrom('email_changes').selectAll().executeTakeFirstOrThrow();
     expect(row.new_email).toBe('new@example.com');
@@ -54,7 +54,7 @@ describe('recovery e-mail change', () => {
 
     const notice = (await smtp.waitFor(2))[1];
     expect(notice?.to).toEqual(['old@example.edu.cn']);
-    expect(notice?.mail.subject).toBe('feebot: your recovery e-mail was changed');
+    expect(notice?.mail.subject).toBe('Demo University: your recovery e-mail was changed');
     expect(notice?.mail.text).toContain('n***@example.com');
     expect(notice?.mail.text).not.toContain('new@example.com');
     // The code is spent.

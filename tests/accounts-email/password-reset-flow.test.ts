@@ -59,7 +59,7 @@ describe('password reset through SMTP and the reset page', () => {
   it('mails a link built from the public base URL; the page form sets the new password once', async () => {
     const { mail, to } = await requestMail();
     expect(to).toEqual(['li.lei@example.edu.cn']);
-    expect(mail.subject).toBe('【feebot】重置网上缴费密码');
+    expect(mail.subject).toBe('【示例大学】重置网上缴费密码');
     expect(mail.text).toContain('2023010101');
     const token = tokenFrom(mail.text ?? '');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes
@@ -137,7 +137,7 @@ describe('password reset through SMTP and the reset page', () => {
 
   it('sends the English template when asked', async () => {
     const { mail } = await requestMail('en');
-    expect(mail.subject).toBe('feebot: reset your online payment password');
+    expect(mail.subject).toBe('Demo University: reset your online payment password');
     expect(mail.text).toContain('within 30 minutes');
   });
 

@@ -71,7 +71,7 @@ describe('pages under their CSP in Chromium', () => {
     await page.goto(`${app.baseUrl}/dev/mailbox`);
     expect(await page.locator('.banner').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 248, 225)');
     await page.goto(`${app.baseUrl}/receipts/${'A'.repeat(32)}`);
-    expect(await page.locator('h1').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(178, 34, 34)');
+    expect(await page.locator('h1').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(160, 82, 45)');
     await page.goto(`${app.baseUrl}/sandbox-gateway/help`);
     expect(await page.locator('header').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(198, 47, 47)');
     await page.close();

@@ -62,7 +62,7 @@ describe('忘记密码 from the 学号 prompt', () => {
   it('shows the guide’s question with the masked address, 发送 and 取消', () => {
     const h = atConfirm();
     expect(h.state.step).toEqual({ name: 'forgot.confirm', studentId: '2023001', maskedEmail: 'z***@example.edu.cn' });
-    expect(h.menu().text).toBe('系统将发送邮件到你的密保邮箱（z***@example.edu.cn），是否确认发送？');
+    expect(h.menu().text).toBe('学号：2023001\n系统将发送邮件到你的密保邮箱（z***@example.edu.cn），是否确认发送？\n没有设置密保邮箱或已无法使用该邮箱的同学，请联系财务处');
     expect(labelsOf(h.menu())).toEqual(['发送', '取消']);
   });
 
@@ -146,13 +146,13 @@ describe('发送 / 取消', () => {
   it('without a known address the question is the guide’s plain one', () => {
     const state: ConversationState = { ...initialState('zh-CN'), step: { name: 'forgot.confirm', studentId: '2023001', maskedEmail: null } };
     const result = applyEvent(state, { kind: 'text', at: T0, text: '/help' });
-    expect(menuOf(result).text).toBe('系统将发送邮件到你的密保邮箱，是否确认发送？');
+    expect(menuOf(result).text).toBe('学号：2023001\n系统将发送邮件到你的密保邮箱，是否确认发送？\n没有设置密保邮箱或已无法使用该邮箱的同学，请联系财务处');
   });
 
   it('speaks English', () => {
     const h = atConfirm();
     const en = h.type('/lang');
-    expect(menuOf(en).text).toBe('An email will be sent to your recovery address (z***@example.edu.cn). Send it?');
+    expect(menuOf(en).text).toBe('Student ID: 2023001\nAn email will be sent to your recovery address (z***@example.edu.cn). Send it?\nNo recovery email, or cannot use it any more? Contact the finance office');
     expect(labelsOf(menuOf(en))).toEqual(['Send', 'Cancel']);
   });
 });

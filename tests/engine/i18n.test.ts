@@ -39,7 +39,9 @@ describe('i18n catalogues', () => {
   });
 
   it('interpolates parameters', () => {
-    expect(translate('zh-CN', 'login.locked', { minutes: 15 })).toBe('登录失败次数过多，账号已暂时锁定，请 15 分钟后再试');
+    expect(translate('zh-CN', 'login.locked', { minutes: 15, financeOffice: '财务处' })).toBe(
+      '登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。\n点击「忘记密码」通过密保邮箱重置密码，可立即解除锁定；没有密保邮箱请联系财务处',
+    );
     expect(translate('en', 'agreement.wait', { seconds: 7 })).toBe('Please read the agreement first; you can agree in 7 s');
     expect(createTranslator('zh-CN')('btn.pay')).toBe('网上缴费');
     expect(interpolate('{a} and {b} and {a}', { a: 1, b: 'x' })).toBe('1 and x and 1');

@@ -60,7 +60,7 @@ describe('login captcha: entering it', () => {
     h.send({ kind: 'captcha.result', ok: true });
     h.type('pass');
     const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'locked', until: T0 + 10 * MINUTE } });
-    expect(messageTexts(result)).toEqual(['登录失败次数过多，账号已暂时锁定，请 10 分钟后再试']);
+    expect(messageTexts(result)).toEqual(['登录失败次数过多，账号已暂时锁定，请 10 分钟后再试。\n点击「忘记密码」通过密保邮箱重置密码，可立即解除锁定；没有密保邮箱请联系财务处']);
     expect(result.state.step).toEqual({ name: 'login.studentId' });
   });
 });

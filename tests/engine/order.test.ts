@@ -163,7 +163,7 @@ describe('付款出现问题', () => {
       { kind: 'problem.report', studentId: '2023001', orderId: 'ORD1', description: '已扣款但页面显示失败' },
     ]);
     const done = h.send({ kind: 'problem.reported', reportId: 12 });
-    expect(messageTexts(done)).toEqual(['问题已提交（编号 #12），财务老师会尽快处理']);
+    expect(messageTexts(done)).toEqual(['问题已提交（编号 #12），财务老师会尽快处理。急事请联系财务处']);
     expect(done.state.step).toMatchObject({ name: 'order.paying', orderId: 'ORD1', total: 270_000 });
   });
 

@@ -91,6 +91,19 @@ describe('checkout gateway', () => {
     expect(await expired.text()).not.toContain('pay-wechatpay-native');
   });
 
+  it('the result and terminal pages link back to the conversation, and name the university in the title', async () => {
+    const app = new Hono();
+    const returnLinks = () => [{ channel: 'web' as const, url: 'https://fees.example/' }, { channel: 'telegram' as const, url: 'https://t.me/demo_fees_bot' }];
+    mountCheckoutPages(app, { gateway: checkout, ledger, secret: SECRET, universityName: '示例大学', timezone: 'Asia/Shanghai', logger: createLogger('silent'), publicBaseUrl: 'https://fees.example.edu', returnLinks });
+    const done = await (await app.request('/checkout/done')).text();
+    expect(done).toContain('<title>支付结果 - 示例大学</title>');
+    expect(done).toContain('<a id="back-web" href="https://fees.example/">返回网页对话');
+    expect(done).toContain('<a id="back-telegram" href="https://t.me/demo_fees_bot">返回 Telegram 对话');
+    await ledger.markOrder(orderId, 'expired', Date.now());
+    const expired = await (await app.request(`/checkout/${orderId}?t=${checkoutToken(SECRET, orderId)}`)).text();
+    expect(expired).toContain('id="back-telegram"');
+  });
+
   it('GATEWAYS: sandbox alone by default; never sandbox mixed with real gateways', () => {
     expect(createRealGateways({}, { db, publicBaseUrl: 'https://x', clock: Date.now })).toBeNull();
     expect(() => createRealGateways({ GATEWAYS: 'sandbox,alipay' }, { db, publicBaseUrl: 'https://x', clock: Date.now })).toThrow(/sandbox cannot be combined/);

@@ -92,7 +92,7 @@ describe('sandbox hosted pages', () => {
     const paidHtml = await paid.text();
     expect(paid.status).toBe(200);
     expect(paidHtml).toMatch(/<p id="pay-result"[^>]*>支付成功<\/p>/);
-    expect(paidHtml).toContain('返回 feebot');
+    expect(paidHtml).toContain('返回缴费对话');
 
     const state = await t.sandbox.gateway.queryOrder('ORD-0001');
     expect(state).toMatchObject({ status: 'paid', amount: 150050, paidAt: t.clock.now });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandboxReceiptIssuer } from '../../adapters/sandbox-receipt/index.js';
+import { createSandboxReceiptIssuer, SANDBOX_BILL_CODE } from '../../adapters/sandbox-receipt/index.js';
 import { upsertFeeItem } from '../../src/db/repositories/fee-item.repository.js';
 import { upsertStudent } from '../../src/db/repositories/student.repository.js';
 import { mountReceiptRoutes, renderReceiptPage } from '../../src/http/receipt-page.js';
@@ -97,15 +97,20 @@ describe('receipt page', () => {
     if (!view) throw new Error('no view');
     expect(view.student).toEqual({ studentId: 'S1', name: '李雷', college: '信息学院' });
     expect(view.lines).toMatchObject([{ feePeriod: '2025-2026', name: '住宿费', amount: 120_000 }]);
+    expect(view.payment).toMatchObject({ gateway: 'sandbox', transactionId: `TX-${orderId}` });
+    expect(view.receipt).toMatchObject({ billCode: SANDBOX_BILL_CODE, payeeName: '示例大学', sandbox: true });
     const html = renderReceiptPage(view);
-    expect(html).toContain('<title>财政电子票据 (sandbox)</title>');
-    expect(html).toContain(`<dd id="receipt-no">${receipt.receiptNo}</dd>`);
-    expect(html).toContain(`<dd id="check-code">${receipt.checkCode}</dd>`);
+    expect(html).toContain(`<title>财政电子票据（沙箱） ${receipt.receiptNo} - 示例大学</title>`);
+    expect(html).toContain(`<b id="receipt-no">${receipt.receiptNo}</b>`);
+    expect(html).toContain(`<b id="check-code">${receipt.checkCode}</b>`);
+    expect(html).toContain(`<b id="bill-code">${SANDBOX_BILL_CODE}</b>`);
+    expect(html).toContain('id="total-words">壹仟贰佰元整</span>');
     expect(html).toContain('¥1,200.00');
     expect(html).toContain('李雷');
+    expect(html).toContain(`<span id="transaction-id">TX-${orderId}</span>`);
     expect(html).toContain('window.print()');
     // 16:30 UTC is the next morning in Beijing.
-    expect(html).toMatch(/<dd id="issued-at">2026-09-02 00:30<\/dd>/);
+    expect(html).toMatch(/<b id="issued-at">2026-09-02 00:30<\/b>/);
     expect(renderReceiptPage(view, 'en')).toContain('>Print<');
   });
 

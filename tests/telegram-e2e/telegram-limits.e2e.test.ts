@@ -11,7 +11,8 @@ import { postUpdate, settle, textUpdate } from './telegram-update-builder.js';
 // Updates arrive by webhook; Bot API calls go through a proxy that fails chosen calls per chat.
 
 const SECRET = 'e2e_limits_secret';
-const PROMPT = '学生网上缴费平台\n请输入学号';
+// The demo's university (UNIVERSITY_NAME default) leads the prompt.
+const PROMPT = '示例大学 学生网上缴费平台\n请输入学号';
 const HELP_START = '可用指令：';
 
 let fake: FakeBotApi;

@@ -40,7 +40,7 @@ export const zhCN = {
   'action.stale': '此菜单已过期，已为您显示最新菜单',
   'action.noSuchOption': '没有第 {n} 项，请回复菜单中的序号',
   'input.unknown': '抱歉，没有理解您的输入。',
-  'help.text': '可用指令：\n菜单 / menu — 返回主页\n缴费 / pay — 网上缴费\n历史 / history — 缴费历史项目\n设置 / settings — 设置\n语言 / lang — 切换语言（English）\n帮助 / help — 显示本帮助\n退出 / logout — 退出系统\n忘记密码 / forgot — 找回密码（登录前）\n没有按钮时，可回复菜单中选项的序号（如 1）。',
+  'help.text': '可用指令：\n菜单 / menu — 返回主页\n缴费 / pay — 网上缴费\n历史 / history — 缴费历史项目\n设置 / settings — 设置\n语言 / lang — 切换语言（English）\n帮助 / help — 显示本帮助\n退出 / logout — 退出系统\n忘记密码 / forgot — 找回密码（登录前）\n没有按钮时，可回复菜单中选项的序号（如 1）。\n缴费问题请联系{financeOffice}',
   'session.timeout': '会话已超时，请重新登录',
   'session.revoked': '您的密码已在其他地方修改，请重新登录',
   'session.loggedOut': '您已退出系统',
@@ -50,11 +50,11 @@ export const zhCN = {
   'item.unknown': '项目 #{id}',
 
   // Login
-  'login.promptStudentId': '学生网上缴费平台\n请输入学号',
+  'login.promptStudentId': '{university} 学生网上缴费平台\n请输入学号',
   'login.promptPassword': '学号：{studentId}\n请输入密码',
   'login.badStudentId': '学号格式不正确：请输入 1–32 位字母、数字、_ 或 -',
   'login.invalid': '学号或密码有误',
-  'login.locked': '登录失败次数过多，账号已暂时锁定，请 {minutes} 分钟后再试',
+  'login.locked': '登录失败次数过多，账号已暂时锁定，请 {minutes} 分钟后再试。\n点击「忘记密码」通过密保邮箱重置密码，可立即解除锁定；没有密保邮箱请联系{financeOffice}',
   'login.challenge': '登录失败次数过多，请先输入验证码',
   'captcha.prompt': '学号：{studentId}\n请输入图片中的验证码（不区分大小写）',
   'captcha.empty': '请输入图片中的验证码',
@@ -62,11 +62,13 @@ export const zhCN = {
 
   // 忘记密码
   'forgot.promptStudentId': '忘记密码\n请输入学号以找回密码',
-  'forgot.confirm': '系统将发送邮件到你的密保邮箱（{maskedEmail}），是否确认发送？',
-  'forgot.confirmUnknown': '系统将发送邮件到你的密保邮箱，是否确认发送？',
+  'forgot.confirm': '学号：{studentId}\n系统将发送邮件到你的密保邮箱（{maskedEmail}），是否确认发送？\n没有设置密保邮箱或已无法使用该邮箱的同学，请联系{financeOffice}',
+  'forgot.confirmUnknown': '学号：{studentId}\n系统将发送邮件到你的密保邮箱，是否确认发送？\n没有设置密保邮箱或已无法使用该邮箱的同学，请联系{financeOffice}',
   'forgot.sending': '正在发送…',
   'forgot.sent': '如果该学号设置了密保邮箱，重置密码的邮件已发送，请在30分钟内点击邮件中的链接设置新密码',
   'forgot.cancelled': '已取消重置密码',
+  // Whom to contact when no FINANCE_OFFICE_* branding is configured
+  'contact.financeOffice': '财务处',
 
   // Home: 学生基本信息
   'home.title': '学生基本信息',
@@ -147,7 +149,7 @@ export const zhCN = {
   'report.empty': '问题描述不能为空',
   'report.tooLong': '问题描述不能超过 {max} 字',
   'report.sending': '正在提交问题…',
-  'report.done': '问题已提交（编号 #{reportId}），财务老师会尽快处理',
+  'report.done': '问题已提交（编号 #{reportId}），财务老师会尽快处理。急事请联系{financeOffice}',
 
   // Receipt (proactive)
   'receipt.title': '缴费成功',
@@ -197,8 +199,8 @@ export const zhCN = {
   'login.proofEmailCode': '学号：{studentId}\n您正在使用初始密码首次登录。为确认是您本人，验证码已发送到您的密保邮箱 {maskedEmail}，请输入邮件中的6位验证码（15分钟内有效）',
   'login.proofWrong': '验证信息不正确，请重新输入',
   'login.proofEnded': '身份验证已失效，请重新登录',
-  'login.noProof': '您正在使用初始密码首次登录，但系统中没有您的身份证号和密保邮箱，无法确认是您本人。请联系财务处',
-  'login.proofUnavailable': '暂时无法发送验证码邮件，请稍后再试，或联系财务处',
+  'login.noProof': '您正在使用初始密码首次登录，但系统中没有您的身份证号和密保邮箱，无法确认是您本人。请联系{financeOffice}',
+  'login.proofUnavailable': '暂时无法发送验证码邮件，请稍后再试，或联系{financeOffice}',
   'email.promptPassword': '修改邮箱\n为保护您的账户，请先输入当前密码',
   // 申请缓缴 (绿色通道)
   'btn.defer': '申请缓缴',

@@ -1,10 +1,11 @@
+import { financeOffice, universityName } from '../branding-text.js';
 import type { StepOf } from '../engine-env.js';
 import { withAnnouncements } from './announcement.menu.js';
 import type { MenuKit, MenuSpec } from './menu-kit.js';
 
 export function loginStudentIdMenu(k: MenuKit): MenuSpec {
   return {
-    text: withAnnouncements(k, k.t('login.promptStudentId')),
+    text: withAnnouncements(k, k.t('login.promptStudentId', { university: universityName(k.env, k.state.lang) }).trimStart()),
     buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.switchLang'), 'lang')]],
     input: 'text',
   };
@@ -48,6 +49,8 @@ export function forgotStudentIdMenu(k: MenuKit): MenuSpec {
 
 /** 系统将发送邮件到你的密保邮箱，是否确认发送？ 【发送】【取消】 */
 export function forgotConfirmMenu(k: MenuKit, step: StepOf<'forgot.confirm'>): MenuSpec {
-  const text = step.maskedEmail === null ? k.t('forgot.confirmUnknown') : k.t('forgot.confirm', { maskedEmail: step.maskedEmail });
+  // The same words for every 学号 (known or not, with a recovery e-mail or not): nothing to probe.
+  const common = { studentId: step.studentId, financeOffice: financeOffice(k.env, k.state.lang) };
+  const text = step.maskedEmail === null ? k.t('forgot.confirmUnknown', common) : k.t('forgot.confirm', { ...common, maskedEmail: step.maskedEmail });
   return { text, buttons: [[k.btn(k.t('btn.send'), 'send'), k.btn(k.t('btn.cancel'), 'cancel')]] };
 }

@@ -1,4 +1,5 @@
 import { assertNever } from '../../errors.js';
+import { financeOffice } from '../branding-text.js';
 import type { Effect, TransitionResult } from '../effects.js';
 import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
 import type { EngineEvent } from '../events.js';
@@ -115,7 +116,7 @@ export function onLoginResult(
       return showCaptcha(state, step.studentId, step.next, env, result.challengePng, [notice(state.lang, 'login.challenge')]);
     case 'locked': {
       const minutes = Math.max(1, Math.ceil((result.until - event.at) / 60_000));
-      return toLogin(state, env, [notice(state.lang, 'login.locked', { minutes })], step.next);
+      return toLogin(state, env, [notice(state.lang, 'login.locked', { minutes, financeOffice: financeOffice(env, state.lang) })], step.next);
     }
     case 'busy':
       // Nothing was checked: the same prompt, to be tried again shortly.
@@ -129,9 +130,9 @@ export function onLoginResult(
     case 'proofEnded':
       return toLogin(state, env, [notice(state.lang, 'login.proofEnded')], step.next);
     case 'noProof':
-      return toLogin(state, env, [notice(state.lang, 'login.noProof')], step.next);
+      return toLogin(state, env, [notice(state.lang, 'login.noProof', { financeOffice: financeOffice(env, state.lang) })], step.next);
     case 'proofUnavailable':
-      return toLogin(state, env, [notice(state.lang, 'login.proofUnavailable')], step.next);
+      return toLogin(state, env, [notice(state.lang, 'login.proofUnavailable', { financeOffice: financeOffice(env, state.lang) })], step.next);
     default:
       return assertNever(result);
   }

@@ -1,5 +1,6 @@
 import { formatMoney } from '../../money.js';
 import { assertNever } from '../../errors.js';
+import { financeOffice } from '../branding-text.js';
 import type { Effect, TransitionResult } from '../effects.js';
 import type { EngineEnv } from '../engine-env.js';
 import type { EngineEvent } from '../events.js';
@@ -69,7 +70,7 @@ export function onOrderExpired(state: ConversationState, event: EventOf<'order.e
 }
 
 export function onProblemReported(state: ConversationState, event: EventOf<'problem.reported'>, env: EngineEnv): TransitionResult {
-  const lead = [notice(state.lang, 'report.done', { reportId: event.reportId })];
+  const lead = [notice(state.lang, 'report.done', { reportId: event.reportId, financeOffice: financeOffice(env, state.lang) })];
   const step = state.step;
   if (step.name !== 'order.report' || !state.session) return stay(state, lead);
   return showStep(state, leaveReport(step, 'order.paying'), env, lead);
