@@ -58,7 +58,7 @@ export interface StaffDeps extends ChannelDeps {
   /** Wakes the outbox worker after the staff channel queued entries itself. */
   onEnqueued: () => void;
   /** Reminder runs, for their cards and App Home (absent until the dunning module is wired in main). */
-  dunning?: DunningReads;
+  dunningRuns?: DunningReads;
 }
 
 /** The finance office's channel: receives staff events from the outbox and staff requests from its platform. */

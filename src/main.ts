@@ -119,7 +119,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   channelsForLinks = channels;
   // Reminder runs for the staff cards and App Home: the dunning module's repositories, once it is wired here.
   const dunningReads = options.dunningReads;
-  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued, ...(dunningReads ? { dunning: dunningReads } : {}) });
+  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued, ...(dunningReads ? { dunningRuns: dunningReads } : {}) });
   const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
 
   const intake = createPaymentIntake({ gateway, ledger, clock, logger, onEnqueued });

@@ -39,7 +39,7 @@ export function createSlackStaffChannel(config: SlackConfig, deps: StaffDeps): S
     : new App({ token: config.botToken, appToken: config.appToken ?? undefined, socketMode: true, clientOptions, logger: boltLogger(logger), convoStore: false });
 
   const staff = createStaffDirectory({ db, client: app.client, clock });
-  const cards = createCardLoader({ db, ledger: deps.ledger, timezone: deps.timezone, dunning: deps.dunning });
+  const cards = createCardLoader({ db, ledger: deps.ledger, timezone: deps.timezone, dunningRuns: deps.dunningRuns });
   const transport = createSlackTransport({ client: app.client, db, cards, channel: config.staffChannel, ratePerChannelPerSec: config.ratePerChannelPerSec, clock, logger });
   registerSlackInbound(app, {
     db,
@@ -51,7 +51,7 @@ export function createSlackStaffChannel(config: SlackConfig, deps: StaffDeps): S
     timezone: deps.timezone,
     clock,
     logger,
-    dunning: deps.dunning,
+    dunningRuns: deps.dunningRuns,
   });
   app.error(async (error) => {
     logger.error({ err: error }, 'slack listener error');

@@ -23,8 +23,8 @@ export interface CardLoader {
   dunningEscalated(runId: number): Promise<SlackMessage | null>;
 }
 
-export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: string; dunning?: DunningReads | undefined }): CardLoader {
-  const { db, ledger, timezone, dunning } = deps;
+export function createCardLoader(deps: { db: Db; ledger: Ledger; timezone: string; dunningRuns?: DunningReads | undefined }): CardLoader {
+  const { db, ledger, timezone, dunningRuns: dunning } = deps;
   return {
     async dunningSummary(runId) {
       const run = dunning ? await dunning.findRun(runId) : null;

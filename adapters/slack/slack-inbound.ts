@@ -31,7 +31,7 @@ export interface SlackInboundDeps {
   clock: () => number;
   logger: Logger;
   /** Reminder runs (App Home's "last reminder run"); absent until the dunning module is wired. */
-  dunning?: DunningReads | undefined;
+  dunningRuns?: DunningReads | undefined;
 }
 
 const PERIOD = /^\d{4}-\d{4}$/;
@@ -183,7 +183,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const member = await staff.resolve(event.user);
-    const lastRun = member && deps.dunning ? await deps.dunning.latestRun() : null;
+    const lastRun = member && deps.dunningRuns ? await deps.dunningRuns.latestRun() : null;
     const view = member
       ? dashboardView({
           staffName: member.name,
