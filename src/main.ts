@@ -24,6 +24,8 @@ import { createMailer, loadMailConfig, mailDelivery } from './mail/index.js';
 import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
 import { createCommandRunner } from './runtime/command-runner.js';
 import { createDailyReconciler } from './runtime/daily-reconcile.js';
+import { createDunning } from './dunning/index.js';
+import { mountDunningUnsubscribeRoutes } from './http/dunning-unsubscribe-page.js';
 import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.js';
 import { createOrderSweeper } from './runtime/order-sweeper.js';
 import { createOutboxHandlers } from './runtime/outbox-handlers.js';
@@ -133,13 +135,20 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     logger,
     onEnqueued,
   });
+  // Scheduled reminders (src/dunning): their outbox kinds, the cron tick (jobs lease holder only).
+  const dunning = createDunning({
+    db, env, publicBaseUrl: config.publicBaseUrl, fallbackSecret: config.SANDBOX_GATEWAY_SECRET, timezone: config.TIMEZONE,
+    defaultLang: config.DEFAULT_LANGUAGE, transports, mailer, clock, logger, onEnqueued, mayRun: jobsLease.held,
+  });
   const outbox = createOutboxWorker({
     db,
     clock,
     logger,
     pollMs: config.OUTBOX_POLL_MS,
     leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
-    handlers: createOutboxHandlers({
+    handlers: {
+      ...dunning.handlers,
+      ...createOutboxHandlers({
       db,
       transports,
       dispatcher,
@@ -151,6 +160,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       clock,
       logger,
     }),
+    },
     onPermanentFailure: async (entry) => {
       const [, channel, ...rest] = entry.lane.split(':');
       if (channel) await updateChannelChat(db, channel, rest.join(':'), { active: false }, clock());
@@ -168,6 +178,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   mountReceiptRoutes(app, ledger, config.TIMEZONE);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
+  mountDunningUnsubscribeRoutes(app, { db, secret: dunning.config.linkSecret, clock });
   for (const channel of channels) channel.mount?.(app);
   staffChannel?.mount?.(app);
 
@@ -181,6 +192,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     gateway,
     gateways,
     reconciler,
+    dunning,
     dispatcher,
     outbox,
     sweeper,
@@ -199,6 +211,11 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       sweeper.start(SWEEP_INTERVAL_MS, jobsLease.held);
       reconciler.start(RECONCILE_CHECK_INTERVAL_MS, jobsLease.held);
       housekeeping.start(HOUSEKEEPING_INTERVAL_MS, jobsLease.held);
+      if (dunning.config.enabled) {
+        dunning.scheduler.start();
+        // Whoever takes the jobs lease finishes a run a crash left half planned.
+        jobsLease.onChange((held) => void (held ? dunning.service.resumeInterrupted().catch((err: unknown) => logger.error({ err }, 'dunning resume failed')) : undefined));
+      }
       for (const channel of channels) await channel.start?.();
       await staffChannel?.start?.();
       logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
@@ -209,6 +226,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       await staffChannel?.stop?.();
       sweeper.stop();
       reconciler.stop();
+      await dunning.scheduler.stop();
       housekeeping.stop();
       await leases.stop();
       gateways.stop();
