@@ -6,7 +6,18 @@ export type StaffEvent =
   | { kind: 'ticket.opened'; reportId: number }
   | { kind: 'credit.held'; creditId: number }
   | { kind: 'deferral.requested'; deferralId: number }
+  /**
+   * Students handed to staff by dunning run `runId`, one event per run: the card lists
+   * listRunEscalations(db, runId) (src/db/repositories/dunning-escalation.repository.ts):
+   * `{ studentId, college, reminders, total (fen) }[]`, ordered by college then 学号.
+   */
   | { kind: 'dunning.escalated'; runId: number }
+  /**
+   * A dunning run is over: findDunningRun(db, runId).summary (src/db/repositories/dunning-run.repository.ts)
+   * is a DunningSummary (src/dunning/dunning-service.ts): `{ runId, runDate, planned, sent, failed,
+   * escalated, skipped: { reason: count } }`; reasons deferral, liveOrder, optedOut, noChannel, capDay,
+   * capWeek, escalated (planning) and paid, optedOut (send time).
+   */
   | { kind: 'dunning.summary'; runId: number }
   | { kind: 'reconcile.differences'; date: string };
 
