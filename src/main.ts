@@ -25,6 +25,7 @@ import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/chan
 import { createCommandRunner } from './runtime/command-runner.js';
 import { createDailyReconciler } from './runtime/daily-reconcile.js';
 import { createDunning } from './dunning/index.js';
+import { withReminderOptOut } from './dunning/opt-out-inbound.js';
 import { mountDunningUnsubscribeRoutes } from './http/dunning-unsubscribe-page.js';
 import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.js';
 import { createOrderSweeper } from './runtime/order-sweeper.js';
@@ -121,7 +122,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   });
   const studentName = async (studentId: string) => (await findStudentById(db, studentId))?.name ?? studentId;
   const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, studentName, logger, ...accountServices });
-  dispatcher = createDispatcher({
+  dispatcher = withReminderOptOut(createDispatcher({
     db,
     engineConfig: {
       agreementSeconds: config.AGREEMENT_SECONDS,
@@ -134,7 +135,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     clock,
     logger,
     onEnqueued,
-  });
+  }), { db, clock });
   // Scheduled reminders (src/dunning): their outbox kinds, the cron tick (jobs lease holder only).
   const dunning = createDunning({
     db, env, publicBaseUrl: config.publicBaseUrl, fallbackSecret: config.SANDBOX_GATEWAY_SECRET, timezone: config.TIMEZONE,
