@@ -12,6 +12,7 @@ const STUDENTS = Number(process.env.STUDENTS ?? 100_000);
 const ITEMS = Number(process.env.ITEMS ?? 10);
 const TODAY = '2026-12-10';
 const dir = mkdtempSync(join(tmpdir(), 'dunning-bench-'));
+console.log(dir);
 const db = openDatabase(join(dir, 'bench.db'));
 await migrateToLatest(db);
 
@@ -40,4 +41,4 @@ peak = Math.max(peak, process.memoryUsage().rss);
 const outbox = await db.selectFrom('outbox').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
 console.log(JSON.stringify({ students: STUDENTS, items: STUDENTS * ITEMS, planned: result.planned, skips: result.skips, outboxEntries: Number(outbox.n), planMs: Math.round(ms), peakRssMB: Math.round(peak / 1048576), targets: { planMs: 5000, peakRssMB: 250 } }));
 await db.destroy();
-rmSync(dir, { recursive: true, force: true });
+if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });

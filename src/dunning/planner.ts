@@ -139,7 +139,8 @@ export interface PlanResult {
 }
 
 const STUDENT_BATCH = 2_000;
-const INSERT_CHUNK = 500;
+/** Rows per INSERT: 10 columns × 1,000 stays under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 1_000;
 
 async function loadContext(db: Db, policy: DunningPolicy, today: string, now: number, runId: number, defaultLang: 'zh-CN' | 'en'): Promise<PlanContext> {
   const [deferred, live, history, chats, optOuts, escalated] = await Promise.all([

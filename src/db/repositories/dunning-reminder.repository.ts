@@ -170,9 +170,6 @@ export async function listStudentsWithDueItems(db: Db, after: string, limit: num
     .where('due_date', 'is not', null)
     .where(sql<boolean>`amount_due - amount_paid >= ${minOutstanding}`)
     .$if(feePeriods.length > 0, (q) => q.where('fee_period', 'in', feePeriods))
-    .orderBy('student_id')
-    .orderBy('due_date')
-    .orderBy('id')
     .execute();
   const byStudent = new Map<string, DunningStudent['items']>();
   for (const i of items) {
@@ -180,6 +177,8 @@ export async function listStudentsWithDueItems(db: Db, after: string, limit: num
     if (!list) byStudent.set(i.student_id, (list = []));
     list.push({ id: Number(i.id), feePeriod: i.fee_period, name: i.name, outstanding: Number(i.amount_due) - Number(i.amount_paid), dueDate: i.due_date! });
   }
+  // Sorted here rather than in SQL: the index gives rows by student, a sort by due date would need a temp B-tree.
+  for (const list of byStudent.values()) if (list.length > 1) list.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.id - b.id));
   return {
     students: students.map((s) => ({ studentId: s.student_id, name: s.name, college: s.college, email: s.recovery_email, items: byStudent.get(s.student_id) ?? [] })),
     last,
