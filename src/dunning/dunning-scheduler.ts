@@ -6,8 +6,9 @@ import type { DunningPolicy } from './policy.js';
 // The cron schedule. Every instance schedules it; the fire key (task + fire minute) in the database
 // lets exactly one of them run each tick, and only the holder of the jobs lease fires at all.
 
+/** The tick's identity: the task and its fire time to the second (the same in every process). */
 export function fireKeyOf(date: Date): string {
-  return `cron:${new Date(Math.floor(date.getTime() / 60_000) * 60_000).toISOString()}`;
+  return `cron:dunning:${new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString()}`;
 }
 
 export function createDunningScheduler(deps: { service: DunningService; policy: DunningPolicy; logger: Logger; mayRun?: () => boolean }) {

@@ -43,7 +43,7 @@ export interface DunningServiceDeps {
 
 /** A run's summary is posted once every reminder is settled, or after this long at most. */
 const FINISH_DEADLINE_MS = 24 * 3600_000;
-const FINISH_RECHECK_SECONDS = 60;
+const FINISH_RECHECK_SECONDS = 10;
 
 export function createDunningService(deps: DunningServiceDeps) {
   const { db, policy, clock, logger } = deps;

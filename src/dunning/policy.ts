@@ -73,8 +73,11 @@ export const policySchema = z
       })
       .strict()
       .default({ afterReminders: 4, finalNoticeToOptedOut: false, collegeContacts: {} }),
-    /** Reminder sends per second across all chats (bulk class: ≤ 80 % of Telegram's 30/s). */
-    sendRatePerSec: z.number().positive().max(30).default(24),
+    /**
+     * Reminder sends per second across all chats. The default is 80 % of Telegram's 30/s (the bulk
+     * class); more only makes sense without Telegram (web chat, e-mail).
+     */
+    sendRatePerSec: z.number().positive().max(1000).default(24),
   })
   .strict();
 
