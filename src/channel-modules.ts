@@ -3,6 +3,7 @@ import { telegramChannel } from '../adapters/telegram/index.js';
 import { wechatChannel } from '../adapters/wechat/index.js';
 import type { AccountServices } from './accounts/account-services.js';
 import type { Hono } from 'hono';
+import type { DunningPolicy } from './dunning/policy.js';
 import type { Db } from './db/database.js';
 import type { Ledger } from './ledger/index.js';
 import type { Logger } from './logger.js';
@@ -56,6 +57,8 @@ export interface StaffDeps extends ChannelDeps {
   timezone: string;
   /** Wakes the outbox worker after the staff channel queued entries itself. */
   onEnqueued: () => void;
+  /** Scheduled reminders: the policy (quiet hours for hand-sent reminders) and whether they are on. */
+  dunning?: { policy: DunningPolicy; enabled: boolean };
 }
 
 /** The finance office's channel: receives staff events from the outbox and staff requests from its platform. */

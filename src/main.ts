@@ -24,7 +24,8 @@ import { createMailer, loadMailConfig, mailDelivery } from './mail/index.js';
 import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
 import { createCommandRunner } from './runtime/command-runner.js';
 import { createDailyReconciler } from './runtime/daily-reconcile.js';
-import { createDunning } from './dunning/index.js';
+import { createDunning, loadPolicy } from './dunning/index.js';
+import { loadDunningConfig } from './dunning/dunning-config.js';
 import { withReminderOptOut } from './dunning/opt-out-inbound.js';
 import { mountDunningUnsubscribeRoutes } from './http/dunning-unsubscribe-page.js';
 import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.js';
@@ -102,7 +103,10 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...createEnabledChannels(env, channelDeps),
     ...(options.channels?.(channelDeps) ?? []),
   ];
-  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued });
+  // Read before the staff channel, which shows the policy (/fees dunning) and applies its quiet hours.
+  const dunningPolicy = loadPolicy(env);
+  const dunningEnabled = loadDunningConfig(env, config.SANDBOX_GATEWAY_SECRET).enabled;
+  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued, dunning: { policy: dunningPolicy, enabled: dunningEnabled } });
   const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
 
   const intake = createPaymentIntake({ gateway, ledger, clock, logger, onEnqueued });
@@ -138,7 +142,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   }), { db, clock });
   // Scheduled reminders (src/dunning): their outbox kinds, the cron tick (jobs lease holder only).
   const dunning = createDunning({
-    db, env, publicBaseUrl: config.publicBaseUrl, fallbackSecret: config.SANDBOX_GATEWAY_SECRET, timezone: config.TIMEZONE,
+    db, env, policy: dunningPolicy, publicBaseUrl: config.publicBaseUrl, fallbackSecret: config.SANDBOX_GATEWAY_SECRET, timezone: config.TIMEZONE,
     defaultLang: config.DEFAULT_LANGUAGE, transports, mailer, clock, logger, onEnqueued, mayRun: jobsLease.held,
   });
   const outbox = createOutboxWorker({

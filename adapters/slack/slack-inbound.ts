@@ -13,7 +13,7 @@ import { ACTIONS, arrearsSummary, dashboardView, paymentsSummary, ordersList, re
 import { remindModal } from './slack-modals.js';
 import { latestDunningRun } from '../../src/db/repositories/dunning-run.repository.js';
 import { describeDunning, manualReminderGate } from '../../src/dunning/manual-reminder.js';
-import { loadPolicy, type DunningPolicy } from '../../src/dunning/policy.js';
+import { DEFAULT_POLICY, type DunningPolicy } from '../../src/dunning/policy.js';
 import { canAct, canSeeCollege, type StaffDirectory, type StaffMember } from './slack-staff.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 import { dayRange, localDate } from './slack-time.js';
@@ -29,17 +29,14 @@ export interface SlackInboundDeps {
   heldCredits: Ledger['heldCredits'];
   ledger: Ledger;
   timezone: string;
+  /** Scheduled reminders' policy: its quiet hours apply to hand-sent reminders too. */
+  dunning?: { policy: DunningPolicy; enabled: boolean };
   clock: () => number;
   logger: Logger;
 }
 
 const PERIOD = /^\d{4}-\d{4}$/;
 
-let policy: DunningPolicy | null = null;
-/** The reminder policy (DUNNING_POLICY_FILE), read once: quiet hours and opt-outs apply to hand-sent reminders too. */
-function dunningPolicy(): DunningPolicy {
-  return (policy ??= loadPolicy(process.env));
-}
 const STUDENT_ID = /^[A-Za-z0-9]{4,32}$/;
 
 /** Who may do this: null with the refusal already sent, or the staff member. */
@@ -73,6 +70,7 @@ export async function reminderFor(db: Db, studentId: string, now: number): Promi
 /** Registers `/fees`, the card buttons and modals, and App Home on the Bolt app. */
 export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
   const { db, staff, timezone, clock, logger } = deps;
+  const dunningPolicy = (): DunningPolicy => deps.dunning?.policy ?? DEFAULT_POLICY;
   const gate = createGate(staff);
   const ephemeral = (respond: RespondFn) => (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
 
@@ -129,7 +127,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
           return;
         }
         case 'dunning': {
-          await say(describeDunning(dunningPolicy(), process.env.DUNNING_ENABLED === 'true', await latestDunningRun(db)));
+          await say(describeDunning(dunningPolicy(), deps.dunning?.enabled ?? false, await latestDunningRun(db)));
           return;
         }
         case 'remind': {

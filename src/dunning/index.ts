@@ -16,6 +16,8 @@ export type { DunningSummary } from './dunning-service.js';
 export interface DunningDeps {
   db: Db;
   env: Record<string, string | undefined>;
+  /** The policy, when the caller read it already (else from DUNNING_POLICY_FILE). */
+  policy?: DunningPolicy;
   publicBaseUrl: string;
   /** Signs unsubscribe links when DUNNING_LINK_SECRET is unset (reminders off). */
   fallbackSecret: string;
@@ -32,7 +34,7 @@ export interface DunningDeps {
 /** Everything dunning: the policy, runs, the outbox handlers and the cron schedule. */
 export function createDunning(deps: DunningDeps) {
   const config: DunningConfig = loadDunningConfig(deps.env, deps.fallbackSecret);
-  const policy: DunningPolicy = loadPolicy(deps.env);
+  const policy: DunningPolicy = deps.policy ?? loadPolicy(deps.env);
   const service = createDunningService({ db: deps.db, policy, timezone: deps.timezone, defaultLang: deps.defaultLang, clock: deps.clock, logger: deps.logger, ...(deps.onEnqueued ? { onEnqueued: deps.onEnqueued } : {}) });
   const webPay = `${deps.publicBaseUrl}/?start=pay`;
   const sender = createReminderSender({
