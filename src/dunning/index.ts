@@ -44,7 +44,7 @@ export function createDunning(deps: DunningDeps) {
     transports: deps.transports,
     ...(deps.mailer ? { mailer: deps.mailer } : {}),
     payUrl: (channel) => (channel === 'telegram' && config.telegramBotUsername ? `https://t.me/${config.telegramBotUsername}?start=pay` : webPay),
-    unsubscribeUrl: (studentId) => `${deps.publicBaseUrl}/dunning/unsubscribe?t=${unsubscribeToken(config.linkSecret, studentId)}`,
+    unsubscribeUrl: (studentId, channel) => `${deps.publicBaseUrl}/dunning/unsubscribe?t=${unsubscribeToken(config.linkSecret, studentId)}${channel ? `&c=${channel}` : ''}`,
     clock: deps.clock,
     logger: deps.logger,
   });

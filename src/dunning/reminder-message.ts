@@ -14,6 +14,8 @@ export interface ReminderFacts {
   optedOut: boolean;
   /** Opens 网上缴费 directly (deep link / web chat link). */
   payUrl: string;
+  /** The signed page that stops reminders on this channel (the 退订提醒 button). */
+  unsubscribeUrl?: string;
 }
 
 const T = {
@@ -29,6 +31,7 @@ const T = {
     stop: '回复“退订”可不再接收缴费提醒。',
     subject: '缴费提醒：您有费用尚未缴清',
     unsubscribe: '退订缴费提醒',
+    stopButton: '退订提醒',
   },
   en: {
     title: '[Fee reminder]',
@@ -42,6 +45,7 @@ const T = {
     stop: 'Reply "stop" to receive no more reminders.',
     subject: 'Fee reminder: you have unpaid fees',
     unsubscribe: 'Unsubscribe from fee reminders',
+    stopButton: 'Stop reminders',
   },
 } as const;
 
@@ -64,7 +68,7 @@ export function reminderView(lang: Lang, f: ReminderFacts): View {
   return {
     placement: 'message',
     text: [...lines(lang, f), ...(f.optedOut ? [] : [T[lang].stop])].join('\n'),
-    buttons: [[{ label: T[lang].pay, url: f.payUrl }]],
+    buttons: [[{ label: T[lang].pay, url: f.payUrl }], ...(f.unsubscribeUrl && !f.optedOut ? [[{ label: T[lang].stopButton, url: f.unsubscribeUrl }]] : [])],
   };
 }
 

@@ -25,7 +25,8 @@ export interface ReminderSenderDeps {
   mailer?: Mailer;
   /** The link that opens 网上缴费 on this channel (Telegram deep link, web chat link). */
   payUrl: (channel: DunningDelivery['channel']) => string;
-  unsubscribeUrl: (studentId: string) => string;
+  /** The signed opt-out page; `channel` limits it to that channel (the chat button), else all. */
+  unsubscribeUrl: (studentId: string, channel?: DunningDelivery['channel']) => string;
   clock: () => number;
   logger: Logger;
 }
@@ -72,7 +73,8 @@ export function createReminderSender(deps: ReminderSenderDeps) {
       } else {
         const transport = deps.transports[d.channel];
         if (!transport) throw new ChannelError(`channel ${d.channel} is not enabled`, undefined, true);
-        await transport.deliver({ channel: d.channel, chatId: d.address, view: reminderView(d.lang, facts), menuMessageId: null, key: `outbox:${entry.id}`, priority: 'bulk' });
+        const view = reminderView(d.lang, { ...facts, unsubscribeUrl: deps.unsubscribeUrl(reminder.studentId, d.channel) });
+        await transport.deliver({ channel: d.channel, chatId: d.address, view, menuMessageId: null, key: `outbox:${entry.id}`, priority: 'bulk' });
         // The reminder now sits below the chat's menu: the next menu is sent below it.
         await updateChannelChat(db, d.channel, d.address, { menuMessageId: null }, clock());
       }

@@ -46,6 +46,8 @@ describe('reminders through real channels', () => {
     expect(reminder.payload.text).toMatch(/合计：¥[\d,]+\.\d\d/);
     const payUrl = chat.buttonUrl(reminder, '网上缴费');
     expect(payUrl).toBe(`${app.baseUrl}/?start=pay`);
+    const stopButton = chat.buttonUrl(reminder, '退订提醒');
+    expect(stopButton).toMatch(/\/dunning\/unsubscribe\?t=[\w-]+\.[\w-]+&c=web$/);
     // The page opens with ?start=pay: the chat goes straight to the items to pay.
     await chat.start(new URL(payUrl).searchParams.get('start')!);
     await chat.waitFor((m) => m.payload.text.startsWith('网上缴费\n请勾选本次要缴费的项目') && m.id > reminder.id);
@@ -63,15 +65,22 @@ describe('reminders through real channels', () => {
     // One-click unsubscribe (what a mail client posts); a forged token changes nothing.
     expect((await fetch(`${link}x`, { method: 'POST' })).status).toBe(400);
     expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+    // The chat's 退订提醒 button: a page that asks, then stops reminders on that channel.
+    const ask = await fetch(stopButton);
+    expect(ask.status).toBe(200);
+    expect(await ask.text()).toContain('网页聊天');
+    expect((await fetch(stopButton.replace('&c=web', '&c=sms'), { method: 'POST' })).status).toBe(400);
+    expect((await fetch(stopButton, { method: 'POST' })).status).toBe(200);
     // 退订 in the chat.
     await chat.text('退订');
     await chat.waitFor((m) => m.payload.text.includes('已为您退订缴费提醒'));
-    const optouts = await db.selectFrom('dunning_optouts').select(['student_id', 'channel', 'opted_out']).orderBy('student_id').execute();
+    const optouts = await db.selectFrom('dunning_optouts').select(['student_id', 'channel', 'opted_out']).orderBy('student_id').orderBy('channel').execute();
     expect(optouts).toEqual([
       { student_id: '2023010101', channel: 'all', opted_out: 1 },
+      { student_id: '2023010101', channel: 'web', opted_out: 1 },
       { student_id: '2024020201', channel: 'all', opted_out: 1 },
     ]);
     const audit = await db.selectFrom('audit_log').select(['student_id', 'event']).where('event', '=', 'dunning.optout').orderBy('student_id').execute();
-    expect(audit.map((a) => a.student_id)).toEqual(['2023010101', '2024020201']);
+    expect(audit.map((a) => a.student_id)).toEqual(['2023010101', '2023010101', '2024020201']);
   });
 });

@@ -55,7 +55,7 @@ export function dunningHarness(db: Db, options: { policy?: DunningPolicy; now: n
     transports: options.transports ?? {},
     ...(options.mailer ? { mailer: options.mailer } : {}),
     payUrl: (channel) => (channel === 'telegram' ? 'https://t.me/feebot_test_bot?start=pay' : 'http://feebot.test/?start=pay'),
-    unsubscribeUrl: (id) => `http://feebot.test/dunning/unsubscribe?t=${id}`,
+    unsubscribeUrl: (id, channel) => `http://feebot.test/dunning/unsubscribe?t=${id}${channel ? `&c=${channel}` : ''}`,
     clock: () => clock.now,
     logger,
   });

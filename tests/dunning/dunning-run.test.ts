@@ -67,8 +67,11 @@ describe('dunning run', () => {
     expect(zh.text).toContain('合计：¥6,200.00');
     expect(zh.text).toContain('申请缓缴');
     expect(zh.text).toContain('退订');
-    expect(zh.buttons).toEqual([[{ label: '网上缴费', url: 'https://t.me/feebot_test_bot?start=pay' }]]);
-    expect(sent[1]!.view.buttons).toEqual([[{ label: '网上缴费', url: 'http://feebot.test/?start=pay' }]]);
+    expect(zh.buttons).toEqual([
+      [{ label: '网上缴费', url: 'https://t.me/feebot_test_bot?start=pay' }],
+      [{ label: '退订提醒', url: 'http://feebot.test/dunning/unsubscribe?t=2026001&c=telegram' }],
+    ]);
+    expect(sent[1]!.view.buttons[0]).toEqual([{ label: '网上缴费', url: 'http://feebot.test/?start=pay' }]);
     expect(sent[2]!.view.text).toContain('Total: ¥800.00');
     expect(sent[2]!.view.buttons[0]![0]!.label).toBe('Pay online');
 
