@@ -4,6 +4,7 @@ import type { Mailer } from '../mail/mailer.port.js';
 import type { ChannelName, ChannelTransport } from '../ports/channel.port.js';
 import type { OutboxHandler } from '../runtime/outbox-worker.js';
 import { loadDunningConfig, type DunningConfig } from './dunning-config.js';
+import { createCollegeEscalationMailer } from './college-escalation.js';
 import { createDunningScheduler } from './dunning-scheduler.js';
 import { createDunningService } from './dunning-service.js';
 import { loadPolicy, type DunningPolicy } from './policy.js';
@@ -49,7 +50,8 @@ export function createDunning(deps: DunningDeps) {
     logger: deps.logger,
   });
   const scheduler = createDunningScheduler({ service, policy, logger: deps.logger, ...(deps.mayRun ? { mayRun: deps.mayRun } : {}) });
-  const handlers: Record<string, OutboxHandler> = { dunning: (entry) => sender.send(entry), 'dunning-finish': (entry) => service.finish(entry) };
+  const collegeMail = createCollegeEscalationMailer({ db: deps.db, ...(deps.mailer ? { mailer: deps.mailer } : {}) });
+  const handlers: Record<string, OutboxHandler> = { dunning: (entry) => sender.send(entry), 'dunning-finish': (entry) => service.finish(entry), 'dunning-college': collegeMail };
   return { config, policy, service, sender, scheduler, handlers };
 }
 

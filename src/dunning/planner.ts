@@ -231,7 +231,12 @@ export function createPlanner(deps: PlannerDeps) {
     await inTransaction(db, async (tx) => {
       const now = clock();
       if (!(await markDunningRunPlanned(tx, run.id, result.skips, now))) return;
-      if ((await listRunEscalations(tx, run.id)).length > 0) await enqueueStaffEvent(tx, { kind: 'dunning.escalated', runId: run.id }, now);
+      const escalated = await listRunEscalations(tx, run.id);
+      if (escalated.length > 0) await enqueueStaffEvent(tx, { kind: 'dunning.escalated', runId: run.id }, now);
+      // Each college with a contact in the policy gets its own list by e-mail.
+      const colleges = [...new Set(escalated.map((e) => e.college))].filter((c) => policy.escalation.collegeContacts[c]);
+      const mails: NewOutboxEntry[] = colleges.map((college) => ({ lane: `dunning-college:${run.id}`, kind: 'dunning-college', payload: { runId: run.id, college, to: policy.escalation.collegeContacts[college]! }, runAfter: now }));
+      await enqueueOutbox(tx, mails, now);
       await enqueueOutbox(tx, [{ lane: `dunning-run:${run.id}`, kind: 'dunning-finish', payload: { runId: run.id }, runAfter: finishAt }], now);
     });
     return result;

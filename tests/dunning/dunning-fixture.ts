@@ -59,6 +59,6 @@ export function dunningHarness(db: Db, options: { policy?: DunningPolicy; now: n
     clock: () => clock.now,
     logger,
   });
-  const outbox = createOutboxWorker({ db, clock: () => clock.now, logger, pollMs: 10, concurrency: 8, handlers: { dunning: (e) => sender.send(e), 'dunning-finish': (e) => service.finish(e), staff: async () => undefined } });
+  const outbox = createOutboxWorker({ db, clock: () => clock.now, logger, pollMs: 10, concurrency: 8, handlers: { dunning: (e) => sender.send(e), 'dunning-finish': (e) => service.finish(e), staff: async () => undefined, 'dunning-college': async () => undefined } });
   return { clock, service, sender, outbox };
 }

@@ -3,6 +3,8 @@ import type { Db } from '../../src/db/database.js';
 import { listRunEscalations } from '../../src/db/repositories/dunning-escalation.repository.js';
 import { findDunningRun } from '../../src/db/repositories/dunning-run.repository.js';
 import { setOptOut } from '../../src/dunning/opt-out.js';
+import { createCollegeEscalationMailer } from '../../src/dunning/college-escalation.js';
+import type { MailMessage } from '../../src/mail/mailer.port.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../src/dunning/policy.js';
 import type { Delivery } from '../../src/ports/channel.port.js';
 import { openTestDb } from '../support/test-store.js';
@@ -177,7 +179,7 @@ describe('dunning run', () => {
   });
 
   it('hands students to staff after K reminders, as one list per run; the last reminder says it is final', async () => {
-    const policy = parsePolicy('cadence:\n  daysBefore: []\n  everyDaysAfter: 7\nescalation:\n  afterReminders: 2\n  finalNoticeToOptedOut: true\n');
+    const policy = parsePolicy('cadence:\n  daysBefore: []\n  everyDaysAfter: 7\nescalation:\n  afterReminders: 2\n  finalNoticeToOptedOut: true\n  collegeContacts:\n    计算机学院: cs-office@uni.edu.cn\n');
     for (const id of ['2026001', '2026002', '2026003']) {
       await addStudent(db, id, { items: [{ due: 1_000, dueDate: TODAY }] });
       await addChat(db, id, 'web', `w${id}`);
@@ -204,6 +206,13 @@ describe('dunning run', () => {
     expect((await listRunEscalations(db, third.run.id)).map((e) => e.studentId)).toEqual(['2026001', '2026002', '2026003']);
     const staff = (await outboxOf('staff')).map((e) => JSON.parse(e.payload_json).event.kind);
     expect(staff.filter((k: string) => k === 'dunning.escalated')).toHaveLength(1);
+    // The college's contact gets the same list by e-mail, once.
+    const [college, ...more] = await outboxOf('dunning-college');
+    expect(more).toEqual([]);
+    const mails: MailMessage[] = [];
+    await createCollegeEscalationMailer({ db, mailer: { send: async (m) => void mails.push(m) } })({ id: Number(college!.id), lane: college!.lane, kind: college!.kind, payload: JSON.parse(college!.payload_json), attempts: 0, runAfter: 0 });
+    expect(mails.map((m) => [m.to, m.subject])).toEqual([['cs-office@uni.edu.cn', '催缴转交名单（计算机学院，3 人）']]);
+    expect(mails[0]!.text).toContain('2026003  欠费 ¥10.00  已提醒 2 次');
     expect((await day('2026-12-31')).result).toMatchObject({ escalated: 0, skips: { escalated: 3 } });
   });
 });
