@@ -1,7 +1,8 @@
 import { updateChannelChat } from '../db/repositories/channel-chat.repository.js';
 import type { Db } from '../db/database.js';
 import { optedOutChannels } from '../db/repositories/dunning-optout.repository.js';
-import { deferredItemIds, findReminder, outstandingOf, settleReminder } from '../db/repositories/dunning-reminder.repository.js';
+import { activeDeferrals } from '../db/repositories/deferral.repository.js';
+import { findReminder, outstandingOf, settleReminder } from '../db/repositories/dunning-reminder.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
 import { ChannelError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -51,7 +52,7 @@ export function createReminderSender(deps: ReminderSenderDeps) {
     const out = await optedOutChannels(db, reminder.studentId);
     if (!d.optedOut && (out.has('all') || out.has(d.channel))) return settleReminder(db, reminder.id, { status: 'skipped', reason: 'optedOut' }, now);
     const itemIds = reminder.itemSteps.map(([id]) => id);
-    const [owing, deferred] = await Promise.all([outstandingOf(db, itemIds), deferredItemIds(db, localTime(now, deps.timezone).date)]);
+    const [owing, deferred] = await Promise.all([outstandingOf(db, itemIds), activeDeferrals(db, reminder.studentId, localTime(now, deps.timezone).date)]);
     const items = itemIds.flatMap((id) => {
       const i = owing.get(id);
       return i && i.outstanding > 0 && !deferred.has(id) ? [i] : [];
