@@ -139,6 +139,12 @@ export interface PlanResult {
 }
 
 const STUDENT_BATCH = 2_000;
+/**
+ * Outbox lanes a run's reminders share. The worker claims due lane heads oldest first: one lane per
+ * reminder would let a backlog of due reminders be claimed before a student's newer reply; a few
+ * sequential lanes keep at most this many reminders competing with live conversations.
+ */
+const SEND_LANES = 4;
 /** Rows per INSERT: 10 columns × 1,000 stays under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 1_000;
 
@@ -218,7 +224,7 @@ export function createPlanner(deps: PlannerDeps) {
             if (reminderId === undefined) continue; // planned before this attempt: already in the outbox
             for (const t of planned.targets) {
               const payload: DunningDelivery = { reminderId, runId: run.id, channel: t.channel, address: t.address, lang: t.lang, optedOut: planned.optedOut, seq };
-              entries.push({ lane: `dunning:${t.channel}:${t.channel === 'email' ? planned.studentId : t.address}`, kind: 'dunning', payload, runAfter: Math.round(sendFrom + seq * gapMs) });
+              entries.push({ lane: `dunning:${run.id}:${seq % SEND_LANES}`, kind: 'dunning', payload, runAfter: Math.round(sendFrom + seq * gapMs) });
               seq += 1;
             }
           }

@@ -59,9 +59,10 @@ describe('dunning across crashes and instances', () => {
     expect(reminders).toHaveLength(STUDENTS);
     expect(new Set(reminders.map((r) => r.student_id)).size).toBe(STUDENTS);
     expect(reminders.every((r) => r.status === 'sent')).toBe(true);
-    const entries = await db.selectFrom('outbox').select(['lane', 'status']).where('kind', '=', 'dunning').execute();
+    const entries = await db.selectFrom('outbox').select(['payload_json', 'status']).where('kind', '=', 'dunning').execute();
     expect(entries).toHaveLength(STUDENTS);
-    expect(new Set(entries.map((e) => e.lane)).size).toBe(STUDENTS);
+    expect(new Set(entries.map((e) => (JSON.parse(e.payload_json) as { reminderId: number }).reminderId)).size).toBe(STUDENTS);
+    expect(entries.every((e) => e.status === 'done')).toBe(true);
     // Every chat shows exactly one reminder (a resend after a kill replaces it by its key).
     const shown = await db.selectFrom('web_messages').select(['chat_id', 'message_key']).execute();
     const perChat = new Map<string, Set<string>>();
