@@ -140,11 +140,12 @@ export interface PlanResult {
 
 const STUDENT_BATCH = 2_000;
 /**
- * Outbox lanes a run's reminders share. The worker claims due lane heads oldest first: one lane per
- * reminder would let a backlog of due reminders be claimed before a student's newer reply; a few
- * sequential lanes keep at most this many reminders competing with live conversations.
+ * Outbox lanes a run's reminders share: at most this many reminders are due lane heads at once
+ * (one lane per reminder would put the whole backlog ahead of a student's newer reply, since the
+ * worker claims heads oldest first). Fewer lanes than this starve the reminders instead: the worker
+ * waits for a whole claimed batch, so one slow head (a chat's 1/s turn) holds every lane up.
  */
-const SEND_LANES = 4;
+const SEND_LANES = 12;
 /** Rows per INSERT: 10 columns × 1,000 stays under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 1_000;
 
