@@ -25,6 +25,7 @@ const POSTGRES_SUITES = [
   'tests/e2e/**/*.test.ts',
   'tests/fleet/**/*.test.ts',
   'tests/cli.test.ts',
+  'tests/dunning/**/*.test.ts',
 ];
 
 async function postgresReachable(): Promise<boolean> {

@@ -4,6 +4,7 @@ import { telegramChannel } from '../adapters/telegram/index.js';
 import { wechatChannel } from '../adapters/wechat/index.js';
 import type { AccountServices } from './accounts/account-services.js';
 import type { Hono } from 'hono';
+import type { DunningPolicy } from './dunning/policy.js';
 import type { Db } from './db/database.js';
 import type { Ledger } from './ledger/index.js';
 import type { Logger } from './logger.js';
@@ -59,6 +60,8 @@ export interface StaffDeps extends ChannelDeps {
   onEnqueued: () => void;
   /** Reminder runs, for their cards and App Home (absent until the dunning module is wired in main). */
   dunningRuns?: DunningReads;
+  /** Scheduled reminders: the policy (quiet hours for hand-sent reminders) and whether they are on. */
+  dunning?: { policy: DunningPolicy; enabled: boolean };
 }
 
 /** The finance office's channel: receives staff events from the outbox and staff requests from its platform. */

@@ -16,6 +16,7 @@ import { loadMailConfig } from './mail/mail-config.js';
 import { createLogger } from './logger.js';
 import type { Feebot } from './main.js';
 import { formatReconcileReport } from './runtime/daily-reconcile.js';
+import { dunningCommand } from './dunning/dunning-cli.js';
 import { createWechatApi, loadWechatConfig, WECHAT_MENU } from '../adapters/wechat/index.js';
 
 const HELP = `feebot — fee payments in chat
@@ -33,6 +34,10 @@ Usage:
                                    refund a held credit through the gateway that took it
   feebot reconcile --date YYYY-MM-DD
                                    ask the gateways about that day's orders, report differences
+  feebot dunning preview [--date YYYY-MM-DD]
+                                   who would be reminded today (or on that date), on which channel, and
+                                   why others are skipped; sends nothing
+  feebot dunning run [--plan-only] run the reminders now (progress bar), then send them
   feebot wechat menu               (re)create the WeChat Official Account's custom menu
   feebot audit --staff [--demo]    print what finance staff did on Slack, newest first
   feebot help                      this text
@@ -224,6 +229,8 @@ async function main(argv: string[]): Promise<number> {
       return refund(args);
     case 'reconcile':
       return reconcile(args);
+    case 'dunning':
+      return dunningCommand(args, withFeebot);
     case 'wechat':
       return wechatCommand(args);
     case undefined:

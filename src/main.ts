@@ -29,6 +29,12 @@ import { DEFAULT_MAIL_FROM } from './mail/mail-config.js';
 import type { ChannelAdapter, ChannelName, ChannelTransport } from './ports/channel.port.js';
 import { createCommandRunner } from './runtime/command-runner.js';
 import { createDailyReconciler } from './runtime/daily-reconcile.js';
+import { createDunning, loadPolicy } from './dunning/index.js';
+import { loadDunningConfig } from './dunning/dunning-config.js';
+import { findDunningRun, latestDunningRun } from './db/repositories/dunning-run.repository.js';
+import { listRunEscalations } from './db/repositories/dunning-escalation.repository.js';
+import { withReminderOptOut } from './dunning/opt-out-inbound.js';
+import { mountDunningUnsubscribeRoutes } from './http/dunning-unsubscribe-page.js';
 import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.js';
 import { createOrderSweeper } from './runtime/order-sweeper.js';
 import { createOutboxHandlers } from './runtime/outbox-handlers.js';
@@ -117,9 +123,16 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     ...(options.channels?.(channelDeps) ?? []),
   ];
   channelsForLinks = channels;
-  // Reminder runs for the staff cards and App Home: the dunning module's repositories, once it is wired here.
-  const dunningReads = options.dunningReads;
-  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued, ...(dunningReads ? { dunningRuns: dunningReads } : {}) });
+  // Read before the staff channel, which shows the policy (/fees dunning) and applies its quiet hours.
+  const dunningPolicy = loadPolicy(env);
+  const dunningEnabled = loadDunningConfig(env, config.SANDBOX_GATEWAY_SECRET).enabled;
+  // Reminder runs for the staff cards and App Home (tests may pass their own).
+  const dunningRuns: DunningReads = options.dunningReads ?? {
+    findRun: (id) => findDunningRun(db, id),
+    latestRun: () => latestDunningRun(db),
+    listEscalations: (runId) => listRunEscalations(db, runId),
+  };
+  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued, dunningRuns, dunning: { policy: dunningPolicy, enabled: dunningEnabled } });
   const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
 
   const intake = createPaymentIntake({ gateway, ledger, clock, logger, onEnqueued });
@@ -140,7 +153,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   });
   const studentName = async (studentId: string) => (await findStudentById(db, studentId))?.name ?? studentId;
   const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, studentName, logger, ...accountServices });
-  dispatcher = createDispatcher({
+  dispatcher = withReminderOptOut(createDispatcher({
     db,
     engineConfig: {
       agreementSeconds: config.AGREEMENT_SECONDS,
@@ -154,6 +167,11 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     clock,
     logger,
     onEnqueued,
+  }), { db, clock });
+  // Scheduled reminders (src/dunning): their outbox kinds, the cron tick (jobs lease holder only).
+  const dunning = createDunning({
+    db, env, policy: dunningPolicy, publicBaseUrl: config.publicBaseUrl, fallbackSecret: config.SANDBOX_GATEWAY_SECRET, timezone: config.TIMEZONE,
+    defaultLang: config.DEFAULT_LANGUAGE, transports, mailer, clock, logger, onEnqueued, mayRun: jobsLease.held,
   });
   const outbox = createOutboxWorker({
     db,
@@ -161,7 +179,9 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     logger,
     pollMs: config.OUTBOX_POLL_MS,
     leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
-    handlers: createOutboxHandlers({
+    handlers: {
+      ...dunning.handlers,
+      ...createOutboxHandlers({
       db,
       transports,
       dispatcher,
@@ -173,6 +193,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       clock,
       logger,
     }),
+    },
     onPermanentFailure: async (entry) => {
       const [, channel, ...rest] = entry.lane.split(':');
       if (channel) await updateChannelChat(db, channel, rest.join(':'), { active: false }, clock());
@@ -191,6 +212,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   mountLogoRoute(app, config.branding);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger, universityName: config.branding.universityName['zh-CN'], returnLinks });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
+  mountDunningUnsubscribeRoutes(app, { db, secret: dunning.config.linkSecret, clock });
   for (const channel of channels) channel.mount?.(app);
   staffChannel?.mount?.(app);
 
@@ -204,6 +226,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     gateway,
     gateways,
     reconciler,
+    dunning,
     dispatcher,
     outbox,
     sweeper,
@@ -222,6 +245,11 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       sweeper.start(SWEEP_INTERVAL_MS, jobsLease.held);
       reconciler.start(RECONCILE_CHECK_INTERVAL_MS, jobsLease.held);
       housekeeping.start(HOUSEKEEPING_INTERVAL_MS, jobsLease.held);
+      if (dunning.config.enabled) {
+        dunning.scheduler.start();
+        // Whoever takes the jobs lease finishes a run a crash left half planned.
+        jobsLease.onChange((held) => void (held ? dunning.service.resumeInterrupted().catch((err: unknown) => logger.error({ err }, 'dunning resume failed')) : undefined));
+      }
       for (const channel of channels) await channel.start?.();
       await staffChannel?.start?.();
       logger.info({ url: config.publicBaseUrl, port, channels: channels.map((c) => c.channel) }, 'feebot started');
@@ -232,6 +260,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       await staffChannel?.stop?.();
       sweeper.stop();
       reconciler.stop();
+      await dunning.scheduler.stop();
       housekeeping.stop();
       await leases.stop();
       gateways.stop();

@@ -49,6 +49,7 @@ export function createSlackStaffChannel(config: SlackConfig, deps: StaffDeps): S
     heldCredits: deps.ledger.heldCredits,
     ledger: deps.ledger,
     timezone: deps.timezone,
+    ...(deps.dunning ? { dunning: deps.dunning } : {}),
     clock,
     logger,
     dunningRuns: deps.dunningRuns,

@@ -13,6 +13,9 @@ import { openAnnounceModal, registerAnnounce } from './slack-announce.js';
 import { buildArrearsReport, buildPaymentsReport, loadStudentCard } from './slack-reports.js';
 import { ACTIONS, arrearsSummary, dashboardView, paymentsSummary, ordersList, refusalView, studentCard, MODALS } from './slack-render.js';
 import { remindModal } from './slack-modals.js';
+import { latestDunningRun } from '../../src/db/repositories/dunning-run.repository.js';
+import { describeDunning, manualReminderGate } from '../../src/dunning/manual-reminder.js';
+import { DEFAULT_POLICY, type DunningPolicy } from '../../src/dunning/policy.js';
 import { canAct, canSeeCollege, type StaffDirectory, type StaffMember } from './slack-staff.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
 import { dayRange, localDate } from './slack-time.js';
@@ -28,6 +31,8 @@ export interface SlackInboundDeps {
   heldCredits: Ledger['heldCredits'];
   ledger: Ledger;
   timezone: string;
+  /** Scheduled reminders' policy: its quiet hours apply to hand-sent reminders too. */
+  dunning?: { policy: DunningPolicy; enabled: boolean };
   clock: () => number;
   logger: Logger;
   /** Reminder runs (App Home's "last reminder run"); absent until the dunning module is wired. */
@@ -35,6 +40,7 @@ export interface SlackInboundDeps {
 }
 
 const PERIOD = /^\d{4}-\d{4}$/;
+
 const STUDENT_ID = /^[A-Za-z0-9]{4,32}$/;
 
 /** Who may do this: null with the refusal already sent, or the staff member. */
@@ -68,6 +74,7 @@ export async function reminderFor(db: Db, studentId: string, now: number, timezo
 /** Registers `/fees`, the card buttons and modals, and App Home on the Bolt app. */
 export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
   const { db, staff, timezone, clock, logger } = deps;
+  const dunningPolicy = (): DunningPolicy => deps.dunning?.policy ?? DEFAULT_POLICY;
   const gate = createGate(staff);
   const ephemeral = (respond: RespondFn) => (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
 
@@ -123,6 +130,10 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
           await openAnnounceModal(client, member, command.trigger_id, localDate(clock(), timezone));
           return;
         }
+        case 'dunning': {
+          await say(describeDunning(dunningPolicy(), deps.dunning?.enabled ?? false, await latestDunningRun(db)));
+          return;
+        }
         case 'remind': {
           if (!canAct(member)) return void (await say(T.viewerCannotAct));
           await openRemindModal(client, member, args[0], command.trigger_id, say);
@@ -144,6 +155,10 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
     if (!canSeeCollege(member, reminder.college)) return void (await say(T.otherCollege(member.college ?? '')));
     if (reminder.total === 0) return void (await say(T.nothingToRemind(studentId)));
     if (reminder.chats.length === 0) return void (await say(T.noReach(studentId)));
+    const gate = await manualReminderGate(db, { studentId, chats: reminder.chats, policy: dunningPolicy(), timezone, now: clock() });
+    if (gate.quiet) return void (await say(`现在是免打扰时段（${dunningPolicy().quietHours.start}–${dunningPolicy().quietHours.end}），请在之后再发送提醒。`));
+    if (gate.optedOut) return void (await say(`学生 ${studentId} 已退订缴费提醒，未发送。`));
+    reminder.chats = gate.chats;
     await client.views.open({ trigger_id: triggerId, view: remindModal(studentId, reminder.text, [...new Set(reminder.chats.map((c) => c.channel))]) });
   }
 
@@ -171,7 +186,10 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
     const reminder = await reminderFor(db, studentId, clock(), timezone);
     const student = await findStaffStudent(db, studentId);
     if (!reminder || !student || !canSeeCollege(member, student.college) || reminder.total === 0) return void (await ack());
+    const allowed = await manualReminderGate(db, { studentId, chats: reminder.chats, policy: dunningPolicy(), timezone, now: clock() });
     await ack();
+    if (allowed.quiet) return;
+    reminder.chats = allowed.chats;
     for (const chat of reminder.chats) await deps.deliverMessage(chat.channel as ChannelName, chat.chatId, reminder.text);
     await staff.audit(member, body.user.id, 'student.remind', { studentId, detail: `${reminder.chats.length} chats` });
   });

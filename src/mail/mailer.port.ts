@@ -7,6 +7,8 @@ export interface MailMessage {
   html: string;
   /** Set when the mail is an outbox entry's effect, so a rerun is recognisably the same mail. */
   messageId?: string;
+  /** Extra headers (List-Unsubscribe on reminders). */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {

@@ -28,7 +28,7 @@ export function createSmtpMailer(options: SmtpMailerOptions): SmtpMailer {
   });
   return {
     async send(msg) {
-      const info = await transport.sendMail({ from: options.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html, ...(msg.messageId ? { messageId: msg.messageId } : {}) });
+      const info = await transport.sendMail({ from: options.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html, ...(msg.messageId ? { messageId: msg.messageId } : {}), ...(msg.headers ? { headers: msg.headers } : {}) });
       options.logger.info({ to: maskEmail(msg.to), subject: msg.subject, messageId: info.messageId }, 'mail sent');
     },
     close() {

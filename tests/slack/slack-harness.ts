@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { slackSignature } from '../../adapters/slack/index.js';
 import { importStaff } from '../../src/import/staff-import.js';
 import type { FeebotOptions } from '../../src/main.js';
@@ -43,7 +46,11 @@ export async function startSlackTestEnv(env: Record<string, string> = {}, option
   slack.addUser({ id: 'U0VIEWER', email: 'viewer@uni.edu.cn', name: 'sun' });
   slack.addUser({ id: 'U0SCOPED', email: 'Scoped@uni.edu.cn', name: 'zhou' });
   slack.addUser({ id: 'U0STRANGER', email: 'stranger@example.com', name: 'x' });
+  // No quiet hours unless a test asks: /fees remind must not depend on the hour the suite runs at.
+  const policyFile = join(mkdtempSync(join(tmpdir(), 'slack-policy-')), 'policy.json');
+  writeFileSync(policyFile, JSON.stringify({ quietHours: { start: '00:00', end: '00:00' } }));
   const app = await startTestFeebot({
+    DUNNING_POLICY_FILE: policyFile,
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,

@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.js';
+
+// Reminders planned by dunning runs, and what the planner needs to know about the past and the present.
+
+export interface NewReminder {
+  key: string;
+  runId: number;
+  studentId: string;
+  runDate: string;
+  itemSteps: [number, number][];
+  channels: string[];
+  total: number;
+  finalNotice: boolean;
+}
+
+/**
+ * Inserts reminders whose key is new and returns the ids of those inserted (a key planned before —
+ * by a crashed attempt of this run or by a doubled fire — is left alone and not returned).
+ */
+export async function insertNewReminders(db: Db, reminders: NewReminder[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (reminders.length === 0) return ids;
+  const rows = await db
+    .insertInto('dunning_reminders')
+    .values(
+      reminders.map((r) => ({
+        reminder_key: r.key,
+        run_id: r.runId,
+        student_id: r.studentId,
+        run_date: r.runDate,
+        item_steps: JSON.stringify(r.itemSteps),
+        channels: r.channels.join(','),
+        total: r.total,
+        final_notice: r.finalNotice ? 1 : 0,
+        skip_reason: null,
+        sent_at: null,
+      })),
+    )
+    .onConflict((oc) => oc.column('reminder_key').doNothing())
+    .returning(['id', 'reminder_key'])
+    .execute();
+  for (const row of rows) ids.set(row.reminder_key, Number(row.id));
+  return ids;
+}
+
+export interface ReminderRecord {
+  id: number;
+  runId: number;
+  studentId: string;
+  itemSteps: [number, number][];
+  total: number;
+  finalNotice: boolean;
+  status: string;
+}
+
+export async function findReminder(db: Db, id: number): Promise<ReminderRecord | null> {
+  const r = await db.selectFrom('dunning_reminders').selectAll().where('id', '=', id).executeTakeFirst();
+  return r
+    ? { id: Number(r.id), runId: Number(r.run_id), studentId: r.student_id, itemSteps: JSON.parse(r.item_steps) as [number, number][], total: Number(r.total), finalNotice: r.final_notice === 1, status: r.status }
+    : null;
+}
+
+/** Settles a reminder: `sent` wins over an earlier `skipped` of another channel; a settled one stays. */
+export async function settleReminder(db: Db, id: number, outcome: { status: 'sent' | 'skipped' | 'failed'; reason?: string }, now: number): Promise<void> {
+  const q = db.updateTable('dunning_reminders').where('id', '=', id);
+  if (outcome.status === 'sent') await q.set({ status: 'sent', skip_reason: null, sent_at: now }).where('status', '!=', 'sent').execute();
+  else await q.set({ status: outcome.status, skip_reason: outcome.reason ?? null }).where('status', '=', 'planned').execute();
+}
+
+export async function countPlannedReminders(db: Db, runId: number): Promise<number> {
+  const row = await db.selectFrom('dunning_reminders').select(sql<number>`count(*)`.as('n')).where('run_id', '=', runId).where('status', '=', 'planned').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface StudentHistory {
+  /** Local dates of earlier reminders that were not skipped. */
+  dates: string[];
+  /** Item id → last step reminded about. */
+  lastStep: Map<number, number>;
+  /** Reminders sent (for escalation). */
+  sent: number;
+}
+
+/** Every student's reminder history, except the run being planned (its rows are its own, resumed). */
+export async function loadReminderHistory(db: Db, exceptRunId: number): Promise<Map<string, StudentHistory>> {
+  const rows = await db
+    .selectFrom('dunning_reminders')
+    .select(['student_id', 'run_date', 'item_steps', 'status'])
+    .where('run_id', '!=', exceptRunId)
+    .where('status', '!=', 'skipped')
+    .execute();
+  const byStudent = new Map<string, StudentHistory>();
+  for (const row of rows) {
+    let h = byStudent.get(row.student_id);
+    if (!h) byStudent.set(row.student_id, (h = { dates: [], lastStep: new Map(), sent: 0 }));
+    h.dates.push(row.run_date);
+    if (row.status === 'sent') h.sent += 1;
+    for (const [itemId, step] of JSON.parse(row.item_steps) as [number, number][]) {
+      const last = h.lastStep.get(itemId);
+      if (last === undefined || step > last) h.lastStep.set(itemId, step);
+    }
+  }
+  return byStudent;
+}
+
+/** Fee item ids under an approved 缓缴 still running on `today`. */
+export async function deferredItemIds(db: Db, today: string): Promise<Set<number>> {
+  const rows = await db.selectFrom('deferrals').select('item_ids').where('status', '=', 'approved').where('until_date', '>=', today).execute();
+  const ids = new Set<number>();
+  for (const row of rows) for (const id of JSON.parse(row.item_ids) as number[]) ids.add(id);
+  return ids;
+}
+
+/** Fee item ids in an unpaid order that can still be paid. */
+export async function liveOrderItemIds(db: Db, now: number): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('order_lines as l')
+    .innerJoin('orders as o', 'o.id', 'l.order_id')
+    .select('l.fee_item_id')
+    .where('o.status', '=', 'pending')
+    .where('o.expires_at', '>', now)
+    .execute();
+  return new Set(rows.map((r) => Number(r.fee_item_id)));
+}
+
+export interface StudentChat {
+  channel: string;
+  chatId: string;
+  lang: 'zh-CN' | 'en' | null;
+}
+
+// The language sits in the state JSON; a match is far cheaper than parsing 100,000 states.
+const LANG = /"lang":"(zh-CN|en)"/;
+
+/** Chats where each student is logged in, with the conversation's language. */
+export async function loadStudentChats(db: Db): Promise<Map<string, StudentChat[]>> {
+  const rows = await db.selectFrom('conversations').select(['student_id', 'channel', 'chat_id', 'state_json', 'updated_at']).where('student_id', 'is not', null).orderBy('updated_at', 'desc').execute();
+  const inactive = await db.selectFrom('channel_chats').select(['channel', 'chat_id']).where('active', '=', 0).execute();
+  const dead = new Set(inactive.map((r) => `${r.channel}:${r.chat_id}`));
+  const byStudent = new Map<string, StudentChat[]>();
+  for (const row of rows) {
+    if (!row.student_id || dead.has(`${row.channel}:${row.chat_id}`)) continue;
+    let list = byStudent.get(row.student_id);
+    if (!list) byStudent.set(row.student_id, (list = []));
+    list.push({ channel: row.channel, chatId: row.chat_id, lang: (LANG.exec(row.state_json)?.[1] as 'zh-CN' | 'en' | undefined) ?? null });
+  }
+  return byStudent;
+}
+
+export interface DunningStudent {
+  studentId: string;
+  name: string;
+  college: string;
+  email: string | null;
+  items: { id: number; feePeriod: string; name: string; outstanding: number; dueDate: string }[];
+}
+
+/** The next `limit` students after `after` (keyset order) with their items that owe and have a due date. */
+export async function listStudentsWithDueItems(db: Db, after: string, limit: number, feePeriods: string[], minOutstanding: number): Promise<{ students: DunningStudent[]; last: string | null }> {
+  const students = await db.selectFrom('students').select(['student_id', 'name', 'college', 'recovery_email']).where('student_id', '>', after).orderBy('student_id').limit(limit).execute();
+  if (students.length === 0) return { students: [], last: null };
+  const first = students[0]!.student_id;
+  const last = students[students.length - 1]!.student_id;
+  const items = await db
+    .selectFrom('fee_items')
+    .select(['id', 'student_id', 'fee_period', 'name', 'amount_due', 'amount_paid', 'due_date'])
+    .where('student_id', '>=', first)
+    .where('student_id', '<=', last)
+    .where('due_date', 'is not', null)
+    .where(sql<boolean>`amount_due - amount_paid >= ${minOutstanding}`)
+    .$if(feePeriods.length > 0, (q) => q.where('fee_period', 'in', feePeriods))
+    .execute();
+  const byStudent = new Map<string, DunningStudent['items']>();
+  for (const i of items) {
+    let list = byStudent.get(i.student_id);
+    if (!list) byStudent.set(i.student_id, (list = []));
+    list.push({ id: Number(i.id), feePeriod: i.fee_period, name: i.name, outstanding: Number(i.amount_due) - Number(i.amount_paid), dueDate: i.due_date! });
+  }
+  // Sorted here rather than in SQL: the index gives rows by student, a sort by due date would need a temp B-tree.
+  for (const list of byStudent.values()) if (list.length > 1) list.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.id - b.id));
+  return {
+    students: students.map((s) => ({ studentId: s.student_id, name: s.name, college: s.college, email: s.recovery_email, items: byStudent.get(s.student_id) ?? [] })),
+    last,
+  };
+}
+
+/** What each item of a reminder still owes now (the send-time check: paid since planning?). */
+export async function outstandingOf(db: Db, itemIds: number[]): Promise<Map<number, { name: string; feePeriod: string; outstanding: number; dueDate: string | null }>> {
+  const out = new Map<number, { name: string; feePeriod: string; outstanding: number; dueDate: string | null }>();
+  if (itemIds.length === 0) return out;
+  const rows = await db.selectFrom('fee_items').select(['id', 'name', 'fee_period', 'amount_due', 'amount_paid', 'due_date']).where('id', 'in', itemIds).execute();
+  for (const r of rows) out.set(Number(r.id), { name: r.name, feePeriod: r.fee_period, outstanding: Number(r.amount_due) - Number(r.amount_paid), dueDate: r.due_date });
+  return out;
+}
+
+export async function countStudents(db: Db): Promise<number> {
+  const row = await db.selectFrom('students').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
