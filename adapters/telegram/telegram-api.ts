@@ -8,6 +8,7 @@ export type TelegramApi = Pick<
   | 'sendMessage'
   | 'sendPhoto'
   | 'editMessageText'
+  | 'editMessageReplyMarkup'
   | 'deleteMessage'
   | 'answerCbQuery'
   | 'setMyCommands'

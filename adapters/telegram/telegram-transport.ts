@@ -10,7 +10,7 @@ import { createMemorySendProgress, type SendProgress } from './telegram-send-pro
 import { MAX_TEXT, renderView, splitText, type TelegramRendered } from './telegram-render.js';
 
 export interface TelegramTransportDeps {
-  api: Pick<TelegramApi, 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'deleteMessage'>;
+  api: Pick<TelegramApi, 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'editMessageReplyMarkup' | 'deleteMessage'>;
   limiter: RateLimiter;
   logger: TelegramLogger;
   /** Where partly sent deliveries are remembered (production: the database; default: in memory). */
@@ -55,6 +55,23 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
         return false;
       }
       throw toChannelError(error, 'editMessageText');
+    }
+  }
+
+  /**
+   * Removes the keyboard of a menu message whose role a new message takes over, so no dead buttons
+   * stay pressable above it. Idempotent: "not modified" (already bare) and a message Telegram no
+   * longer lets us edit are fine; only rate limits and outages are thrown (the delivery retries).
+   */
+  async function removeKeyboard(chatId: string, messageId: number): Promise<void> {
+    await limiter.acquire(chatId);
+    try {
+      await api.editMessageReplyMarkup(chatId, messageId, undefined, { inline_keyboard: [] });
+    } catch (error) {
+      if (!isBadRequest(error) || toChannelError(error, 'editMessageReplyMarkup').permanent) throw toChannelError(error, 'editMessageReplyMarkup');
+      logger.debug({ chatId, messageId, err: errorText(error) }, 'telegram old keyboard not removed');
+    } finally {
+      await limiter.sent(chatId);
     }
   }
 
@@ -112,6 +129,10 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup))) {
         return { menuMessageId: String(menuId) };
       }
+      // A new menu message takes over from the old menu (not editable, or something went below it):
+      // the old keyboard goes first, so a retry after a failed send does not leave it behind.
+      const replaced = view.placement !== 'menu' ? NaN : Number.isSafeInteger(menuId) ? menuId : Number(delivery.replacesMenuMessageId ?? NaN);
+      if (!resuming && Number.isSafeInteger(replaced)) await removeKeyboard(chatId, replaced);
       const sentId = await sendNew(chatId, rendered, delivery.key);
       // A standalone message pushes the old menu up; the next menu should be a new one below it.
       return { menuMessageId: view.placement === 'menu' ? String(sentId) : null };

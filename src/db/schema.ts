@@ -145,6 +145,8 @@ export interface ChannelChatsTable {
   channel: string;
   chat_id: string;
   menu_message_id: string | null;
+  /** 1: a message or a typed answer sits below the menu message; the next menu is sent anew. */
+  menu_detached: Generated<number>;
   active: Generated<number>;
   updated_at: number;
 }

@@ -11,6 +11,11 @@ export interface Delivery {
   /** The menu message currently shown in this chat, if the transport reported one. */
   menuMessageId: string | null;
   /**
+   * A menu `view` that is sent as a new message takes over from this one (a message or a typed
+   * answer went below it): its buttons are stale, so channels that can remove them do.
+   */
+  replacesMenuMessageId?: string | null;
+  /**
    * Stable across retries of this same delivery (the outbox entry), so a transport that sends it
    * in several parts can resume where a failure stopped it instead of repeating parts.
    */

@@ -44,14 +44,24 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
       const { channel, chatId, view, freshMenu } = payloadOf<'deliver'>(entry);
       const chat = await findChannelChat(db, channel, chatId);
       if (!chat.active) return;
-      const menuMessageId = view.placement === 'menu' && !freshMenu ? chat.menuMessageId : null;
-      const result = await transportFor(channel).deliver({ channel, chatId, view, menuMessageId, key: `outbox:${entry.id}` });
-      if (view.placement === 'menu' && result.menuMessageId !== undefined) {
-        await updateChannelChat(db, channel, chatId, { menuMessageId: result.menuMessageId }, clock());
-      } else if (view.placement === 'message') {
-        // A message now sits below the old menu: the next menu goes below it too.
-        await updateChannelChat(db, channel, chatId, { menuMessageId: null }, clock());
+      const isMenu = view.placement === 'menu';
+      // A menu is edited in place only while nothing (a message, a typed answer) went below it.
+      const editable = isMenu && !freshMenu && !chat.menuDetached;
+      const menuMessageId = editable ? chat.menuMessageId : null;
+      const replacesMenuMessageId = isMenu && !editable ? chat.menuMessageId : null;
+      const result = await transportFor(channel).deliver({ channel, chatId, view, menuMessageId, replacesMenuMessageId, key: `outbox:${entry.id}` });
+      if (isMenu && result.menuMessageId !== undefined) {
+        await updateChannelChat(db, channel, chatId, { menuMessageId: result.menuMessageId, menuDetached: false }, clock());
+      } else if (!isMenu && chat.menuMessageId !== null) {
+        // A message now sits below the old menu: the next menu goes below it too, and takes its place.
+        await updateChannelChat(db, channel, chatId, { menuDetached: true }, clock());
       }
+    },
+
+    async detach(entry) {
+      const { channel, chatId } = payloadOf<'detach'>(entry);
+      const chat = await findChannelChat(db, channel, chatId);
+      if (chat.menuMessageId !== null && !chat.menuDetached) await updateChannelChat(db, channel, chatId, { menuDetached: true }, clock());
     },
 
     async delete(entry) {
