@@ -7,6 +7,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('channel_chats')
     .addColumn('menu_detached', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
+  // A progress notice (正在创建订单…) shown last: its outcome is drawn over it, not below it.
+  await db.schema.alterTable('channel_chats').addColumn('progress_message_id', 'varchar(64)').execute();
 }
 
 export async function down(): Promise<void> {

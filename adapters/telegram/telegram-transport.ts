@@ -75,6 +75,19 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
     }
   }
 
+  async function deleteOld(chatId: string, id: number): Promise<void> {
+    try {
+      await api.deleteMessage(chatId, id);
+    } catch (error) {
+      // "message can't be deleted" / "not found": nothing more we can do, and nothing to retry.
+      if (isBadRequest(error)) {
+        logger.debug({ chatId, err: errorText(error) }, 'telegram message not deleted');
+        return;
+      }
+      throw toChannelError(error, 'deleteMessage');
+    }
+  }
+
   /** The sends of a new message, in order: the photo (if any), then the text part(s). */
   async function sendSteps(chatId: string, rendered: TelegramRendered): Promise<(() => Promise<number>)[]> {
     const { photo, reply_markup: markup, text } = rendered;
@@ -123,34 +136,27 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const menuId = delivery.menuMessageId === null ? NaN : Number(delivery.menuMessageId);
       // A retry that already sent some parts goes on with the rest; it never edits instead.
       const resuming = (await progress.get(delivery.key)).sent > 0;
-      const editable =
-        !resuming &&
-        view.placement === 'menu' && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
+      const editable = !resuming && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
+      const isMenu = view.placement === 'menu';
       if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup))) {
-        return { menuMessageId: String(menuId) };
+        return isMenu ? { menuMessageId: String(menuId), messageId: String(menuId) } : { menuMessageId: null, messageId: String(menuId) };
       }
-      // A new menu message takes over from the old menu (not editable, or something went below it):
-      // the old keyboard goes first, so a retry after a failed send does not leave it behind.
-      const replaced = view.placement !== 'menu' ? NaN : Number.isSafeInteger(menuId) ? menuId : Number(delivery.replacesMenuMessageId ?? NaN);
-      if (!resuming && Number.isSafeInteger(replaced)) await removeKeyboard(chatId, replaced);
+      // A new message takes over: a progress notice it answers goes away; an old menu loses its
+      // keyboard. Both before the send, so a retry after a failed send leaves neither behind.
+      if (!resuming && Number.isSafeInteger(menuId)) {
+        if (delivery.menuMessageIsProgress) await deleteOld(chatId, menuId);
+        else if (isMenu) await removeKeyboard(chatId, menuId);
+      }
+      const replaced = Number(delivery.replacesMenuMessageId ?? NaN);
+      if (!resuming && Number.isSafeInteger(replaced) && replaced !== menuId) await removeKeyboard(chatId, replaced);
       const sentId = await sendNew(chatId, rendered, delivery.key);
       // A standalone message pushes the old menu up; the next menu should be a new one below it.
-      return { menuMessageId: view.placement === 'menu' ? String(sentId) : null };
+      return { menuMessageId: isMenu ? String(sentId) : null, messageId: String(sentId) };
     },
 
     async deleteMessage(chatId, messageId) {
       const id = Number(messageId);
-      if (!Number.isSafeInteger(id)) return;
-      try {
-        await api.deleteMessage(chatId, id);
-      } catch (error) {
-        // "message can't be deleted" / "not found": nothing more we can do, and nothing to retry.
-        if (isBadRequest(error)) {
-          logger.debug({ chatId, err: errorText(error) }, 'telegram message not deleted');
-          return;
-        }
-        throw toChannelError(error, 'deleteMessage');
-      }
+      if (Number.isSafeInteger(id)) await deleteOld(chatId, id);
     },
   };
 }

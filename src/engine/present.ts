@@ -27,6 +27,7 @@ export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] =
   const view: View = { placement: 'menu', text: spec.text, buttons: spec.buttons };
   if (spec.image) view.image = spec.image;
   if (spec.input) view.input = spec.input;
+  if (spec.progress) view.progress = true;
   return {
     state: { ...state, menuCodes: menuCodesOf(spec.buttons) },
     effects: [...lead, { type: 'show', view }, ...(spec.effects ?? [])],
@@ -40,7 +41,7 @@ export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] =
 export function showWaiting(state: ConversationState, text: string, trail: Effect[] = []): TransitionResult {
   return {
     state: { ...state, menuRev: state.menuRev + 1, menuCodes: [] },
-    effects: [{ type: 'show', view: { placement: 'menu', text, buttons: [] } }, ...trail],
+    effects: [{ type: 'show', view: { placement: 'menu', text, buttons: [], progress: true } }, ...trail],
   };
 }
 
@@ -57,6 +58,11 @@ export function message(text: string, buttons: Button[][] = []): Effect {
 /** A standalone message from the catalogue. */
 export function notice<K extends MessageKey>(lang: Lang, key: K, ...args: MessageArgs<K>): Effect {
   return message(translate(lang, key, ...args));
+}
+
+/** A standalone progress notice (正在提交…), replaced by the outcome that follows it. */
+export function progressNotice<K extends MessageKey>(lang: Lang, key: K, ...args: MessageArgs<K>): Effect {
+  return { type: 'show', view: { placement: 'message', text: translate(lang, key, ...args), buttons: [], progress: true } };
 }
 
 /** The answer to a button press. */

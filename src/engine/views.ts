@@ -32,6 +32,11 @@ export interface View {
   image?: ImageSpec;
   /** What the next free-text input is: `password` masks it where the channel can. */
   input?: 'text' | 'password';
+  /**
+   * Work in progress (正在创建订单…): the view that follows in this chat is its outcome and takes
+   * its place (edited over it, or it is deleted) instead of leaving it behind.
+   */
+  progress?: boolean;
   /** Set on proactive notices (payment confirmed, order expired). */
   notice?: NoticeFacts;
 }

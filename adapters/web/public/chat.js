@@ -102,8 +102,9 @@
           } else {
             el = document.createElement('button');
             el.type = 'button';
+            el.setAttribute('data-code', b.code);
             if (b.disabled) el.setAttribute('aria-disabled', 'true');
-            el.addEventListener('click', function () { send({ kind: 'action', code: b.code }); });
+            el.addEventListener('click', function () { if (!el.disabled) send({ kind: 'action', code: b.code }); });
           }
           el.textContent = b.label;
           r.appendChild(el);
@@ -122,11 +123,25 @@
     setInputKind('text');
   }
 
+  // Buttons of a menu the conversation has left: still readable, no longer pressable.
+  function retire(div) {
+    Array.prototype.forEach.call(div.querySelectorAll('button[data-code]'), function (el) {
+      el.disabled = true;
+      el.classList.add('stale');
+      el.title = lang === 'en' ? 'This menu is outdated' : '此菜单已过期';
+    });
+  }
+
+  // The chat reads top to bottom: only the newest bubble is rewritten in place. A later version of an
+  // older bubble (something was typed or shown below it since) is appended, and a new menu retires
+  // the buttons of every menu above it.
   function apply(row) {
     var m = row.payload;
     if (m.clear) return clearLog();
     var div = bubbles[row.key];
-    if (!div) {
+    if (!div || div !== log.lastElementChild) {
+      if (div) retire(div);
+      if (m.placement === 'menu') Array.prototype.forEach.call(log.querySelectorAll('.bubble.bot'), retire);
       div = document.createElement('div');
       div.className = 'bubble bot';
       bubbles[row.key] = div;

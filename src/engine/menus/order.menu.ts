@@ -3,7 +3,7 @@ import type { MenuKit, MenuSpec } from './menu-kit.js';
 
 export function orderCreatingMenu(k: MenuKit): MenuSpec {
   // No buttons: the confirm menu it replaces can no longer be pressed twice.
-  return { text: k.t('order.creating'), buttons: [] };
+  return { text: k.t('order.creating'), buttons: [], progress: true };
 }
 
 /** The pay menu: order, lines, deadline, a QR code and the pay link. */

@@ -1,6 +1,6 @@
 import type { TransitionResult } from '../effects.js';
 import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
-import { ack, notice, reshow, showStep, stay } from '../present.js';
+import { ack, notice, progressNotice, reshow, showStep, stay } from '../present.js';
 import type { ConversationState, Step } from '../state.js';
 import { toLogin } from './navigation.step.js';
 
@@ -72,7 +72,7 @@ export function reportText(state: ConversationState, step: StepOf<'order.report'
   }
   if (!state.session) return toLogin(state, env);
   return stay(state, [
-    notice(state.lang, 'report.sending'),
+    progressNotice(state.lang, 'report.sending'),
     {
       type: 'command',
       command: { kind: 'problem.report', studentId: state.session.studentId, orderId: step.orderId, description },
