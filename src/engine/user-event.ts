@@ -47,8 +47,18 @@ function handleActionCode(state: ConversationState, code: string, env: EngineEnv
   // current menu is drawn again under its own revision, so its buttons stay good: a press on it
   // racing the redraw is not outdated too.
   if (!action) return paint(state, env, [ack(state.lang, false, 'action.invalid')]);
-  if (action.rev !== state.menuRev) return paint(state, env, [ack(state.lang, false, 'action.stale')]);
+  if (action.rev !== state.menuRev) return staleAnswer(state, env);
   return routeAction(state, { op: action.op, arg: action.arg }, env);
+}
+
+/**
+ * 此菜单已过期: said in the answer to the press and on top of the current menu, drawn again as a new
+ * message at the bottom where the student sees it (the menu it replaces loses its buttons).
+ */
+function staleAnswer(state: ConversationState, env: EngineEnv): TransitionResult {
+  const result = paint(state, env, [ack(state.lang, false, 'action.stale')], undefined, translate(state.lang, 'action.stale'));
+  const effects = result.effects.map((e) => (e.type === 'show' && e.view.placement === 'menu' ? { ...e, view: { ...e.view, fresh: true } } : e));
+  return { state: result.state, effects };
 }
 
 function handleText(state: ConversationState, text: string, env: EngineEnv): TransitionResult {

@@ -37,6 +37,8 @@ export interface View {
    * its place (edited over it, or it is deleted) instead of leaving it behind.
    */
   progress?: boolean;
+  /** A menu to show as a new message at the bottom of the chat even where it could be edited in place. */
+  fresh?: boolean;
   /** Set on proactive notices (payment confirmed, order expired). */
   notice?: NoticeFacts;
 }

@@ -41,7 +41,8 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
 
   return {
     async deliver(entry) {
-      const { channel, chatId, view, freshMenu } = payloadOf<'deliver'>(entry);
+      const { channel, chatId, view } = payloadOf<'deliver'>(entry);
+      const freshMenu = payloadOf<'deliver'>(entry).freshMenu || view.fresh === true;
       const chat = await findChannelChat(db, channel, chatId);
       if (!chat.active) return;
       const isMenu = view.placement === 'menu';

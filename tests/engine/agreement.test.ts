@@ -163,7 +163,7 @@ describe('确认 (confirm)', () => {
       ],
     });
     expect(result.state.menuRev).toBe(rev + 1);
-    expect(shownViews(result)).toEqual([{ placement: 'menu', text: '正在创建订单…', buttons: [] }]);
+    expect(shownViews(result)).toEqual([{ placement: 'menu', text: '正在创建订单…', buttons: [], progress: true }]);
     expect(commandsOf(result)).toEqual([
       {
         kind: 'order.create',

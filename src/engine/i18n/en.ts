@@ -10,6 +10,7 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'btn.logout': 'Log out',
   'btn.switchLang': '中文',
   'btn.back': 'Back',
+  'btn.changeStudentId': 'Other student ID',
   'btn.cancel': 'Cancel',
   'btn.agree': 'Agree',
   'btn.agreeCountdown': 'Agree ({seconds}s)',

@@ -12,6 +12,7 @@ export const zhCN = {
   'btn.logout': '退出系统',
   'btn.switchLang': 'English',
   'btn.back': '返回',
+  'btn.changeStudentId': '换学号',
   'btn.cancel': '取消',
   'btn.agree': '同意',
   'btn.agreeCountdown': '同意（{seconds}秒）',

@@ -13,7 +13,7 @@ export function loginStudentIdMenu(k: MenuKit): MenuSpec {
 export function loginPasswordMenu(k: MenuKit, step: StepOf<'login.password'>): MenuSpec {
   return {
     text: k.t('login.promptPassword', { studentId: step.studentId }),
-    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.back'), 'back')]],
+    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.changeStudentId'), 'back')]],
     input: 'password',
   };
 }
