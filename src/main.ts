@@ -125,6 +125,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       agreementSeconds: config.AGREEMENT_SECONDS,
       idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000,
       agreementText: loadAgreementText(config.AGREEMENT_FILE),
+      timezone: config.TIMEZONE,
     },
     defaultLanguage: config.DEFAULT_LANGUAGE,
     ledger,

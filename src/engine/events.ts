@@ -71,7 +71,8 @@ export type EngineEvent =
   | { kind: 'email.confirmed'; at: number; ok: false; problem: EmailConfirmProblem }
   | { kind: 'order.created'; at: number; orderId: string; payUrl: string; qrPayload: string; total: Fen; expiresAt: number }
   | { kind: 'order.failed'; at: number; reason: 'exceedsOutstanding' | 'gateway' }
-  | { kind: 'order.status'; at: number; orderId: string; status: OrderStatusAnswer }
+  /** `pushed`: told by the gateway (a failed or cancelled payment), not asked for with 付款已成功. */
+  | { kind: 'order.status'; at: number; orderId: string; status: OrderStatusAnswer; pushed?: boolean }
   | { kind: 'order.closed'; at: number; orderId: string }
   | { kind: 'order.expired'; at: number; orderId: string }
   | { kind: 'payment.confirmed'; at: number; orderId: string; total: Fen; receiptNo: string; receiptUrl: string }

@@ -50,4 +50,6 @@ export interface EngineConfig {
   idleTimeoutMs: number;
   /** Agreement text per language (a configured file replaces both). */
   agreementText: { 'zh-CN': string; en: string };
+  /** IANA zone for the times shown (order expiry); Asia/Shanghai when absent. */
+  timezone?: string;
 }

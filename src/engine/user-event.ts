@@ -5,7 +5,7 @@ import type { EngineEnv, UserAction } from './engine-env.js';
 import type { EngineEvent } from './events.js';
 import { translate } from './i18n/index.js';
 import { ack, acksToMessages, message, notice, paint, reshow, showStep } from './present.js';
-import type { ConversationState, Step } from './state.js';
+import type { ConversationState, SelectionLine, Step } from './state.js';
 import { isLoginStep, slashCommandsOnly, stepAction, stepText } from './step-dispatch.js';
 import { isPasswordStep } from './steps/account.step.js';
 import { openForgot } from './steps/forgot.step.js';
@@ -119,6 +119,7 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     case 'email':
     case 'settings':
       if (!state.session) return toLogin(state, env, [notice(state.lang, 'session.loginFirst')]);
+      if (action.op === 'pay' && action.arg !== '') return showStep(state, { name: 'select', selection: preselected(action.arg, env) }, env);
       return showStep(state, navigationTarget(action.op, action.arg), env);
     case 'tab':
     case 'period':
@@ -142,6 +143,15 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     default:
       return assertNever(action.op);
   }
+}
+
+/**
+ * 继续缴费 / 重新支付 on a pay card: the card's items (ids joined by `.`) ticked again, each with what
+ * it still owes; items that owe nothing now are left out.
+ */
+function preselected(arg: string, env: EngineEnv): SelectionLine[] {
+  const ids = new Set(arg.split('.').map(Number));
+  return env.facts.items.filter((item) => ids.has(item.id) && item.outstanding > 0).map((item) => ({ itemId: item.id, amount: item.outstanding }));
 }
 
 function navigationTarget(op: 'home' | 'detail' | 'items' | 'pay' | 'pwd' | 'email' | 'settings', arg: string): Step {
