@@ -9,6 +9,7 @@ export type TelegramApi = Pick<
   | 'sendPhoto'
   | 'editMessageText'
   | 'editMessageReplyMarkup'
+  | 'editMessageCaption'
   | 'deleteMessage'
   | 'answerCbQuery'
   | 'setMyCommands'

@@ -7,10 +7,10 @@ import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { describes, isBadRequest, toChannelError } from './telegram-errors.js';
 import type { RateLimiter } from './telegram-rate-limiter.js';
 import { createMemorySendProgress, type SendProgress } from './telegram-send-progress.js';
-import { MAX_TEXT, renderView, splitText, type TelegramRendered } from './telegram-render.js';
+import { MAX_CAPTION, MAX_TEXT, renderView, splitText, type TelegramRendered } from './telegram-render.js';
 
 export interface TelegramTransportDeps {
-  api: Pick<TelegramApi, 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'editMessageReplyMarkup' | 'deleteMessage'>;
+  api: Pick<TelegramApi, 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'editMessageReplyMarkup' | 'editMessageCaption' | 'deleteMessage'>;
   limiter: RateLimiter;
   logger: TelegramLogger;
   /** Where partly sent deliveries are remembered (production: the database; default: in memory). */
@@ -18,6 +18,8 @@ export interface TelegramTransportDeps {
 }
 
 const NOT_MODIFIED = /message is not modified/i;
+/** The menu is a photo (the pay card's QR code): its caption is what can be edited. */
+const NO_TEXT = /no text in the message to edit/i;
 
 /**
  * Sends rendered views. Menus are edited in place when possible; any edit the Bot API refuses
@@ -40,7 +42,7 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   }
 
   /** True when edited (or nothing to change); false when a new message must be sent instead. */
-  async function tryEdit(chatId: string, messageId: number, text: string, markup?: InlineKeyboardMarkup): Promise<boolean> {
+  async function tryEdit(chatId: string, messageId: number, text: string, markup?: InlineKeyboardMarkup, captionToo = false): Promise<boolean> {
     await limiter.acquire(chatId);
     try {
       // Without reply_markup Telegram removes the old keyboard, which is what a button-less view means.
@@ -50,11 +52,30 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
     } catch (error) {
       await limiter.sent(chatId);
       if (describes(error, NOT_MODIFIED)) return true;
+      if (captionToo && describes(error, NO_TEXT) && text.length <= MAX_CAPTION) return tryEditCaption(chatId, messageId, text, markup);
       if (isBadRequest(error) && !toChannelError(error, 'editMessageText').permanent) {
         logger.debug({ chatId, messageId, err: errorText(error) }, 'telegram menu not editable; sending a new one');
         return false;
       }
       throw toChannelError(error, 'editMessageText');
+    }
+  }
+
+  /**
+   * The pay card is a photo: a later state of it (已支付, 已开票, 已过期) is written into its caption,
+   * keeping the card in place. False when Telegram refuses (the next view is then sent anew).
+   */
+  async function tryEditCaption(chatId: string, messageId: number, text: string, markup?: InlineKeyboardMarkup): Promise<boolean> {
+    await limiter.acquire(chatId);
+    try {
+      await api.editMessageCaption(chatId, messageId, undefined, text, { reply_markup: markup ?? { inline_keyboard: [] } });
+      return true;
+    } catch (error) {
+      if (describes(error, NOT_MODIFIED)) return true;
+      if (isBadRequest(error) && !toChannelError(error, 'editMessageCaption').permanent) return false;
+      throw toChannelError(error, 'editMessageCaption');
+    } finally {
+      await limiter.sent(chatId);
     }
   }
 
@@ -138,7 +159,7 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const resuming = (await progress.get(delivery.key)).sent > 0;
       const editable = !resuming && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
       const isMenu = view.placement === 'menu';
-      if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup))) {
+      if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup, view.keepsImage === true))) {
         return isMenu ? { menuMessageId: String(menuId), messageId: String(menuId) } : { menuMessageId: null, messageId: String(menuId) };
       }
       // A new message takes over: a progress notice it answers goes away; an old menu loses its

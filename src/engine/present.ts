@@ -42,6 +42,7 @@ export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] =
   if (spec.image) view.image = spec.image;
   if (spec.input) view.input = spec.input;
   if (spec.progress) view.progress = true;
+  if (spec.keepsImage) view.keepsImage = true;
   return {
     state: { ...state, menuCodes: menuCodesOf(spec.buttons) },
     effects: [...lead, { type: 'show', view }, ...(spec.effects ?? [])],

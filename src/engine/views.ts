@@ -37,6 +37,11 @@ export interface View {
    * its place (edited over it, or it is deleted) instead of leaving it behind.
    */
   progress?: boolean;
+  /**
+   * A later state of a menu that was shown with a picture (the pay card after payment): a channel
+   * that cannot take the picture away in an edit keeps it and edits only the text (a caption).
+   */
+  keepsImage?: boolean;
   /** A menu to show as a new message at the bottom of the chat even where it could be edited in place. */
   fresh?: boolean;
   /** Set on proactive notices (payment confirmed, order expired). */

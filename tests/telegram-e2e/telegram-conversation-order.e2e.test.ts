@@ -79,12 +79,14 @@ describe('Telegram: a conversation that reads in order', () => {
 
     const payUrl = /去支付: (\S+)/.exec(pay.text)?.[1];
     await payAtSandbox(payUrl!, '13800138000');
-    await waitForBotMessage(chat, withText('缴费成功'), 15_000, 'the receipt message');
+    // The pay card itself turns 已开票, in place (its caption), and its buttons change with it.
+    const card = await waitForBotMessage(chat, (m) => m.messageId === pay.messageId && m.text.includes('状态：已开票'), 15_000, 'the card, receipted');
+    expect(card.text).toContain('缴费成功');
+    expect(card.text).toMatch(/还剩 ¥[\d,.]+/);
+    expect(card.buttons.flat().map((b) => b.text)).toEqual(['继续缴费', '返回主菜单']);
     await settle();
-    // Everything above the current menu is bare: no dead button stays pressable.
-    const live = liveKeyboards(chat);
-    expect(live).toHaveLength(1);
-    expect(live[0]!.messageId).toBe(Math.max(...chat.botMessages().filter((m) => m.buttons.length > 0 && !m.text.includes('缴费成功')).map((m) => m.messageId)));
+    // Everything above the current card is bare: no dead button stays pressable.
+    expect(liveKeyboards(chat).map((m) => m.messageId)).toEqual([pay.messageId]);
     expect(fake.callsOf('editMessageReplyMarkup').length).toBeGreaterThan(0);
   }, 60_000);
 

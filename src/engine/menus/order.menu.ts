@@ -46,7 +46,7 @@ export function orderPayingMenu(k: MenuKit, step: StepOf<'order.paying'>): MenuS
   if (rest) buttons.push([k.btn(t('btn.continuePay'), 'pay', itemIds)]);
   if (!done) buttons.push([k.btn(t('btn.payAgain'), 'pay', itemIds)]);
   buttons.push(home);
-  return { text: lines.join('\n'), buttons };
+  return { text: lines.join('\n'), buttons, keepsImage: true };
 }
 
 /** What is still owed on the card's items after this payment, and the earliest of their due dates. */
