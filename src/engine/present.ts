@@ -43,6 +43,7 @@ export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] =
   if (spec.input) view.input = spec.input;
   if (spec.progress) view.progress = true;
   if (spec.keepsImage) view.keepsImage = true;
+  view.lang = state.lang;
   return {
     state: { ...state, menuCodes: menuCodesOf(spec.buttons) },
     effects: [...lead, { type: 'show', view }, ...(spec.effects ?? [])],

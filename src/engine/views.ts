@@ -11,7 +11,8 @@ export type NoticeFacts =
   | { kind: 'order.expired'; orderId: string };
 
 export type Button =
-  | { label: string; code: string; disabled?: boolean }
+  /** `unlocksAt` (epoch ms): a disabled button that the server enables then; pages may count down to it. */
+  | { label: string; code: string; disabled?: boolean; unlocksAt?: number }
   | { label: string; url: string };
 
 export type ImageSpec =
@@ -44,6 +45,8 @@ export interface View {
   keepsImage?: boolean;
   /** A menu to show as a new message at the bottom of the chat even where it could be edited in place. */
   fresh?: boolean;
+  /** The conversation's language when the menu was drawn: pages set their own words by it. */
+  lang?: 'zh-CN' | 'en';
   /** Set on proactive notices (payment confirmed, order expired). */
   notice?: NoticeFacts;
 }
