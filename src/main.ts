@@ -126,6 +126,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000,
       agreementText: loadAgreementText(config.AGREEMENT_FILE),
       timezone: config.TIMEZONE,
+      receiptUrlPrefix: `${config.publicBaseUrl}/receipts/`,
     },
     defaultLanguage: config.DEFAULT_LANGUAGE,
     ledger,

@@ -37,8 +37,19 @@ export interface AnnouncementFacts {
   lang: string;
 }
 
+/** One payment that reached a fee item (缴费历史项目), newest first. */
+export interface ItemPaymentFacts {
+  itemId: number;
+  amount: Fen;
+  paidAt: number;
+  /** The receipt page's token (see EngineConfig.receiptUrlPrefix), once issued. */
+  receiptToken: string | null;
+}
+
 export interface Facts {
   student: StudentFacts | null;
+  /** Payments per item for the history tab (absent: none loaded). */
+  payments?: ItemPaymentFacts[];
   /** Shown on the login and home screens (absent: none). */
   announcements?: AnnouncementFacts[];
   /** Every fee item of the logged-in student (paid ones too), ordered by period then code. */
@@ -50,6 +61,8 @@ export interface EngineConfig {
   idleTimeoutMs: number;
   /** Agreement text per language (a configured file replaces both). */
   agreementText: { 'zh-CN': string; en: string };
+  /** Receipt page URL without the token (`https://fees.example.edu/receipts/`), for history links. */
+  receiptUrlPrefix?: string;
   /** IANA zone for the times shown (order expiry); Asia/Shanghai when absent. */
   timezone?: string;
 }

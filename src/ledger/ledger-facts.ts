@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import { listFeeItemsWithReserved, type FeeItemWithReserved } from '../db/repositories/fee-item.repository.js';
 import { listShownAnnouncements } from '../db/repositories/announcement.repository.js';
 import { activeDeferrals } from '../db/repositories/deferral.repository.js';
+import { listItemPayments } from '../db/repositories/payment-history.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
 import type { Facts, FeeItemFacts } from '../engine/facts.js';
 
@@ -35,7 +36,9 @@ export async function loadFacts(db: Db, studentId: string, now: number): Promise
   const deferred = await activeDeferrals(db, studentId, new Date(now).toISOString().slice(0, 10));
   const inArrears = items.some((i) => i.amount_due > i.amount_paid);
   const announcements = await listShownAnnouncements(db, new Date(now).toISOString().slice(0, 10), student ? { college: student.college, inArrears } : null);
+  const payments = await listItemPayments(db, studentId);
   return {
+    ...(payments.length > 0 ? { payments: payments.map((p) => ({ itemId: p.feeItemId, amount: p.amount, paidAt: p.paidAt, receiptToken: p.receiptToken })) } : {}),
     // Only when there are some: facts without announcements look as they always did.
     ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}),
     student: student

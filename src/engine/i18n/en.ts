@@ -148,6 +148,7 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'btn.home': 'Main menu',
   'home.dueDate': 'Payment deadline: {date}',
   'items.dueSuffix': ' (due {date})',
+  'btn.receiptOf': 'E-receipt {date} {amount}',
   'items.paymentLine': '  {date} paid {amount}',
   'report.prompt': 'Please describe the problem (e.g. charged but not shown as paid). Order no.: {orderId}',
   'report.empty': 'The description cannot be empty',

@@ -161,6 +161,7 @@ export const zhCN = {
   'btn.home': '返回主菜单',
   'home.dueDate': '缴费截止日期：{date}',
   'items.dueSuffix': '（截止 {date}）',
+  'btn.receiptOf': '电子票据 {date} {amount}',
   'items.paymentLine': '  {date} 缴费 {amount}',
   'report.prompt': '请描述您遇到的问题（例如已扣款但未显示缴费成功），订单号：{orderId}',
   'report.empty': '问题描述不能为空',

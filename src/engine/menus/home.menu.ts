@@ -14,6 +14,9 @@ export function homeMenu(k: MenuKit): MenuSpec {
   lines.push(t('home.arrears', { amount: k.money(totalOutstanding(items)) }));
   const reserved = totalReserved(items);
   if (reserved > 0) lines.push(t('home.reserved', { amount: k.money(reserved) }));
+  // 缴费截止日期: the nearest due date of what is still owed.
+  const due = items.filter((i) => i.amountDue > i.amountPaid && i.dueDate).map((i) => i.dueDate!).sort()[0];
+  if (due) lines.push(t('home.dueDate', { date: due }));
   return {
     text: withAnnouncements(k, lines.join('\n')),
     buttons: [
