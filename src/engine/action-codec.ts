@@ -29,6 +29,7 @@ export const ACTION_OPS = [
   'forgot',
   'send',
   'defer',
+  'dismiss',
 ] as const;
 
 export type ActionOp = (typeof ACTION_OPS)[number];

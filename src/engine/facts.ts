@@ -32,6 +32,8 @@ export interface FeeItemFacts {
 
 /** A 新闻公告 to show on the login and home screens; `lang` `all` shows in every language. */
 export interface AnnouncementFacts {
+  /** Lets a conversation dismiss it (absent: cannot be dismissed). */
+  id?: number;
   title: string;
   body: string;
   lang: string;

@@ -94,6 +94,8 @@ export interface ConversationState {
   menuRev: number;
   session: Session | null;
   step: Step;
+  /** 新闻公告 this chat closed (知道了): not shown again here. */
+  dismissedAnnouncements?: number[];
   /** Action codes of the last menu in button order: numbered replies ("2") pick from it. */
   menuCodes: string[];
 }

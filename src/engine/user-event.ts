@@ -11,6 +11,7 @@ import { isPasswordStep } from './steps/account.step.js';
 import { openForgot } from './steps/forgot.step.js';
 import { endSession, handleStart, logout, toForcedPassword, toLogin, toggleLang } from './steps/navigation.step.js';
 import { isOpenCommand, parseTextCommand, type TextCommand } from './text-commands.js';
+import { shownAnnouncements } from './menus/announcement.menu.js';
 
 // What the student does: start, text, button. Idle timeout, stale menus, commands and numbered
 // replies are handled here, before any step sees the input.
@@ -109,6 +110,8 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
   switch (action.op) {
     case 'lang':
       return toggleLang(state, env);
+    case 'dismiss':
+      return dismissAnnouncements(state, env);
     case 'logout':
       return logout(state, env);
     case 'home':
@@ -143,6 +146,14 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     default:
       return assertNever(action.op);
   }
+}
+
+/** 知道了: the announcements on screen are not shown in this chat again; the same screen, redrawn. */
+function dismissAnnouncements(state: ConversationState, env: EngineEnv): TransitionResult {
+  const ids = shownAnnouncements({ env, state }).flatMap((a) => (a.id === undefined ? [] : [a.id]));
+  // Only the newest few are kept: announcements expire, and the state must not grow without end.
+  const dismissed = [...new Set([...ids, ...(state.dismissedAnnouncements ?? [])])].slice(0, 50);
+  return showStep({ ...state, dismissedAnnouncements: dismissed }, state.step, env);
 }
 
 /**

@@ -40,7 +40,7 @@ export async function loadFacts(db: Db, studentId: string, now: number): Promise
   return {
     ...(payments.length > 0 ? { payments: payments.map((p) => ({ itemId: p.feeItemId, amount: p.amount, paidAt: p.paidAt, receiptToken: p.receiptToken })) } : {}),
     // Only when there are some: facts without announcements look as they always did.
-    ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}),
+    ...(announcements.length > 0 ? { announcements: announcements.map(({ id, title, body, lang }) => ({ id, title, body, lang })) } : {}),
     student: student
       ? {
           studentId: student.student_id,
@@ -58,5 +58,5 @@ export async function loadFacts(db: Db, studentId: string, now: number): Promise
 /** What a conversation without a logged-in student sees: the announcements for everyone. */
 export async function loadPublicFacts(db: Db, now: number): Promise<Facts> {
   const announcements = await listShownAnnouncements(db, new Date(now).toISOString().slice(0, 10), null);
-  return { student: null, items: [], ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}) };
+  return { student: null, items: [], ...(announcements.length > 0 ? { announcements: announcements.map(({ id, title, body, lang }) => ({ id, title, body, lang })) } : {}) };
 }

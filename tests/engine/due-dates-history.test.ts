@@ -47,3 +47,30 @@ describe('due dates and payment history', () => {
     expect(h.menu().buttons.flat().some((b) => 'url' in b)).toBe(false);
   });
 });
+
+describe('新闻公告 on the login and home screens', () => {
+  const withNews = {
+    ...makeFacts(),
+    announcements: [
+      { id: 9, title: '缴费提醒', body: '9 月 30 日前缴清学费', lang: 'all' },
+      { id: 7, title: '系统维护', body: '周六 22:00–24:00 暂停缴费', lang: 'zh-CN' },
+    ],
+  };
+
+  it('shows them newest first, and 知道了 hides them in this chat only', () => {
+    const h = homeHarness({ facts: withNews });
+    const home = h.menu();
+    expect(home.text.indexOf('缴费提醒')).toBeLessThan(home.text.indexOf('系统维护'));
+    expect(home.buttons.flat().map((b) => b.label)).toContain('知道了（关闭公告）');
+    const after = h.press('知道了（关闭公告）');
+    expect(after.state.dismissedAnnouncements).toEqual([9, 7]);
+    expect(h.menu().text).not.toContain('【公告】');
+    expect(h.menu().buttons.flat().map((b) => b.label)).not.toContain('知道了（关闭公告）');
+    expect(h.menu().text).toContain('欠费总额');
+    // A newer announcement still shows.
+    h.facts = { ...withNews, announcements: [{ id: 10, title: '新通知', body: '…', lang: 'all' }, ...withNews.announcements] };
+    h.type('menu');
+    expect(h.menu().text).toContain('新通知');
+    expect(h.menu().text).not.toContain('缴费提醒');
+  });
+});

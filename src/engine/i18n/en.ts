@@ -211,6 +211,7 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'deferral.rejected': 'Your deferral request (#{deferralId}) was not approved. Reason: {reason}',
   'items.deferredSuffix': ' (deferred to {until})',
   'announcement.line': '[Notice] {title}: {body}',
+  'btn.dismissAnnouncements': 'Got it (hide notices)',
   'settings.text': 'Settings\nLanguage: {language}\nRecovery email: {email}',
 
   // Login limits, first-login proof, the password for 修改邮箱 (issue 7; the accounts helper's block)

@@ -241,4 +241,5 @@ export const zhCN = {
 
   // 新闻公告
   'announcement.line': '【公告】{title}：{body}',
+  'btn.dismissAnnouncements': '知道了（关闭公告）',
 } as const;

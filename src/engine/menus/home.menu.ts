@@ -1,5 +1,5 @@
 import { arrearsByPeriod, totalOutstanding, totalReserved } from '../fees.js';
-import { withAnnouncements } from './announcement.menu.js';
+import { announcementButtons, withAnnouncements } from './announcement.menu.js';
 import type { MenuKit, MenuSpec } from './menu-kit.js';
 
 /** 学生基本信息 with 欠费总额, and the main buttons. */
@@ -24,6 +24,7 @@ export function homeMenu(k: MenuKit): MenuSpec {
       [k.btn(t('btn.pay'), 'pay')],
       [k.btn(t('btn.changePassword'), 'pwd'), k.btn(t('btn.changeEmail'), 'email')],
       [k.btn(t('btn.logout'), 'logout'), k.btn(t('btn.switchLang'), 'lang')],
+      ...announcementButtons(k),
     ],
   };
 }

@@ -1,11 +1,11 @@
 import type { StepOf } from '../engine-env.js';
-import { withAnnouncements } from './announcement.menu.js';
+import { announcementButtons, withAnnouncements } from './announcement.menu.js';
 import type { MenuKit, MenuSpec } from './menu-kit.js';
 
 export function loginStudentIdMenu(k: MenuKit): MenuSpec {
   return {
     text: withAnnouncements(k, k.t('login.promptStudentId')),
-    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.switchLang'), 'lang')]],
+    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.switchLang'), 'lang')], ...announcementButtons(k)],
     input: 'text',
   };
 }
