@@ -17,6 +17,7 @@ import { createHttpApp } from './http/app.js';
 import { parseTrustedProxies } from './http/client-address.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
+import { createParentPayLinks, mountParentPayRoutes } from './http/parent-pay-page.js';
 import { mountResetPasswordRoutes } from './http/reset-password-page.js';
 import { createLedger } from './ledger/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -118,7 +119,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     onPasswordReset: async (studentId) => void (await revokeSessions(studentId)),
   });
   const studentName = async (studentId: string) => (await findStudentById(db, studentId))?.name ?? studentId;
-  const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, studentName, logger, ...accountServices });
+  const parentPayLinks = createParentPayLinks(db, config.publicBaseUrl);
+  const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, studentName, parentPayUrl: (orderId) => parentPayLinks.urlFor(orderId), logger, ...accountServices });
   dispatcher = createDispatcher({
     db,
     engineConfig: {
@@ -168,6 +170,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const app = createHttpApp({ db, logger, trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES) });
   gateways.mount(app, { intake, ledger, timezone: config.TIMEZONE });
   mountReceiptRoutes(app, ledger, config.TIMEZONE);
+  mountParentPayRoutes(app, { db, links: parentPayLinks, ledger, clock, timezone: config.TIMEZONE });
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
   for (const channel of channels) channel.mount?.(app);

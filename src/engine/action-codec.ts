@@ -30,6 +30,7 @@ export const ACTION_OPS = [
   'send',
   'defer',
   'dismiss',
+  'share',
 ] as const;
 
 export type ActionOp = (typeof ACTION_OPS)[number];

@@ -142,6 +142,7 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     case 'forgot':
     case 'send':
     case 'defer':
+    case 'share':
       return stepAction(state, action, env) ?? reshow(state, env, [ack(state.lang, false, 'action.invalid')]);
     default:
       return assertNever(action.op);

@@ -282,7 +282,7 @@ export function runChannelContract<P>(name: string, adapter: ChannelUnderTest<P>
       const pay = c.menu();
       expect(adapter.image(pay)).toEqual({ kind: 'qr', payload: urls.pay });
       expect(adapter.links(pay).map((l) => l.url)).toContain(urls.pay);
-      expect(adapter.buttons(pay).map((b) => b.label)).toEqual(['付款已成功', '付款出现问题']);
+      expect(adapter.buttons(pay).map((b) => b.label)).toEqual(['付款已成功', '付款出现问题', '分享给家长代付']);
 
       c.send({ kind: 'payment.confirmed', orderId: 'ORD1', total: 150_000, receiptNo: 'R2026-0001', receiptUrl: urls.receipt });
       const receipt = [...c.messages, c.menu()].find((m) => c.shownText(m).includes('电子票据号：R2026-0001'));

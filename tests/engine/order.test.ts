@@ -62,8 +62,11 @@ describe('order creation', () => {
         { label: '付款已成功', code: codeOf(menu, '付款已成功') },
         { label: '付款出现问题', code: codeOf(menu, '付款出现问题') },
       ],
+      [{ label: '分享给家长代付', code: codeOf(menu, '分享给家长代付') }],
     ]);
-    expect(h.state.menuCodes).toEqual([codeOf(menu, '付款已成功'), codeOf(menu, '付款出现问题')]);
+    expect(menu.text).toContain('状态：待支付');
+    expect(menu.text).toMatch(/支付截止：\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(h.state.menuCodes).toEqual([codeOf(menu, '付款已成功'), codeOf(menu, '付款出现问题'), codeOf(menu, '分享给家长代付')]);
   });
 
   it('order.failed (exceeds outstanding) sends the student back to a fresh selection', () => {
@@ -96,6 +99,29 @@ describe('order creation', () => {
     const result = h.type('hello');
     expect(messageTexts(result)[0]).toContain('抱歉');
     expect(menuOf(result).text).toBe('正在创建订单…');
+  });
+});
+
+describe('分享给家长代付', () => {
+  it('asks for the order’s link and shows it below the card, to forward', () => {
+    const h = atPaying();
+    const pressed = h.press('分享给家长代付');
+    expect(commandsOf(pressed)).toEqual([{ kind: 'order.share', orderId: 'ORD1' }]);
+    const shared = h.send({ kind: 'order.shared', orderId: 'ORD1', url: 'https://fees.example/pay-for/ORD1.sig' });
+    expect(messageTexts(shared)[0]).toContain('https://fees.example/pay-for/ORD1.sig');
+    expect(shownViews(shared)[0]!.buttons).toEqual([[{ label: '打开代付页', url: 'https://fees.example/pay-for/ORD1.sig' }]]);
+    expect(shared.state.step).toMatchObject({ name: 'order.paying', orderId: 'ORD1' });
+  });
+
+  it('offers no 代付 once the card is no longer 待支付', () => {
+    const h = atPaying();
+    const code = codeOf(h.menu(), '分享给家长代付');
+    h.send({ kind: 'order.status', orderId: 'ORD1', status: 'closed' });
+    expect(labelsOf(h.menu())).not.toContain('分享给家长代付');
+    // Even a crafted press with the current revision is refused.
+    const rev = h.state.menuRev;
+    const forged = h.send({ kind: 'action', code: code.replace(/:[0-9a-z]+$/, `:${rev.toString(36)}`) });
+    expect(commandsOf(forged)).toEqual([]);
   });
 });
 

@@ -167,7 +167,7 @@ describe('Telegram payment, end to end against the fake Bot API (sendPhoto suppo
     const pay = await waitForBotMessage(chat, (m) => m.photo !== null, 15_000, 'the QR pay message');
     expect(pay.photo!.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect(pay.text).toContain('合计：¥4,000.50');
-    expect(pay.buttons.flat().map((b) => b.text)).toEqual(['付款已成功', '付款出现问题']);
+    expect(pay.buttons.flat().map((b) => b.text)).toEqual(['付款已成功', '付款出现问题', '分享给家长代付']);
     const orderId = /订单号：(\S+)/.exec(pay.text)?.[1];
     const payUrl = /去支付: (\S+)/.exec(pay.text)?.[1];
     expect(orderId).toBeDefined();

@@ -38,7 +38,11 @@ export function orderPayingMenu(k: MenuKit, step: StepOf<'order.paying'>): MenuS
     return {
       text: lines.join('\n'),
       image: { kind: 'qr', payload: step.qrPayload },
-      buttons: [[k.link(t('btn.goPay'), step.payUrl)], [k.btn(t('btn.paid'), 'paid'), k.btn(t('btn.problem'), 'problem')]],
+      buttons: [
+        [k.link(t('btn.goPay'), step.payUrl)],
+        [k.btn(t('btn.paid'), 'paid'), k.btn(t('btn.problem'), 'problem')],
+        [k.btn(t('btn.share'), 'share')],
+      ],
     };
   }
   const buttons: Button[][] = [];

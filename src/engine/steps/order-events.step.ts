@@ -89,6 +89,14 @@ export function onOrderStatus(state: ConversationState, event: EventOf<'order.st
   }
 }
 
+/** 分享给家长代付: the link, to copy or forward, under the card; or why there is none. */
+export function onOrderShared(state: ConversationState, event: EventOf<'order.shared'>): TransitionResult {
+  if (!state.session) return stay(state);
+  if (event.url === null) return stay(state, [notice(state.lang, 'share.gone', { orderId: event.orderId })]);
+  const text = translate(state.lang, 'share.text', { orderId: event.orderId, url: event.url });
+  return stay(state, [message(text, [[{ label: translate(state.lang, 'btn.openShare'), url: event.url }]])]);
+}
+
 export function onOrderClosed(state: ConversationState, event: EventOf<'order.closed'>, env: EngineEnv): TransitionResult {
   const card = cardOf(state, event.orderId);
   if (!card) return stay(state, [notice(state.lang, 'order.closed')]);

@@ -18,7 +18,13 @@ export function orderAction(
 ): TransitionResult | null {
   const { name: _name, ...order } = step;
   const orderId = step.orderId;
+  // A card that is no longer 待支付 cannot be paid, reported as paid, or shared (its buttons are gone).
+  const open = step.name !== 'order.paying' || (step.status ?? 'pending') === 'pending';
+  if (!open) return null;
   switch (action.op) {
+    case 'share':
+      if (step.name !== 'order.paying') return null;
+      return stay(state, [{ type: 'command', command: { kind: 'order.share', orderId } }]);
     case 'paid':
       if (step.name !== 'order.paying') return null;
       return stay(state, [ack(state.lang, false, 'order.querying'), { type: 'command', command: { kind: 'order.query', orderId } }]);
