@@ -67,13 +67,13 @@ export function renderParentPayPage(order: OrderRecord, payerName: string, timez
   const rows = order.lines
     .map((l) => `<tr><td>${escapeHtml(`${l.feePeriod} ${l.name}`)}</td><td class="amount">${escapeHtml(formatMoney(l.amount))}</td></tr>`)
     .join('');
-  const body = `<h1>代付学费</h1>
+  const body = `<h1>家长代付</h1>
 <p>学生：<strong id="payer">${escapeHtml(maskName(payerName))}</strong></p>
 <table id="items">${rows}</table>
 <p class="total">合计：<span id="total">${escapeHtml(formatMoney(order.total))}</span></p>
 <p class="note">请在 ${escapeHtml(formatDateTime(order.expiresAt, timezone))} 前完成支付；支付完成后，学生会在对话中收到通知和电子票据。</p>
 <a class="pay" id="pay" href="${escapeHtml(order.payUrl ?? '')}" rel="noopener noreferrer">去支付</a>`;
-  return renderSimplePage('zh-CN', '代付学费', body, STYLE);
+  return renderSimplePage('zh-CN', '家长代付', body, STYLE);
 }
 
 export function renderParentPayGone(): string {
