@@ -34,9 +34,11 @@ async function studentAtPayCard(context: BrowserContext, studentId: string, item
   await expect.poll(() => lastBubble(page).textContent(), { timeout: 15_000 }).toContain('欠费总额');
   await button(page, '网上缴费').click();
   await button(page, new RegExp(`^☐ ${item}`)).click();
+  await expect.poll(() => button(page, new RegExp(`^✓ ${item}`)).count()).toBe(1);
   await button(page, '下一步').click();
   await expect.poll(() => button(page, /同意/).getAttribute('aria-disabled'), { timeout: 10_000 }).toBeNull();
   await button(page, /同意/).click();
+  await expect.poll(() => button(page, '确认').count()).toBe(1);
   await button(page, '确认').click();
   await expect.poll(() => lastBubble(page).locator('img').count(), { timeout: 15_000 }).toBe(1);
   return page;

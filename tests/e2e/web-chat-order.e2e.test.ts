@@ -48,7 +48,7 @@ for (const viewport of [{ name: 'phone', width: 390, height: 844 }, { name: 'des
 
       // 忘记密码 → type a 学号: the dialog appears BELOW the typed 学号, the prompt above is retired.
       await lastBubble(page).getByRole('button', { name: '忘记密码' }).click();
-      await expect.poll(() => lastBubble(page).textContent()).toContain('请输入学号');
+      await expect.poll(() => lastBubble(page).textContent()).toContain('找回密码');
       await typeAndSend(page, '2023010101');
       await expect.poll(() => lastBubble(page).getByRole('button', { name: '发送' }).count(), { timeout: 10_000 }).toBe(1);
       let log = await transcript(page);

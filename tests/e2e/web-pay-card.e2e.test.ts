@@ -87,6 +87,7 @@ describe('the pay card, in Chromium', () => {
     await login(page, '2025030301');
     await button(page, '网上缴费').click();
     await button(page, toggle('2025-2026 住宿费')).click();
+    await expect.poll(() => button(page, toggle('2025-2026 住宿费')).textContent()).toMatch(/^✓/);
     await button(page, '下一步').click();
     await expect.poll(() => button(page, /同意/).getAttribute('aria-disabled')).toBe('true');
     const first = await agreeSeconds(page);

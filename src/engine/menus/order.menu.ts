@@ -18,7 +18,9 @@ export function orderPayingMenu(k: MenuKit, step: StepOf<'order.paying'>): MenuS
   const status = step.status ?? 'pending';
   const pending = status === 'pending';
   const done = status === 'paid' || status === 'receipted';
-  const lines = [pending ? t('order.title') : done ? t('card.titleDone') : t('card.titleEnded'), t('order.id', { orderId: step.orderId })];
+  // 缴费成功 only once the receipt is there; 已支付 says the receipt is on its way.
+  const title = pending ? t('order.title') : status === 'receipted' ? t('card.titleDone') : status === 'paid' ? t('order.statusPaid') : t('card.titleEnded');
+  const lines = [title, t('order.id', { orderId: step.orderId })];
   for (const line of step.lines ?? []) lines.push(t('order.line', { item: k.itemLabel(line.itemId), amount: k.money(line.amount) }));
   lines.push(t('order.total', { total: k.money(step.total) }));
   lines.push(t('card.status', { status: t(`card.${status}`) }));
