@@ -20,6 +20,7 @@ import { parseTrustedProxies } from './http/client-address.js';
 import { mountDevMailboxRoutes } from './http/dev-mailbox-page.js';
 import { mountLogoRoute } from './http/logo-route.js';
 import { mountReceiptRoutes } from './http/receipt-page.js';
+import { createParentPayLinks, mountParentPayRoutes } from './http/parent-pay-page.js';
 import { mountResetPasswordRoutes } from './http/reset-password-page.js';
 import { createReturnLinks } from './http/return-links.js';
 import { createLedger } from './ledger/index.js';
@@ -152,7 +153,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     branding: config.branding,
   });
   const studentName = async (studentId: string) => (await findStudentById(db, studentId))?.name ?? studentId;
-  const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, studentName, logger, ...accountServices });
+  const parentPayLinks = createParentPayLinks(db, config.publicBaseUrl);
+  const runCommand = createCommandRunner({ ledger, gateway, intake, revokeSessions, studentName, parentPayUrl: (orderId) => parentPayLinks.urlFor(orderId), logger, ...accountServices });
   dispatcher = withReminderOptOut(createDispatcher({
     db,
     engineConfig: {
@@ -160,6 +162,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
       idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000,
       agreementText: loadAgreementText(config.AGREEMENT_FILE),
       branding: { universityName: config.branding.universityName, financeOffice: financeOfficeLines(config.branding) },
+      timezone: config.TIMEZONE,
+      receiptUrlPrefix: `${config.publicBaseUrl}/receipts/`,
     },
     defaultLanguage: config.DEFAULT_LANGUAGE,
     ledger,
@@ -211,6 +215,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   mountReceiptRoutes(app, ledger, { timezone: config.TIMEZONE, branding: config.branding, publicBaseUrl: config.publicBaseUrl });
   mountLogoRoute(app, config.branding);
   mountResetPasswordRoutes(app, { resets: accountServices.resets, publicBaseUrl: config.publicBaseUrl, logger, universityName: config.branding.universityName['zh-CN'], returnLinks });
+  mountParentPayRoutes(app, { db, links: parentPayLinks, ledger, clock, timezone: config.TIMEZONE });
   if (mailer.devMailbox) mountDevMailboxRoutes(app, mailer.devMailbox);
   mountDunningUnsubscribeRoutes(app, { db, secret: dunning.config.linkSecret, clock });
   for (const channel of channels) channel.mount?.(app);

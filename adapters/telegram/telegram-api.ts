@@ -8,6 +8,8 @@ export type TelegramApi = Pick<
   | 'sendMessage'
   | 'sendPhoto'
   | 'editMessageText'
+  | 'editMessageReplyMarkup'
+  | 'editMessageCaption'
   | 'deleteMessage'
   | 'answerCbQuery'
   | 'setMyCommands'

@@ -7,10 +7,10 @@ import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { describes, isBadRequest, toChannelError } from './telegram-errors.js';
 import type { RateLimiter } from './telegram-rate-limiter.js';
 import { createMemorySendProgress, type SendProgress } from './telegram-send-progress.js';
-import { MAX_TEXT, renderView, splitText, type TelegramRendered } from './telegram-render.js';
+import { MAX_CAPTION, MAX_TEXT, renderView, splitText, type TelegramRendered } from './telegram-render.js';
 
 export interface TelegramTransportDeps {
-  api: Pick<TelegramApi, 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'deleteMessage'>;
+  api: Pick<TelegramApi, 'sendMessage' | 'sendPhoto' | 'editMessageText' | 'editMessageReplyMarkup' | 'editMessageCaption' | 'deleteMessage'>;
   limiter: RateLimiter;
   logger: TelegramLogger;
   /** Where partly sent deliveries are remembered (production: the database; default: in memory). */
@@ -18,6 +18,8 @@ export interface TelegramTransportDeps {
 }
 
 const NOT_MODIFIED = /message is not modified/i;
+/** The menu is a photo (the pay card's QR code): its caption is what can be edited. */
+const NO_TEXT = /no text in the message to edit/i;
 
 /**
  * Sends rendered views. Menus are edited in place when possible; any edit the Bot API refuses
@@ -40,7 +42,7 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   }
 
   /** True when edited (or nothing to change); false when a new message must be sent instead. */
-  async function tryEdit(chatId: string, messageId: number, text: string, markup?: InlineKeyboardMarkup): Promise<boolean> {
+  async function tryEdit(chatId: string, messageId: number, text: string, markup?: InlineKeyboardMarkup, captionToo = false): Promise<boolean> {
     await limiter.acquire(chatId);
     try {
       // Without reply_markup Telegram removes the old keyboard, which is what a button-less view means.
@@ -50,11 +52,60 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
     } catch (error) {
       await limiter.sent(chatId);
       if (describes(error, NOT_MODIFIED)) return true;
+      if (captionToo && describes(error, NO_TEXT) && text.length <= MAX_CAPTION) return tryEditCaption(chatId, messageId, text, markup);
       if (isBadRequest(error) && !toChannelError(error, 'editMessageText').permanent) {
         logger.debug({ chatId, messageId, err: errorText(error) }, 'telegram menu not editable; sending a new one');
         return false;
       }
       throw toChannelError(error, 'editMessageText');
+    }
+  }
+
+  /**
+   * The pay card is a photo: a later state of it (已支付, 已开票, 已过期) is written into its caption,
+   * keeping the card in place. False when Telegram refuses (the next view is then sent anew).
+   */
+  async function tryEditCaption(chatId: string, messageId: number, text: string, markup?: InlineKeyboardMarkup): Promise<boolean> {
+    await limiter.acquire(chatId);
+    try {
+      await api.editMessageCaption(chatId, messageId, undefined, text, { reply_markup: markup ?? { inline_keyboard: [] } });
+      return true;
+    } catch (error) {
+      if (describes(error, NOT_MODIFIED)) return true;
+      if (isBadRequest(error) && !toChannelError(error, 'editMessageCaption').permanent) return false;
+      throw toChannelError(error, 'editMessageCaption');
+    } finally {
+      await limiter.sent(chatId);
+    }
+  }
+
+  /**
+   * Removes the keyboard of a menu message whose role a new message takes over, so no dead buttons
+   * stay pressable above it. Idempotent: "not modified" (already bare) and a message Telegram no
+   * longer lets us edit are fine; only rate limits and outages are thrown (the delivery retries).
+   */
+  async function removeKeyboard(chatId: string, messageId: number): Promise<void> {
+    await limiter.acquire(chatId);
+    try {
+      await api.editMessageReplyMarkup(chatId, messageId, undefined, { inline_keyboard: [] });
+    } catch (error) {
+      if (!isBadRequest(error) || toChannelError(error, 'editMessageReplyMarkup').permanent) throw toChannelError(error, 'editMessageReplyMarkup');
+      logger.debug({ chatId, messageId, err: errorText(error) }, 'telegram old keyboard not removed');
+    } finally {
+      await limiter.sent(chatId);
+    }
+  }
+
+  async function deleteOld(chatId: string, id: number): Promise<void> {
+    try {
+      await api.deleteMessage(chatId, id);
+    } catch (error) {
+      // "message can't be deleted" / "not found": nothing more we can do, and nothing to retry.
+      if (isBadRequest(error)) {
+        logger.debug({ chatId, err: errorText(error) }, 'telegram message not deleted');
+        return;
+      }
+      throw toChannelError(error, 'deleteMessage');
     }
   }
 
@@ -106,30 +157,27 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const menuId = delivery.menuMessageId === null ? NaN : Number(delivery.menuMessageId);
       // A retry that already sent some parts goes on with the rest; it never edits instead.
       const resuming = (await progress.get(delivery.key)).sent > 0;
-      const editable =
-        !resuming &&
-        view.placement === 'menu' && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
-      if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup))) {
-        return { menuMessageId: String(menuId) };
+      const editable = !resuming && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
+      const isMenu = view.placement === 'menu';
+      if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup, view.keepsImage === true))) {
+        return isMenu ? { menuMessageId: String(menuId), messageId: String(menuId) } : { menuMessageId: null, messageId: String(menuId) };
       }
+      // A new message takes over: a progress notice it answers goes away; an old menu loses its
+      // keyboard. Both before the send, so a retry after a failed send leaves neither behind.
+      if (!resuming && Number.isSafeInteger(menuId)) {
+        if (delivery.menuMessageIsProgress) await deleteOld(chatId, menuId);
+        else if (isMenu) await removeKeyboard(chatId, menuId);
+      }
+      const replaced = Number(delivery.replacesMenuMessageId ?? NaN);
+      if (!resuming && Number.isSafeInteger(replaced) && replaced !== menuId) await removeKeyboard(chatId, replaced);
       const sentId = await sendNew(chatId, rendered, delivery.key);
       // A standalone message pushes the old menu up; the next menu should be a new one below it.
-      return { menuMessageId: view.placement === 'menu' ? String(sentId) : null };
+      return { menuMessageId: isMenu ? String(sentId) : null, messageId: String(sentId) };
     },
 
     async deleteMessage(chatId, messageId) {
       const id = Number(messageId);
-      if (!Number.isSafeInteger(id)) return;
-      try {
-        await api.deleteMessage(chatId, id);
-      } catch (error) {
-        // "message can't be deleted" / "not found": nothing more we can do, and nothing to retry.
-        if (isBadRequest(error)) {
-          logger.debug({ chatId, err: errorText(error) }, 'telegram message not deleted');
-          return;
-        }
-        throw toChannelError(error, 'deleteMessage');
-      }
+      if (Number.isSafeInteger(id)) await deleteOld(chatId, id);
     },
   };
 }

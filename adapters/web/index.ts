@@ -10,6 +10,7 @@ import type { Dispatcher } from '../../src/runtime/inbound.js';
 import type { WebConfig } from './web-config.js';
 import { mountWebInbound } from './web-inbound.js';
 import { createWebTransport } from './web-transport.js';
+import { drawWebIcon, FAVICON_SVG, webManifest } from './web-icons.js';
 
 export { loadWebConfig } from './web-config.js';
 
@@ -27,7 +28,7 @@ const ASSETS: Record<string, string> = {
   '/web/chat.css': 'chat.css',
 };
 /** The chat page loads its own script and stylesheet, QR codes and captchas as data: images, and talks only to feebot. */
-const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src data: 'self'; manifest-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
 /** The embedded web chat: static page (no build step) + send and long-poll endpoints. */
@@ -62,6 +63,15 @@ export function createWebAdapter(deps: {
         if (route === '/') headers['content-security-policy'] = deps.branding?.logo ? PAGE_CSP.replace('img-src data:', "img-src data: 'self'") : PAGE_CSP;
         app.get(route, (c) => c.body(body, 200, headers));
       }
+      // Add to home screen: favicon, manifest and icons (drawn once, cached for a day).
+      const icon192 = drawWebIcon(192);
+      const icon512 = drawWebIcon(512);
+      const day = { 'cache-control': 'public, max-age=86400' };
+      app.get('/favicon.svg', (c) => c.body(FAVICON_SVG, 200, { 'content-type': 'image/svg+xml', ...day }));
+      app.get('/favicon.ico', (c) => c.body(new Uint8Array(icon192), 200, { 'content-type': 'image/png', ...day }));
+      app.get('/web/icon-192.png', (c) => c.body(new Uint8Array(icon192), 200, { 'content-type': 'image/png', ...day }));
+      app.get('/web/icon-512.png', (c) => c.body(new Uint8Array(icon512), 200, { 'content-type': 'image/png', ...day }));
+      app.get('/manifest.webmanifest', (c) => c.body(webManifest('网上缴费'), 200, { 'content-type': 'application/manifest+json', ...day }));
       // The dispatcher is created after the adapters (it needs their transports), hence the getter.
       mountWebInbound(app, {
         db: deps.db,

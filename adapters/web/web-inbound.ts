@@ -113,7 +113,8 @@ export function mountWebInbound(
     const deadline = Date.now() + deps.config.WEB_LONG_POLL_MS;
     for (;;) {
       const messages = await listWebMessagesAfter(deps.db, chatId, after);
-      if (messages.length > 0 || !wait || Date.now() >= deadline || c.req.raw.signal.aborted) return c.json({ messages });
+      // `now`: the server's clock, so the page counts down to an unlock time (同意) whatever its own says.
+      if (messages.length > 0 || !wait || Date.now() >= deadline || c.req.raw.signal.aborted) return c.json({ messages, now: clock() });
       await deps.transport.waitForMessage(chatId, Math.min(RECHECK_MS, deadline - Date.now()), c.req.raw.signal);
     }
   });

@@ -19,13 +19,13 @@ export function createWebTransport(db: Db, clock: () => number) {
       const message = renderWebMessage(delivery.view);
       if (message.qr) message.imageDataUrl = await QRCode.toDataURL(message.qr, { margin: 1, width: 240 });
       const isMenu = delivery.view.placement === 'menu';
-      // Images are never edited into an existing bubble, matching the other channels. A new bubble's
-      // key comes from the outbox entry, so a delivery run twice (a crash before it was marked done)
-      // rewrites the same bubble instead of adding a second one.
-      const key = isMenu && delivery.menuMessageId && !message.imageDataUrl ? delivery.menuMessageId : (delivery.key ?? randomUUID());
+      // Drawn over the bubble it replaces (the menu, or a progress notice it is the outcome of); a new
+      // bubble's key comes from the outbox entry, so a delivery run twice (a crash before it was
+      // marked done) rewrites the same bubble instead of adding a second one.
+      const key = delivery.menuMessageId ?? delivery.key ?? randomUUID();
       await appendWebMessage(db, delivery.chatId, key, message, clock());
       appended.emit(delivery.chatId);
-      return isMenu ? { menuMessageId: key } : {};
+      return { menuMessageId: isMenu ? key : null, messageId: key };
     },
     async deleteMessage(): Promise<void> {
       // The page never shows what was typed into a password field, so there is nothing to delete.

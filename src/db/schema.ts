@@ -151,6 +151,10 @@ export interface ChannelChatsTable {
   channel: string;
   chat_id: string;
   menu_message_id: string | null;
+  /** 1: a message or a typed answer sits below the menu message; the next menu is sent anew. */
+  menu_detached: Generated<number>;
+  /** The progress notice (正在发送…) shown last, which its outcome replaces. */
+  progress_message_id: string | null;
   active: Generated<number>;
   updated_at: number;
 }

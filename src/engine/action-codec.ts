@@ -29,6 +29,8 @@ export const ACTION_OPS = [
   'forgot',
   'send',
   'defer',
+  'dismiss',
+  'share',
 ] as const;
 
 export type ActionOp = (typeof ACTION_OPS)[number];

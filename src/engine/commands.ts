@@ -28,6 +28,8 @@ export type Command =
   | { kind: 'order.create'; studentId: string; lines: SelectionLine[] }
   | { kind: 'order.query'; orderId: string }
   | { kind: 'order.close'; orderId: string }
+  /** 分享给家长代付: a link for this one order that a parent can pay from. */
+  | { kind: 'order.share'; orderId: string }
   | { kind: 'problem.report'; studentId: string; orderId: string; description: string }
   /** 申请缓缴: the finance office approves or rejects it (the answer reaches the chat later, from staff). */
   | { kind: 'deferral.request'; studentId: string; itemIds: number[]; until: string; reason: string };

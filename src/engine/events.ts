@@ -71,8 +71,11 @@ export type EngineEvent =
   | { kind: 'email.confirmed'; at: number; ok: false; problem: EmailConfirmProblem }
   | { kind: 'order.created'; at: number; orderId: string; payUrl: string; qrPayload: string; total: Fen; expiresAt: number }
   | { kind: 'order.failed'; at: number; reason: 'exceedsOutstanding' | 'gateway' }
-  | { kind: 'order.status'; at: number; orderId: string; status: OrderStatusAnswer }
+  /** `pushed`: told by the gateway (a failed or cancelled payment), not asked for with 付款已成功. */
+  | { kind: 'order.status'; at: number; orderId: string; status: OrderStatusAnswer; pushed?: boolean }
   | { kind: 'order.closed'; at: number; orderId: string }
+  /** The 代付 link for the order (null: the order can no longer be paid). */
+  | { kind: 'order.shared'; at: number; orderId: string; url: string | null }
   | { kind: 'order.expired'; at: number; orderId: string }
   | { kind: 'payment.confirmed'; at: number; orderId: string; total: Fen; receiptNo: string; receiptUrl: string }
   /** Money received for the order that could not go to fee items: held as a flagged credit for the finance office. */

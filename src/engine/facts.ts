@@ -32,13 +32,26 @@ export interface FeeItemFacts {
 
 /** A 新闻公告 to show on the login and home screens; `lang` `all` shows in every language. */
 export interface AnnouncementFacts {
+  /** Lets a conversation dismiss it (absent: cannot be dismissed). */
+  id?: number;
   title: string;
   body: string;
   lang: string;
 }
 
+/** One payment that reached a fee item (缴费历史项目), newest first. */
+export interface ItemPaymentFacts {
+  itemId: number;
+  amount: Fen;
+  paidAt: number;
+  /** The receipt page's token (see EngineConfig.receiptUrlPrefix), once issued. */
+  receiptToken: string | null;
+}
+
 export interface Facts {
   student: StudentFacts | null;
+  /** Payments per item for the history tab (absent: none loaded). */
+  payments?: ItemPaymentFacts[];
   /** Shown on the login and home screens (absent: none). */
   announcements?: AnnouncementFacts[];
   /** Every fee item of the logged-in student (paid ones too), ordered by period then code. */
@@ -52,6 +65,10 @@ export interface EngineConfig {
   agreementText: { 'zh-CN': string; en: string };
   /** UNIVERSITY_NAME and the finance office's contact line (src/branding.ts); generic words when absent. */
   branding?: EngineBranding;
+  /** Receipt page URL without the token (`https://fees.example.edu/receipts/`), for history links. */
+  receiptUrlPrefix?: string;
+  /** IANA zone for the times shown (order expiry); Asia/Shanghai when absent. */
+  timezone?: string;
 }
 
 export interface EngineBranding {

@@ -16,17 +16,34 @@ export function showStep(state: ConversationState, step: Step, env: EngineEnv, l
   return paint({ ...state, step, menuRev: state.menuRev + 1 }, env, lead, image);
 }
 
+/**
+ * Shows `step` as a new menu with `note` (an error, what just happened) on top of its prompt: one
+ * message that says what went wrong and what to type now, not a notice and then a menu.
+ */
+export function showStepWithNote(state: ConversationState, step: Step, env: EngineEnv, note: string, lead: Effect[] = []): TransitionResult {
+  return paint({ ...state, step, menuRev: state.menuRev + 1 }, env, lead, undefined, note);
+}
+
+/** Re-shows the current step with a catalogue `note` on top (see showStepWithNote). */
+export function reprompt<K extends MessageKey>(state: ConversationState, env: EngineEnv, key: K, ...args: MessageArgs<K>): TransitionResult {
+  return showStepWithNote(state, state.step, env, translate(state.lang, key, ...args));
+}
+
 /** Re-shows the current step as a new menu (after a help text, an error, a stale press…). */
 export function reshow(state: ConversationState, env: EngineEnv, lead: Effect[] = []): TransitionResult {
   return showStep(state, state.step, env, lead);
 }
 
 /** Draws the current step under the CURRENT menuRev: the same codes, so channels edit in place. */
-export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] = [], image?: ImageSpec): TransitionResult {
+export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] = [], image?: ImageSpec, note?: string): TransitionResult {
   const spec = renderStep(state, env, state.menuRev, image);
-  const view: View = { placement: 'menu', text: spec.text, buttons: spec.buttons };
+  const text = note === undefined ? spec.text : `${note}\n\n${spec.text}`;
+  const view: View = { placement: 'menu', text, buttons: spec.buttons };
   if (spec.image) view.image = spec.image;
   if (spec.input) view.input = spec.input;
+  if (spec.progress) view.progress = true;
+  if (spec.keepsImage) view.keepsImage = true;
+  view.lang = state.lang;
   return {
     state: { ...state, menuCodes: menuCodesOf(spec.buttons) },
     effects: [...lead, { type: 'show', view }, ...(spec.effects ?? [])],
@@ -40,7 +57,7 @@ export function paint(state: ConversationState, env: EngineEnv, lead: Effect[] =
 export function showWaiting(state: ConversationState, text: string, trail: Effect[] = []): TransitionResult {
   return {
     state: { ...state, menuRev: state.menuRev + 1, menuCodes: [] },
-    effects: [{ type: 'show', view: { placement: 'menu', text, buttons: [] } }, ...trail],
+    effects: [{ type: 'show', view: { placement: 'menu', text, buttons: [], progress: true } }, ...trail],
   };
 }
 
@@ -57,6 +74,11 @@ export function message(text: string, buttons: Button[][] = []): Effect {
 /** A standalone message from the catalogue. */
 export function notice<K extends MessageKey>(lang: Lang, key: K, ...args: MessageArgs<K>): Effect {
   return message(translate(lang, key, ...args));
+}
+
+/** A standalone progress notice (正在提交…), replaced by the outcome that follows it. */
+export function progressNotice<K extends MessageKey>(lang: Lang, key: K, ...args: MessageArgs<K>): Effect {
+  return { type: 'show', view: { placement: 'message', text: translate(lang, key, ...args), buttons: [], progress: true } };
 }
 
 /** The answer to a button press. */

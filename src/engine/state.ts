@@ -26,6 +26,9 @@ export interface SelectionLine {
 /** Where a `/start` deep link asked to go once the student is logged in. */
 export type DeepLink = 'pay' | 'history';
 
+/** Where the order on the pay card stands (absent: 待支付). */
+export type OrderCardStatus = 'pending' | 'paid' | 'receipted' | 'failed' | 'closed' | 'expired';
+
 export type Step =
   | { name: 'login.studentId'; next?: DeepLink }
   | { name: 'login.password'; studentId: string; next?: DeepLink; challengeSolved?: boolean }
@@ -47,7 +50,19 @@ export type Step =
   | { name: 'confirm'; selection: SelectionLine[] }
   | { name: 'order.creating'; selection: SelectionLine[] }
   // `lines`/`expiresAt` (optional: older states lack them) let the pay menu be redrawn in full.
-  | { name: 'order.paying'; orderId: string; payUrl: string; qrPayload: string; total: Fen; lines?: SelectionLine[]; expiresAt?: number }
+  // `status`/`receiptUrl`: the card lives on after the payment (已支付 → 已开票, or 已关闭/已过期).
+  | {
+      name: 'order.paying';
+      orderId: string;
+      payUrl: string;
+      qrPayload: string;
+      total: Fen;
+      lines?: SelectionLine[];
+      expiresAt?: number;
+      status?: OrderCardStatus;
+      receiptUrl?: string;
+      receiptNo?: string;
+    }
   | { name: 'order.problem'; orderId: string; payUrl: string; qrPayload: string; total: Fen; lines?: SelectionLine[]; expiresAt?: number }
   // The optional order details let the report step return to the pay menu.
   | {
@@ -79,6 +94,8 @@ export interface ConversationState {
   menuRev: number;
   session: Session | null;
   step: Step;
+  /** 新闻公告 this chat closed (知道了): not shown again here. */
+  dismissedAnnouncements?: number[];
   /** Action codes of the last menu in button order: numbered replies ("2") pick from it. */
   menuCodes: string[];
 }

@@ -15,6 +15,7 @@ import { armIdleTimerOnLogin, onIdleTimer } from './steps/idle.step.js';
 import { endSession } from './steps/navigation.step.js';
 import {
   onOrderClosed,
+  onOrderShared,
   onOrderCreated,
   onOrderExpired,
   onOrderFailed,
@@ -81,6 +82,8 @@ function step(current: ConversationState, event: EngineEvent, env: EngineEnv): T
       return onOrderStatus(current, event, env);
     case 'order.closed':
       return onOrderClosed(current, event, env);
+    case 'order.shared':
+      return onOrderShared(current, event);
     case 'order.expired':
       return onOrderExpired(current, event, env);
     case 'payment.confirmed':

@@ -6,12 +6,13 @@ import type { EngineEnv, UserAction } from './engine-env.js';
 import type { EngineEvent } from './events.js';
 import { translate } from './i18n/index.js';
 import { ack, acksToMessages, message, notice, paint, reshow, showStep } from './present.js';
-import type { ConversationState, Step } from './state.js';
+import type { ConversationState, SelectionLine, Step } from './state.js';
 import { isLoginStep, slashCommandsOnly, stepAction, stepText } from './step-dispatch.js';
 import { isPasswordStep } from './steps/account.step.js';
 import { openForgot } from './steps/forgot.step.js';
 import { endSession, handleStart, logout, toForcedPassword, toLogin, toggleLang } from './steps/navigation.step.js';
 import { isOpenCommand, parseTextCommand, type TextCommand } from './text-commands.js';
+import { shownAnnouncements } from './menus/announcement.menu.js';
 
 // What the student does: start, text, button. Idle timeout, stale menus, commands and numbered
 // replies are handled here, before any step sees the input.
@@ -48,8 +49,18 @@ function handleActionCode(state: ConversationState, code: string, env: EngineEnv
   // current menu is drawn again under its own revision, so its buttons stay good: a press on it
   // racing the redraw is not outdated too.
   if (!action) return paint(state, env, [ack(state.lang, false, 'action.invalid')]);
-  if (action.rev !== state.menuRev) return paint(state, env, [ack(state.lang, false, 'action.stale')]);
+  if (action.rev !== state.menuRev) return staleAnswer(state, env);
   return routeAction(state, { op: action.op, arg: action.arg }, env);
+}
+
+/**
+ * 此菜单已过期: said in the answer to the press and on top of the current menu, drawn again as a new
+ * message at the bottom where the student sees it (the menu it replaces loses its buttons).
+ */
+function staleAnswer(state: ConversationState, env: EngineEnv): TransitionResult {
+  const result = paint(state, env, [ack(state.lang, false, 'action.stale')], undefined, translate(state.lang, 'action.stale'));
+  const effects = result.effects.map((e) => (e.type === 'show' && e.view.placement === 'menu' ? { ...e, view: { ...e.view, fresh: true } } : e));
+  return { state: result.state, effects };
 }
 
 function handleText(state: ConversationState, text: string, env: EngineEnv): TransitionResult {
@@ -100,6 +111,8 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
   switch (action.op) {
     case 'lang':
       return toggleLang(state, env);
+    case 'dismiss':
+      return dismissAnnouncements(state, env);
     case 'logout':
       return logout(state, env);
     case 'home':
@@ -110,6 +123,7 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     case 'email':
     case 'settings':
       if (!state.session) return toLogin(state, env, [notice(state.lang, 'session.loginFirst')]);
+      if (action.op === 'pay' && action.arg !== '') return showStep(state, { name: 'select', selection: preselected(action.arg, env) }, env);
       return showStep(state, navigationTarget(action.op, action.arg), env);
     case 'tab':
     case 'period':
@@ -129,10 +143,28 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     case 'forgot':
     case 'send':
     case 'defer':
+    case 'share':
       return stepAction(state, action, env) ?? reshow(state, env, [ack(state.lang, false, 'action.invalid')]);
     default:
       return assertNever(action.op);
   }
+}
+
+/** 知道了: the announcements on screen are not shown in this chat again; the same screen, redrawn. */
+function dismissAnnouncements(state: ConversationState, env: EngineEnv): TransitionResult {
+  const ids = shownAnnouncements({ env, state }).flatMap((a) => (a.id === undefined ? [] : [a.id]));
+  // Only the newest few are kept: announcements expire, and the state must not grow without end.
+  const dismissed = [...new Set([...ids, ...(state.dismissedAnnouncements ?? [])])].slice(0, 50);
+  return showStep({ ...state, dismissedAnnouncements: dismissed }, state.step, env);
+}
+
+/**
+ * 继续缴费 / 重新支付 on a pay card: the card's items (ids joined by `.`) ticked again, each with what
+ * it still owes; items that owe nothing now are left out.
+ */
+function preselected(arg: string, env: EngineEnv): SelectionLine[] {
+  const ids = new Set(arg.split('.').map(Number));
+  return env.facts.items.filter((item) => ids.has(item.id) && item.outstanding > 0).map((item) => ({ itemId: item.id, amount: item.outstanding }));
 }
 
 function navigationTarget(op: 'home' | 'detail' | 'items' | 'pay' | 'pwd' | 'email' | 'settings', arg: string): Step {

@@ -11,7 +11,8 @@ export type NoticeFacts =
   | { kind: 'order.expired'; orderId: string };
 
 export type Button =
-  | { label: string; code: string; disabled?: boolean }
+  /** `unlocksAt` (epoch ms): a disabled button that the server enables then; pages may count down to it. */
+  | { label: string; code: string; disabled?: boolean; unlocksAt?: number }
   | { label: string; url: string };
 
 export type ImageSpec =
@@ -32,6 +33,20 @@ export interface View {
   image?: ImageSpec;
   /** What the next free-text input is: `password` masks it where the channel can. */
   input?: 'text' | 'password';
+  /**
+   * Work in progress (正在创建订单…): the view that follows in this chat is its outcome and takes
+   * its place (edited over it, or it is deleted) instead of leaving it behind.
+   */
+  progress?: boolean;
+  /**
+   * A later state of a menu that was shown with a picture (the pay card after payment): a channel
+   * that cannot take the picture away in an edit keeps it and edits only the text (a caption).
+   */
+  keepsImage?: boolean;
+  /** A menu to show as a new message at the bottom of the chat even where it could be edited in place. */
+  fresh?: boolean;
+  /** The conversation's language when the menu was drawn: pages set their own words by it. */
+  lang?: 'zh-CN' | 'en';
   /** Set on proactive notices (payment confirmed, order expired). */
   notice?: NoticeFacts;
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import { listFeeItemsWithReserved, type FeeItemWithReserved } from '../db/repositories/fee-item.repository.js';
 import { listShownAnnouncements } from '../db/repositories/announcement.repository.js';
 import { activeDeferrals } from '../db/repositories/deferral.repository.js';
+import { listItemPayments } from '../db/repositories/payment-history.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
 import { DEFAULT_TIMEZONE, localDate } from '../local-date.js';
 import type { Facts, FeeItemFacts } from '../engine/facts.js';
@@ -37,9 +38,11 @@ export async function loadFacts(db: Db, studentId: string, now: number, timezone
   const deferred = await activeDeferrals(db, studentId, today);
   const inArrears = items.some((i) => i.amount_due > i.amount_paid);
   const announcements = await listShownAnnouncements(db, today, student ? { college: student.college, inArrears } : null);
+  const payments = await listItemPayments(db, studentId);
   return {
+    ...(payments.length > 0 ? { payments: payments.map((p) => ({ itemId: p.feeItemId, amount: p.amount, paidAt: p.paidAt, receiptToken: p.receiptToken })) } : {}),
     // Only when there are some: facts without announcements look as they always did.
-    ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}),
+    ...(announcements.length > 0 ? { announcements: announcements.map(({ id, title, body, lang }) => ({ id, title, body, lang })) } : {}),
     student: student
       ? {
           studentId: student.student_id,
@@ -57,5 +60,5 @@ export async function loadFacts(db: Db, studentId: string, now: number, timezone
 /** What a conversation without a logged-in student sees: the announcements for everyone. */
 export async function loadPublicFacts(db: Db, now: number, timezone: string = DEFAULT_TIMEZONE): Promise<Facts> {
   const announcements = await listShownAnnouncements(db, localDate(now, timezone), null);
-  return { student: null, items: [], ...(announcements.length > 0 ? { announcements: announcements.map(({ title, body, lang }) => ({ title, body, lang })) } : {}) };
+  return { student: null, items: [], ...(announcements.length > 0 ? { announcements: announcements.map(({ id, title, body, lang }) => ({ id, title, body, lang })) } : {}) };
 }

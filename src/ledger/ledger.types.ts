@@ -51,7 +51,10 @@ export type RecordedOutcome = Exclude<ApplyOutcome, { kind: 'duplicate' } | { ki
  * Queues what must follow a recorded payment (receipt, the student's notice, the staff card) inside
  * the transaction that records it. Runs once per payment.
  */
-export type FollowUpHook = (tx: Tx, outcome: RecordedOutcome) => Promise<void>;
+export type FollowUpHook = (tx: Tx, outcome: RecordedOutcome | FailedOutcome) => Promise<void>;
+
+/** The gateway said the payment failed or was cancelled; `changed`: the order was pending until now. */
+export type FailedOutcome = Extract<ApplyOutcome, { kind: 'failed' }>;
 
 export interface ReceiptRecord {
   receiptNo: string;

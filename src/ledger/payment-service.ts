@@ -33,8 +33,12 @@ export function createPaymentService({ db, logger }: PaymentServiceDeps) {
    */
   async function applyPayment(gatewayName: string, n: PaymentNotification, now: number, followUps?: FollowUpHook): Promise<ApplyOutcome> {
     if (n.status === 'failed') {
-      const changed = await casOrderStatus(db, n.orderId, 'pending', 'failed', now);
-      return { kind: 'failed', orderId: n.orderId, changed };
+      // The student's notice (重新支付) commits with the status: a crash keeps both or neither.
+      return inTransaction(db, async (tx) => {
+        const outcome = { kind: 'failed' as const, orderId: n.orderId, changed: await casOrderStatus(tx, n.orderId, 'pending', 'failed', now) };
+        if (outcome.changed && followUps) await followUps(tx, outcome);
+        return outcome;
+      });
     }
     if (!Number.isSafeInteger(n.amount) || n.amount <= 0) {
       // A gateway adapter bug; throwing makes the notifier retry instead of recording nonsense.

@@ -8,8 +8,21 @@ export interface Delivery {
   channel: ChannelName;
   chatId: string;
   view: View;
-  /** The menu message currently shown in this chat, if the transport reported one. */
+  /**
+   * The message to draw this view over, if any: the chat's menu (a menu edited in place) or a
+   * progress notice the view is the outcome of.
+   */
   menuMessageId: string | null;
+  /**
+   * `menuMessageId` is a progress notice: where it cannot be edited into this view (a photo), it is
+   * deleted rather than left behind.
+   */
+  menuMessageIsProgress?: boolean;
+  /**
+   * A menu `view` that is sent as a new message takes over from this one (a message or a typed
+   * answer went below it): its buttons are stale, so channels that can remove them do.
+   */
+  replacesMenuMessageId?: string | null;
   /**
    * Stable across retries of this same delivery (the outbox entry), so a transport that sends it
    * in several parts can resume where a failure stopped it instead of repeating parts.
@@ -27,6 +40,8 @@ export type DeliveryPriority = 'interactive' | 'bulk';
 export interface DeliveryResult {
   /** Id of the message now acting as the menu (after an edit or a new send), if any. */
   menuMessageId?: string | null;
+  /** Id of the message now showing this view (the last part, if it took several). */
+  messageId?: string | null;
 }
 
 /**

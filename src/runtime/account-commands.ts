@@ -9,7 +9,7 @@ import { assertNever } from '../errors.js';
 import type { CommandContext, EventWithoutTime } from './runtime-types.js';
 import type { SessionRevoker } from './session-revoker.js';
 
-export type AccountCommand = Exclude<Command, { kind: 'order.create' | 'order.query' | 'order.close' | 'problem.report' | 'deferral.request' }>;
+export type AccountCommand = Exclude<Command, { kind: 'order.create' | 'order.query' | 'order.close' | 'order.share' | 'problem.report' | 'deferral.request' }>;
 
 export interface AccountCommandDeps {
   guard: LoginGuard;

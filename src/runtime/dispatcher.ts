@@ -156,6 +156,12 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
       events = next;
       opts = { ...opts, inboundMessageId: undefined };
     }
+    // A typed answer that drew nothing yet (its answer comes later, from a command): the menu above
+    // it must not be edited, or the reply would appear above what the student typed.
+    if (options.freshMenu && !entries.some((e) => e.kind === 'deliver')) {
+      const payload: OutboxPayloads['detach'] = { channel, chatId };
+      entries.unshift({ lane: chatLane(channel, chatId), kind: 'detach', payload, runAfter: clock() });
+    }
     return { state, entries, acks };
   }
 

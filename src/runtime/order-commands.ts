@@ -8,7 +8,7 @@ import type { CommandContext, EventWithoutTime } from './runtime-types.js';
 import { createOrderReconciler } from './order-reconcile.js';
 import type { PaymentIntake } from './payment-intake.js';
 
-export type OrderCommand = Extract<Command, { kind: 'order.create' | 'order.query' | 'order.close' | 'problem.report' | 'deferral.request' }>;
+export type OrderCommand = Extract<Command, { kind: 'order.create' | 'order.query' | 'order.close' | 'order.share' | 'problem.report' | 'deferral.request' }>;
 
 export interface OrderCommandDeps {
   ledger: Ledger;
@@ -16,6 +16,8 @@ export interface OrderCommandDeps {
   intake: PaymentIntake;
   /** The payer's name shown at the gateway (and later on the receipt). */
   studentName: (studentId: string) => Promise<string>;
+  /** The 代付 link of an order (absent: 代付 is not offered). */
+  parentPayUrl?: (orderId: string) => Promise<string>;
   logger: Logger;
 }
 
@@ -73,6 +75,11 @@ export function createOrderCommands(deps: OrderCommandDeps) {
         return queryOrder(command.orderId, ctx);
       case 'order.close':
         return closeOrder(command.orderId, ctx);
+      case 'order.share': {
+        const order = await ledger.getOrder(command.orderId);
+        const payable = order && order.status === 'pending' && order.expiresAt > ctx.now && deps.parentPayUrl;
+        return { kind: 'order.shared', orderId: command.orderId, url: payable ? await deps.parentPayUrl!(command.orderId) : null };
+      }
       case 'problem.report': {
         const reportId = await ledger.reportProblem({ ...command, channel: ctx.channel, chatId: ctx.chatId, now: ctx.now });
         return { kind: 'problem.reported', reportId };

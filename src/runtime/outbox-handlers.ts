@@ -41,16 +41,44 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
 
   return {
     async deliver(entry) {
-      const { channel, chatId, view, freshMenu } = payloadOf<'deliver'>(entry);
+      const { channel, chatId, view } = payloadOf<'deliver'>(entry);
+      const freshMenu = payloadOf<'deliver'>(entry).freshMenu || view.fresh === true;
       const chat = await findChannelChat(db, channel, chatId);
       if (!chat.active) return;
-      const menuMessageId = view.placement === 'menu' && !freshMenu ? chat.menuMessageId : null;
-      const result = await transportFor(channel).deliver({ channel, chatId, view, menuMessageId, key: `outbox:${entry.id}` });
-      if (view.placement === 'menu' && result.menuMessageId !== undefined) {
-        await updateChannelChat(db, channel, chatId, { menuMessageId: result.menuMessageId }, clock());
-      } else if (view.placement === 'message') {
-        // A message now sits below the old menu: the next menu goes below it too.
-        await updateChannelChat(db, channel, chatId, { menuMessageId: null }, clock());
+      const isMenu = view.placement === 'menu';
+      // The outcome of a progress notice is drawn over it; otherwise a menu is edited in place only
+      // while nothing (a message, a typed answer) went below it.
+      const overProgress = !freshMenu && chat.progressMessageId !== null;
+      const target = overProgress ? chat.progressMessageId : isMenu && !freshMenu && !chat.menuDetached ? chat.menuMessageId : null;
+      const replacesMenuMessageId = isMenu && chat.menuMessageId !== target ? chat.menuMessageId : null;
+      const result = await transportFor(channel).deliver({
+        channel,
+        chatId,
+        view,
+        menuMessageId: target,
+        menuMessageIsProgress: overProgress,
+        replacesMenuMessageId,
+        key: `outbox:${entry.id}`,
+      });
+      const shownId = result.messageId ?? result.menuMessageId ?? null;
+      const progressMessageId = view.progress && shownId !== null ? shownId : null;
+      if (isMenu && result.menuMessageId !== undefined) {
+        await updateChannelChat(db, channel, chatId, { menuMessageId: result.menuMessageId, menuDetached: false, progressMessageId }, clock());
+      } else if (!isMenu) {
+        // A message now sits below the old menu: the next menu goes below it too, and takes its place.
+        // Drawn over a progress menu, the message took the menu's place: there is no menu left.
+        const menuGone = overProgress && chat.progressMessageId === chat.menuMessageId;
+        const change = menuGone ? { menuMessageId: null, menuDetached: false } : { menuDetached: chat.menuMessageId !== null };
+        await updateChannelChat(db, channel, chatId, { ...change, progressMessageId }, clock());
+      }
+    },
+
+    async detach(entry) {
+      const { channel, chatId } = payloadOf<'detach'>(entry);
+      const chat = await findChannelChat(db, channel, chatId);
+      // What is shown stays where it is, progress notices too: their outcome now goes below the answer.
+      if ((chat.menuMessageId !== null && !chat.menuDetached) || chat.progressMessageId !== null) {
+        await updateChannelChat(db, channel, chatId, { menuDetached: chat.menuMessageId !== null, progressMessageId: null }, clock());
       }
     },
 

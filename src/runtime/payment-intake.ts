@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { ChannelName } from '../ports/channel.port.js';
 import type { GatewayOrderState, PaymentGateway, PaymentNotification } from '../ports/gateway.port.js';
 import type { EventWithoutTime, OutboxPayloads } from './runtime-types.js';
-import type { Ledger, RecordedOutcome } from '../ledger/index.js';
+import type { FailedOutcome, Ledger, RecordedOutcome } from '../ledger/index.js';
 
 export interface PaymentIntakeDeps {
   gateway: PaymentGateway;
@@ -29,10 +29,19 @@ export function createPaymentIntake(deps: PaymentIntakeDeps) {
    * transaction, an overpayment, a wrong amount) gets a truthful notice instead, and a card for the
    * finance office. The student's two go on the order's receipt lane, so the notice follows the receipt.
    */
-  async function queueFollowUps(tx: Tx, outcome: RecordedOutcome): Promise<void> {
+  async function queueFollowUps(tx: Tx, outcome: RecordedOutcome | FailedOutcome): Promise<void> {
     const now = clock();
     const entries: NewOutboxEntry[] = [];
     const lane = `receipt:${outcome.orderId}`;
+    if (outcome.kind === 'failed') {
+      // A failed or cancelled payment at the gateway is told to the chat, as success is (重新支付).
+      const order = await findOrderById(tx, outcome.orderId);
+      if (!order) return;
+      const event: EventWithoutTime = { kind: 'order.status', orderId: outcome.orderId, status: 'failed', pushed: true };
+      const payload: OutboxPayloads['event'] = { channel: order.channel as ChannelName, chatId: order.chat_id, event };
+      await enqueueOutbox(tx, [{ lane, kind: 'event', payload, runAfter: now }], now);
+      return;
+    }
     const credited = outcome.kind === 'applied' || outcome.kind === 'late' ? outcome.creditedToItems : 0;
     if (credited > 0) {
       const payload: OutboxPayloads['receipt'] = { orderId: outcome.orderId };

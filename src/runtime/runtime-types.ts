@@ -26,6 +26,8 @@ export interface CommandContext {
 export interface OutboxPayloads {
   deliver: { channel: ChannelName; chatId: string; view: View; freshMenu: boolean };
   delete: { channel: ChannelName; chatId: string; messageId: string };
+  /** The student typed below the menu: whatever menu comes next is a new message under the answer. */
+  detach: { channel: ChannelName; chatId: string };
   /** Forget the chat's history (a session ended): see ChannelTransport.clearHistory. */
   clear: { channel: ChannelName; chatId: string };
   event: { channel: ChannelName; chatId: string; event: EventWithoutTime };

@@ -282,13 +282,16 @@ export function runChannelContract<P>(name: string, adapter: ChannelUnderTest<P>
       const pay = c.menu();
       expect(adapter.image(pay)).toEqual({ kind: 'qr', payload: urls.pay });
       expect(adapter.links(pay).map((l) => l.url)).toContain(urls.pay);
-      expect(adapter.buttons(pay).map((b) => b.label)).toEqual(['付款已成功', '付款出现问题']);
+      expect(adapter.buttons(pay).map((b) => b.label)).toEqual(['付款已成功', '付款出现问题', '分享给家长代付']);
 
       c.send({ kind: 'payment.confirmed', orderId: 'ORD1', total: 150_000, receiptNo: 'R2026-0001', receiptUrl: urls.receipt });
-      const receipt = c.messages.find((m) => c.shownText(m).includes('电子票据号：R2026-0001'));
+      const receipt = [...c.messages, c.menu()].find((m) => c.shownText(m).includes('电子票据号：R2026-0001'));
       if (!receipt) throw new Error('no receipt rendered');
       expect(adapter.links(receipt)).toContainEqual({ label: '查看电子票据', url: urls.receipt });
-      expect(c.state.step.name).toBe('home');
+      // The pay card itself turned 已开票: no 付款已成功 left on a paid order.
+      expect(c.shownText(c.menu())).toContain('状态：已开票');
+      expect(adapter.buttons(c.menu()).map((b) => b.label)).not.toContain('付款已成功');
+      expect(c.state.step).toMatchObject({ name: 'order.paying', status: 'receipted' });
     });
 
     it('a malformed or foreign button payload never reaches the engine as a valid action', () => {

@@ -144,6 +144,8 @@ describe('web chat, end to end in Chromium', () => {
       total: '¥2,200.50',
     });
 
+    // The pay card turned 已开票 in place; 返回主菜单 leads on.
+    await button(page, '返回主菜单').click();
     await button(page, '收费情况明细').click();
     await button(page, '缴费历史项目').click();
     await expect.poll(() => lastBubble(page).textContent()).toContain('收费情况明细 · 缴费历史项目');

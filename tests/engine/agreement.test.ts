@@ -36,7 +36,8 @@ describe('协议 (agreement)', () => {
     expect(menu.text).toContain('10 秒后方可点击「同意」');
     expect(menu.buttons).toEqual([
       [
-        { label: '同意（10秒）', code: codeOf(menu, '同意'), disabled: true },
+        // unlocksAt: pages count down to it (the server still enables the button itself).
+        { label: '同意（10秒）', code: codeOf(menu, '同意'), disabled: true, unlocksAt: h.now + 10_000 },
         { label: '取消', code: codeOf(menu, '取消') },
       ],
     ]);
@@ -163,7 +164,7 @@ describe('确认 (confirm)', () => {
       ],
     });
     expect(result.state.menuRev).toBe(rev + 1);
-    expect(shownViews(result)).toEqual([{ placement: 'menu', text: '正在创建订单…', buttons: [] }]);
+    expect(shownViews(result)).toEqual([{ placement: 'menu', text: '正在创建订单…', buttons: [], progress: true, lang: 'zh-CN' }]);
     expect(commandsOf(result)).toEqual([
       {
         kind: 'order.create',

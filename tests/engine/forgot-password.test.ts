@@ -78,8 +78,8 @@ describe('忘记密码 from the 学号 prompt', () => {
 });
 
 describe('忘记密码 from the password prompt', () => {
-  it('offers 忘记密码 next to 返回', () => {
-    expect(labelsOf(passwordPromptHarness().menu())).toEqual(['忘记密码', '返回']);
+  it('offers 忘记密码 next to 换学号', () => {
+    expect(labelsOf(passwordPromptHarness().menu())).toEqual(['忘记密码', '换学号']);
   });
 
   it('uses the 学号 already given', () => {
@@ -110,7 +110,7 @@ describe('发送 / 取消', () => {
     const rev = h.state.menuRev;
     const result = h.press('发送');
     expect(commandsOf(result)).toEqual([{ kind: 'reset.request', studentId: '2023001' }]);
-    expect(menuOf(result)).toEqual({ placement: 'menu', text: '正在发送…', buttons: [] });
+    expect(menuOf(result)).toEqual({ placement: 'menu', text: '正在发送…', buttons: [], progress: true });
     expect(result.state.menuRev).toBe(rev + 1);
     expect(result.state.menuCodes).toEqual([]);
   });

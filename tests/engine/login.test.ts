@@ -33,9 +33,11 @@ describe('login', () => {
     const h = startedHarness();
     const rev = h.state.menuRev;
     const result = h.type(text);
-    expect(messageTexts(result)).toEqual(['学号格式不正确：请输入 1–32 位字母、数字、_ 或 -']);
+    // One answer: the error on top of the prompt.
+    expect(messageTexts(result)).toEqual([]);
     expect(result.state.step).toEqual({ name: 'login.studentId' });
     expect(result.state.menuRev).toBe(rev + 1);
+    expect(menuOf(result).text.startsWith('学号格式不正确：请输入 1–32 位字母、数字、_ 或 -\n\n')).toBe(true);
     expect(menuOf(result).text).toContain('请输入学号');
   });
 
@@ -78,9 +80,9 @@ describe('login', () => {
     expect(result.state.step.name).toBe('login.password');
   });
 
-  it('返回 at the password prompt goes back to the 学号', () => {
+  it('换学号 at the password prompt goes back to the 学号', () => {
     const h = passwordPromptHarness();
-    expect(h.press('返回').state.step).toEqual({ name: 'login.studentId' });
+    expect(h.press('换学号').state.step).toEqual({ name: 'login.studentId' });
   });
 
   it('a good login opens the home menu and starts the session', () => {
@@ -101,11 +103,14 @@ describe('login', () => {
     expect(menuOf(result).input).toBe('password');
   });
 
-  it('a wrong password says 学号或密码有误 and asks for the 学号 again', () => {
+  it('a wrong password says 学号或密码有误 and asks for the password again, keeping the 学号 (换学号 offered)', () => {
     const h = passwordPromptHarness();
     const result = h.send({ kind: 'login.result', result: { ok: false, reason: 'invalid' } });
-    expect(messageTexts(result)).toEqual(['学号或密码有误']);
-    expect(result.state.step).toEqual({ name: 'login.studentId' });
+    expect(messageTexts(result)).toEqual([]);
+    expect(result.state.step).toEqual({ name: 'login.password', studentId: '2023001' });
+    expect(menuOf(result).text).toBe('学号或密码有误\n\n学号：2023001\n请输入密码');
+    expect(menuOf(result).input).toBe('password');
+    expect(menuOf(result).buttons.flat().map((b) => b.label)).toEqual(['忘记密码', '换学号']);
     expect(result.state.session).toBeNull();
   });
 

@@ -217,7 +217,7 @@ describe('numbered replies (channels without buttons)', () => {
     const h = createHarness({ state });
     const shown = h.type('help'); // re-shows the pay menu
     expect(menuOf(shown).buttons[0]).toEqual([{ label: '去支付', url: 'https://pay.example/O1' }]);
-    expect(h.state.menuCodes).toEqual([codeOf(menuOf(shown), '付款已成功'), codeOf(menuOf(shown), '付款出现问题')]);
+    expect(h.state.menuCodes).toEqual([codeOf(menuOf(shown), '付款已成功'), codeOf(menuOf(shown), '付款出现问题'), codeOf(menuOf(shown), '分享给家长代付')]);
     const result = h.type('1');
     expect(commandsOf(result)).toEqual([{ kind: 'order.query', orderId: 'O1' }]);
     // The "checking…" ack becomes a message: a text reply has no button press to answer.

@@ -62,8 +62,11 @@ describe('order creation', () => {
         { label: '付款已成功', code: codeOf(menu, '付款已成功') },
         { label: '付款出现问题', code: codeOf(menu, '付款出现问题') },
       ],
+      [{ label: '分享给家长代付', code: codeOf(menu, '分享给家长代付') }],
     ]);
-    expect(h.state.menuCodes).toEqual([codeOf(menu, '付款已成功'), codeOf(menu, '付款出现问题')]);
+    expect(menu.text).toContain('状态：待支付');
+    expect(menu.text).toMatch(/支付截止：\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(h.state.menuCodes).toEqual([codeOf(menu, '付款已成功'), codeOf(menu, '付款出现问题'), codeOf(menu, '分享给家长代付')]);
   });
 
   it('order.failed (exceeds outstanding) sends the student back to a fresh selection', () => {
@@ -99,6 +102,29 @@ describe('order creation', () => {
   });
 });
 
+describe('分享给家长代付', () => {
+  it('asks for the order’s link and shows it below the card, to forward', () => {
+    const h = atPaying();
+    const pressed = h.press('分享给家长代付');
+    expect(commandsOf(pressed)).toEqual([{ kind: 'order.share', orderId: 'ORD1' }]);
+    const shared = h.send({ kind: 'order.shared', orderId: 'ORD1', url: 'https://fees.example/pay-for/ORD1.sig' });
+    expect(messageTexts(shared)[0]).toContain('https://fees.example/pay-for/ORD1.sig');
+    expect(shownViews(shared)[0]!.buttons).toEqual([[{ label: '打开代付页', url: 'https://fees.example/pay-for/ORD1.sig' }]]);
+    expect(shared.state.step).toMatchObject({ name: 'order.paying', orderId: 'ORD1' });
+  });
+
+  it('offers no 代付 once the card is no longer 待支付', () => {
+    const h = atPaying();
+    const code = codeOf(h.menu(), '分享给家长代付');
+    h.send({ kind: 'order.status', orderId: 'ORD1', status: 'closed' });
+    expect(labelsOf(h.menu())).not.toContain('分享给家长代付');
+    // Even a crafted press with the current revision is refused.
+    const rev = h.state.menuRev;
+    const forged = h.send({ kind: 'action', code: code.replace(/:[0-9a-z]+$/, `:${rev.toString(36)}`) });
+    expect(commandsOf(forged)).toEqual([]);
+  });
+});
+
 describe('付款已成功 and order status', () => {
   it('付款已成功 asks the gateway and acknowledges', () => {
     const h = atPaying();
@@ -109,17 +135,45 @@ describe('付款已成功 and order status', () => {
     expect(result.state.step).toEqual(before.step);
   });
 
+  it('status pending → a notice; the card stays 待支付', () => {
+    const h = atPaying().pressAll('付款已成功');
+    const result = h.send({ kind: 'order.status', orderId: 'ORD1', status: 'pending' });
+    expect(messageTexts(result)).toEqual(['尚未收到付款。如已完成支付，请稍候再点击「付款已成功」']);
+    expect(result.state.step).toMatchObject({ name: 'order.paying' });
+  });
+
   it.each([
-    ['paid', '已收到付款，电子票据开具中', 'order.paying'],
-    ['pending', '尚未收到付款。如已完成支付，请稍候再点击「付款已成功」', 'order.paying'],
-    ['failed', '支付未成功，订单已关闭（订单号 ORD1）', 'home'],
-    ['expired', '订单已超时关闭（订单号 ORD1）', 'home'],
-    ['closed', '订单已关闭（订单号 ORD1）', 'home'],
-  ] as const)('status %s → %j', (status, text, stepName) => {
+    // The fixture's items still owe money (facts unchanged), hence 继续缴费.
+    ['paid', '状态：已支付（电子票据开具中…）', ['继续缴费', '返回主菜单']],
+    ['failed', '状态：支付未成功', ['重新支付', '返回主菜单']],
+    ['expired', '状态：已过期', ['重新支付', '返回主菜单']],
+    ['closed', '状态：已关闭', ['重新支付', '返回主菜单']],
+  ] as const)('status %s → the card redrawn with %j and its buttons', (status, line, labels) => {
     const h = atPaying().pressAll('付款已成功');
     const result = h.send({ kind: 'order.status', orderId: 'ORD1', status });
-    expect(messageTexts(result)).toEqual([text]);
-    expect(result.state.step.name).toBe(stepName);
+    expect(messageTexts(result)).toEqual([]);
+    expect(result.state.step).toMatchObject({ name: 'order.paying', orderId: 'ORD1', status });
+    const card = menuOf(result);
+    expect(card.text).toContain(line);
+    expect(card.text).toContain('合计：¥2,700.00');
+    // No pay link, no QR and no 付款已成功 on an order that can no longer be paid.
+    expect(card.image).toBeUndefined();
+    expect(labelsOf(card)).toEqual(labels);
+  });
+
+  it('重新支付 ticks the card’s items again', () => {
+    const h = atPaying();
+    h.send({ kind: 'order.status', orderId: 'ORD1', status: 'failed', pushed: true });
+    const again = h.press('重新支付');
+    expect(again.state.step.name).toBe('select');
+    expect((again.state.step as Extract<Step, { name: 'select' }>).selection.map((l) => l.itemId)).toEqual([1, 2]);
+  });
+
+  it('a card already 已开票 is not taken back by a late status', () => {
+    const h = atPaying();
+    h.send({ kind: 'payment.confirmed', orderId: 'ORD1', total: 270_000, receiptNo: 'R1', receiptUrl: 'https://fee.example/r/1' });
+    const late = h.send({ kind: 'order.status', orderId: 'ORD1', status: 'closed' });
+    expect(late.state.step).toMatchObject({ status: 'receipted' });
   });
 
   it('ignores a status for another order', () => {
@@ -144,13 +198,14 @@ describe('付款出现问题', () => {
     expect(back.state.step).toMatchObject({ name: 'order.paying', orderId: 'ORD1', lines: LINES });
   });
 
-  it('取消订单 closes the order; order.closed goes home', () => {
+  it('取消订单 closes the order; order.closed turns the card to 已关闭 in place', () => {
     const h = atPaying().pressAll('付款出现问题');
     const close = h.press('取消订单');
     expect(commandsOf(close)).toEqual([{ kind: 'order.close', orderId: 'ORD1' }]);
     const closed = h.send({ kind: 'order.closed', orderId: 'ORD1' });
-    expect(messageTexts(closed)).toEqual(['订单已取消']);
-    expect(closed.state.step).toEqual({ name: 'home' });
+    expect(closed.state.step).toMatchObject({ name: 'order.paying', status: 'closed' });
+    expect(menuOf(closed).text).toContain('状态：已关闭');
+    expect(labelsOf(menuOf(closed))).toEqual(['重新支付', '返回主菜单']);
   });
 
   it('报告问题 takes a description and comes back to the pay menu', () => {
@@ -191,12 +246,43 @@ describe('proactive events', () => {
     notice: { kind: 'payment.confirmed', orderId: 'ORD1', total: 270_000, receiptNo: 'R2026-0001', receiptUrl: 'https://fee.example/r/abc' },
   };
 
-  it('payment.confirmed while paying that order: receipt, then home', () => {
+  it('payment.confirmed while paying that order: the card turns 已开票 in place, with the receipt link', () => {
     const h = atPaying();
     const result = h.send(confirmed);
-    expect(shownViews(result)[0]).toEqual(receiptView);
-    expect(result.state.step).toEqual({ name: 'home' });
-    expect(menuOf(result).text).toContain('学生基本信息');
+    expect(shownViews(result)).toHaveLength(1);
+    const card = menuOf(result);
+    expect(card.text).toContain('缴费成功');
+    expect(card.text).toContain('状态：已开票');
+    expect(card.text).toContain('电子票据号：R2026-0001');
+    expect(card.notice).toEqual(receiptView.notice);
+    expect(card.buttons[0]).toEqual([{ label: '查看电子票据', url: 'https://fee.example/r/abc' }]);
+    expect(labelsOf(card)).toEqual(['查看电子票据', '继续缴费', '返回主菜单']);
+    expect(result.state.step).toMatchObject({ name: 'order.paying', status: 'receipted' });
+    expect(h.press('返回主菜单').state.step).toEqual({ name: 'home' });
+  });
+
+  it('after a 分期 payment the card says what is left and by when, with 继续缴费', () => {
+    const h = atPaying();
+    // 学费 ¥1,500 of ¥5,000 paid (due 2026-09-30), 住宿费 paid in full.
+    h.facts = {
+      ...h.facts,
+      items: h.facts.items.map((i) =>
+        i.id === 1 ? { ...i, amountPaid: 150_000, outstanding: 350_000, dueDate: '2026-09-30' } : i.id === 2 ? { ...i, amountPaid: 120_000, outstanding: 0 } : i,
+      ),
+    };
+    const card = menuOf(h.send(confirmed));
+    expect(card.text).toContain('还剩 ¥3,500.00，截止 2026-09-30');
+    expect(labelsOf(card)).toEqual(['查看电子票据', '继续缴费', '返回主菜单']);
+    const next = h.press('继续缴费');
+    expect(next.state.step).toEqual({ name: 'select', selection: [{ itemId: 1, amount: 350_000 }] });
+  });
+
+  it('a card paid in full offers no 继续缴费', () => {
+    const h = atPaying();
+    h.facts = { ...h.facts, items: h.facts.items.map((i) => (i.id <= 2 ? { ...i, amountPaid: i.amountDue, outstanding: 0 } : i)) };
+    const card = menuOf(h.send(confirmed));
+    expect(card.text).not.toContain('还剩');
+    expect(labelsOf(card)).toEqual(['查看电子票据', '返回主菜单']);
   });
 
   it.each<[string, Step]>([
@@ -219,14 +305,19 @@ describe('proactive events', () => {
   it('payment.confirmed in English', () => {
     const h = atPaying();
     h.type('lang');
-    expect(shownViews(h.send(confirmed))[0]?.text).toBe('Payment successful\nOrder no.: ORD1\nAmount: ¥2,700.00\nE-receipt no.: R2026-0001');
+    const card = menuOf(h.send(confirmed));
+    expect(card.text).toContain('Payment successful\nOrder no.: ORD1');
+    expect(card.text).toContain('Status: receipt issued');
+    expect(card.text).toContain('E-receipt no.: R2026-0001');
   });
 
-  it('order.expired while paying it: message and home; elsewhere: message only', () => {
+  it('order.expired while paying it: the card turns 已过期; elsewhere: message only', () => {
     const h = atPaying();
     const result = h.send({ kind: 'order.expired', orderId: 'ORD1' });
-    expect(messageTexts(result)).toEqual(['订单已超时关闭（订单号 ORD1）']);
-    expect(result.state.step).toEqual({ name: 'home' });
+    expect(messageTexts(result)).toEqual([]);
+    expect(menuOf(result).text).toContain('状态：已过期');
+    expect(menuOf(result).notice).toEqual({ kind: 'order.expired', orderId: 'ORD1' });
+    h.press('返回主菜单');
     const home = h.state;
     const again = h.send({ kind: 'order.expired', orderId: 'ORD1' });
     expect(again.state).toEqual(home);

@@ -156,9 +156,11 @@ describe('分期: the installment amount', () => {
     const h = atInstallment();
     const before = h.state;
     const result = h.type(text);
-    expect(messageTexts(result)).toEqual([error]);
+    // One answer: the error on top of the prompt, no separate notice.
+    expect(messageTexts(result)).toEqual([]);
     expect(result.state.step).toEqual(before.step);
     expect(result.state.menuRev).toBe(before.menuRev + 1);
+    expect(menuOf(result).text.startsWith(`${error}\n\n`)).toBe(true);
     expect(menuOf(result).text).toContain('分期：2025-2026 学费');
   });
 
@@ -187,7 +189,7 @@ describe('分期: the installment amount', () => {
     const items = [makeItem({ id: 1, name: '学费', amountDue: 500_000, amountPaid: 450_000, installmentAllowed: true, minInstallment: 100_000 })];
     const h = homeHarness({ facts: makeFacts(items) }).pressAll('网上缴费', '☐ 2025-2026 学费', '分期');
     expect(h.menu().text).toContain('本次最少：¥500.00');
-    expect(messageTexts(h.type('400'))).toEqual(['本次分期金额不能少于 ¥500.00']);
+    expect(menuOf(h.type('400')).text).toContain('本次分期金额不能少于 ¥500.00');
     expect(h.type('500').state.step).toEqual({ name: 'select', selection: [{ itemId: 1, amount: 50_000 }] });
   });
 
@@ -198,7 +200,7 @@ describe('分期: the installment amount', () => {
 
   it('numbers are amounts here, not menu choices', () => {
     const h = atInstallment();
-    expect(messageTexts(h.type('1'))).toEqual(['本次分期金额不能少于 ¥1,000.00']);
+    expect(menuOf(h.type('1')).text).toContain('本次分期金额不能少于 ¥1,000.00');
   });
 
   it('drops the item if it no longer owes anything', () => {

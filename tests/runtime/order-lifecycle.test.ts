@@ -55,7 +55,7 @@ describe('order lifecycle', () => {
     await payAtSandboxSilently(orderId);
     // The pay menu above is still the current one: its buttons stay valid.
     await chat.action(chat.buttonCode(paying, '付款已成功'));
-    await chat.waitFor((m) => m.payload.text.includes('已收到付款'));
+    await chat.waitFor((m) => /已支付|缴费成功/.test(m.payload.text));
     const done = await chat.waitFor((m) => m.payload.text.includes('缴费成功'));
     expect(chat.buttonUrl(done, '电子票据')).toContain('/receipts/');
     expect((await app.feebot.ledger.getOrder(orderId))!.status).toBe('paid');
@@ -85,7 +85,7 @@ describe('order lifecycle', () => {
     expect(swept.expired).toBeGreaterThanOrEqual(1);
     expect((await app.feebot.ledger.getOrder(orderId))!.status).toBe('expired');
     expect(await app.feebot.gateway.queryOrder(orderId)).toEqual({ status: 'closed' });
-    await chat.waitFor((m) => m.payload.text.includes('订单已超时关闭'));
+    await chat.waitFor((m) => m.payload.text.includes('状态：已过期'));
     const after = await app.feebot.ledger.loadFacts('2025030301', Date.now());
     expect(after.items.every((i) => i.reserved === 0 && i.outstanding > 0)).toBe(true);
 
@@ -112,7 +112,7 @@ describe('order lifecycle', () => {
     const problem = await chat.waitFor((m) => m.payload.buttons.flat().some((b) => b.label === '取消订单'));
     chat.forget();
     await chat.action(chat.buttonCode(problem, '取消订单'));
-    await chat.waitFor((m) => m.payload.text.includes('已收到付款'));
+    await chat.waitFor((m) => /已支付|缴费成功/.test(m.payload.text));
     await chat.waitFor((m) => m.payload.text.includes('缴费成功'));
     expect(chat.all().some((m) => m.payload.text.includes('订单已取消'))).toBe(false);
     expect((await app.feebot.ledger.getOrder(orderId))!.status).toBe('paid');

@@ -44,8 +44,9 @@ describe('Telegram menus, end to end', () => {
     await waitFor(() => answerTo(stale) !== undefined);
     expect(String(answerTo(stale)!.params.text)).toContain('此菜单已过期');
     // The current menu is there and its buttons work.
-    const current = await waitForBotMessage(chat, withButton(/^☐ 2025-2026 学费/), 10_000, 'the current menu');
-    expect(current.messageId).toBe(select.messageId);
+    // …drawn again below, saying so, the only menu with live buttons.
+    const current = await waitForBotMessage(chat, (m) => m.text.startsWith('此菜单已过期') && !!withButton(/^☐ 2025-2026 学费/)(m), 10_000, 'the current menu');
+    expect(current.messageId).toBeGreaterThan(select.messageId);
     const toggle = await chat.press(current, callbackData(current, /^☐ 2025-2026 学费/));
     await waitForBotMessage(chat, withButton(/^✓ 2025-2026 学费/), 10_000, 'the item ticked');
     expect(String(answerTo(toggle)?.params.text ?? '')).not.toContain('此菜单已过期');
@@ -70,7 +71,9 @@ describe('Telegram menus, end to end', () => {
     const swept = await bot.app.feebot.sweeper.sweep();
     expect(swept.expired).toBeGreaterThanOrEqual(1);
     expect((await bot.app.feebot.ledger.getOrder(orderId!))!.status).toBe('expired');
-    const expired = await waitForBotMessage(chat, withText('订单已超时关闭'), 10_000, 'the order-expired message');
+    // The pay card says so in place, and offers 重新支付 instead of 付款已成功.
+    const expired = await waitForBotMessage(chat, (m) => m.messageId === pay.messageId && m.text.includes('状态：已过期'), 10_000, 'the card, expired');
     expect(expired.text).toContain(orderId!);
+    expect(expired.buttons.flat().map((b) => b.text)).toEqual(['重新支付', '返回主菜单']);
   }, 30_000);
 });

@@ -167,7 +167,7 @@ describe('Telegram payment, end to end against the fake Bot API (sendPhoto suppo
     const pay = await waitForBotMessage(chat, (m) => m.photo !== null, 15_000, 'the QR pay message');
     expect(pay.photo!.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect(pay.text).toContain('合计：¥4,000.50');
-    expect(pay.buttons.flat().map((b) => b.text)).toEqual(['付款已成功', '付款出现问题']);
+    expect(pay.buttons.flat().map((b) => b.text)).toEqual(['付款已成功', '付款出现问题', '分享给家长代付']);
     const orderId = /订单号：(\S+)/.exec(pay.text)?.[1];
     const payUrl = /去支付: (\S+)/.exec(pay.text)?.[1];
     expect(orderId).toBeDefined();
@@ -177,9 +177,12 @@ describe('Telegram payment, end to end against the fake Bot API (sendPhoto suppo
     expect(payment.pages[0]).toContain('¥4,000.50');
 
     // Proactive: the receipt reaches the Telegram chat without the student doing anything.
+    // The pay card itself becomes the receipt, in place (its caption), with the receipt link.
     const receipt = await waitForBotMessage(chat, withText('缴费成功'), 15_000, 'the receipt message');
+    expect(receipt.messageId).toBe(pay.messageId);
     expect(receipt.text).toContain(`订单号：${orderId}`);
-    expect(receipt.text).toContain('金额：¥4,000.50');
+    expect(receipt.text).toContain('合计：¥4,000.50');
+    expect(receipt.text).toContain('状态：已开票');
     const receiptNo = /电子票据号：(\S+)/.exec(receipt.text)?.[1];
     const receiptUrl = /查看电子票据: (\S+)/.exec(receipt.text)?.[1];
     expect(receiptNo).toMatch(/^SB\d{10}$/);

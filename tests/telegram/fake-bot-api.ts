@@ -104,6 +104,26 @@ export async function startFakeBotApi(token = '123456:TEST-token'): Promise<Fake
       Object.assign(message, { text: String(p.text), reply_markup: markup });
       return { ...message, photo: undefined, chat: { id: Number(p.chat_id), type: 'private' }, date: 0, edit_date: 1 };
     },
+    editMessageCaption: (p) => {
+      const message = messages.get(Number(p.message_id));
+      if (!message || message.chat_id !== String(p.chat_id)) throw new BadRequest('Bad Request: message to edit not found');
+      if (!message.photo) throw new BadRequest('Bad Request: there is no caption in the message to edit');
+      const markup = json(p.reply_markup);
+      const bare = (m: unknown) => m === undefined || JSON.stringify(m) === '{"inline_keyboard":[]}';
+      Object.assign(message, { caption: p.caption === undefined ? undefined : String(p.caption), reply_markup: bare(markup) ? undefined : markup });
+      return { ...message, photo: undefined, chat: { id: Number(p.chat_id), type: 'private' }, date: 0, edit_date: 1 };
+    },
+    editMessageReplyMarkup: (p) => {
+      const message = messages.get(Number(p.message_id));
+      if (!message || message.chat_id !== String(p.chat_id)) throw new BadRequest('Bad Request: message to edit not found');
+      const markup = json(p.reply_markup);
+      const bare = (m: unknown) => m === undefined || JSON.stringify(m) === '{"inline_keyboard":[]}';
+      if (JSON.stringify(message.reply_markup) === JSON.stringify(markup) || (bare(message.reply_markup) && bare(markup))) {
+        throw new BadRequest('Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      }
+      Object.assign(message, { reply_markup: bare(markup) ? undefined : markup });
+      return { ...message, photo: undefined, chat: { id: Number(p.chat_id), type: 'private' }, date: 0, edit_date: 1 };
+    },
     deleteMessage: (p) => {
       const id = Number(p.message_id);
       if (!messages.has(id)) throw new BadRequest("Bad Request: message can't be deleted for everyone");

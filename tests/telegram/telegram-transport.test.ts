@@ -96,12 +96,41 @@ describe('telegram transport against the fake Bot API', () => {
     expect(fake.messages.get(Number(first.menuMessageId))?.text).toBe('旧菜单');
   });
 
-  it('sends standalone messages as new messages and clears the menu', async () => {
+  it('sends standalone messages as new messages below the menu, which keeps its keyboard', async () => {
     const first = await deliver(menu('菜单'));
-    const notice = await deliver({ placement: 'message', text: '缴费成功', buttons: [] }, first.menuMessageId);
+    const notice = await deliver({ placement: 'message', text: '缴费成功', buttons: [] });
     expect(notice.menuMessageId).toBeNull();
-    expect(fake.messages.get(Number(first.menuMessageId))?.text).toBe('菜单');
-    expect([...fake.messages.values()].some((m) => m.text === '缴费成功')).toBe(true);
+    expect(Number(notice.messageId)).toBeGreaterThan(Number(first.menuMessageId));
+    expect(fake.messages.get(Number(first.menuMessageId))).toMatchObject({ text: '菜单', reply_markup: { inline_keyboard: [[{ text: '主菜单' }]] } });
+    expect(fake.messages.get(Number(notice.messageId))?.text).toBe('缴费成功');
+  });
+
+  it('removes the keyboard of the menu a new menu message takes over from', async () => {
+    const old = await deliver(menu('旧菜单'));
+    await deliver({ placement: 'message', text: '通知', buttons: [] });
+    const next = await adapter.transport.deliver({ channel: 'telegram', chatId: CHAT, view: menu('新菜单'), menuMessageId: null, replacesMenuMessageId: old.menuMessageId });
+    expect(fake.messages.get(Number(old.menuMessageId))).toMatchObject({ text: '旧菜单', reply_markup: undefined });
+    expect(fake.messages.get(Number(next.menuMessageId))).toMatchObject({ text: '新菜单', reply_markup: { inline_keyboard: [[{ text: '主菜单' }]] } });
+    // A retry of the same take-over finds the keyboard gone already ("not modified") and carries on.
+    await adapter.transport.deliver({ channel: 'telegram', chatId: CHAT, view: menu('再一版'), menuMessageId: null, replacesMenuMessageId: old.menuMessageId });
+    expect(fake.messages.get(Number(old.menuMessageId))?.reply_markup).toBeUndefined();
+  });
+
+  it('draws the outcome over a progress notice: edited into it, or deleted when the outcome is a photo', async () => {
+    const waiting = await deliver({ placement: 'message', text: '正在提交问题…', buttons: [], progress: true });
+    const outcome = await adapter.transport.deliver({
+      channel: 'telegram', chatId: CHAT, view: { placement: 'message', text: '问题已提交', buttons: [] }, menuMessageId: waiting.messageId!, menuMessageIsProgress: true,
+    });
+    expect(outcome.messageId).toBe(waiting.messageId);
+    expect(fake.messages.get(Number(waiting.messageId))?.text).toBe('问题已提交');
+
+    const creating = await deliver({ placement: 'menu', text: '正在创建订单…', buttons: [], progress: true });
+    const card = await adapter.transport.deliver({
+      channel: 'telegram', chatId: CHAT, menuMessageId: creating.menuMessageId!, menuMessageIsProgress: true,
+      view: { placement: 'menu', text: '订单', buttons: [[{ label: '去支付', url: 'https://pay.example.edu/p/1' }]], image: { kind: 'qr', payload: 'https://pay.example.edu/p/1' } },
+    });
+    expect(fake.messages.has(Number(creating.menuMessageId))).toBe(false);
+    expect(fake.messages.get(Number(card.menuMessageId))?.caption).toBe('订单');
   });
 
   it('classifies 429, 403, 5xx and network failures as ChannelError', async () => {

@@ -23,7 +23,7 @@ export function agreementMenu(k: MenuKit, step: StepOf<'agreement'>): MenuSpec {
   const open = agreementIsOpen(step, agreementSeconds, k.env.at);
   const seconds = Math.ceil((unlockAt - k.env.at) / 1000);
   const text = `${agreementText[k.state.lang]}\n\n${open ? t('agreement.ready') : t('agreement.countdown', { seconds })}`;
-  const agree = open ? k.btn(t('btn.agree'), 'agree') : k.btn(t('btn.agreeCountdown', { seconds }), 'agree', '', true);
+  const agree = open ? k.btn(t('btn.agree'), 'agree') : { ...k.btn(t('btn.agreeCountdown', { seconds }), 'agree', '', true), unlocksAt: unlockAt };
   return {
     text,
     buttons: [[agree, k.btn(t('btn.cancel'), 'cancel')]],

@@ -1,5 +1,5 @@
 import { arrearsByPeriod, totalOutstanding, totalReserved } from '../fees.js';
-import { withAnnouncements } from './announcement.menu.js';
+import { announcementButtons, withAnnouncements } from './announcement.menu.js';
 import type { MenuKit, MenuSpec } from './menu-kit.js';
 
 /** 学生基本信息 with 欠费总额, and the main buttons. */
@@ -14,6 +14,9 @@ export function homeMenu(k: MenuKit): MenuSpec {
   lines.push(t('home.arrears', { amount: k.money(totalOutstanding(items)) }));
   const reserved = totalReserved(items);
   if (reserved > 0) lines.push(t('home.reserved', { amount: k.money(reserved) }));
+  // 缴费截止日期: the nearest due date of what is still owed.
+  const due = items.filter((i) => i.amountDue > i.amountPaid && i.dueDate).map((i) => i.dueDate!).sort()[0];
+  if (due) lines.push(t('home.dueDate', { date: due }));
   return {
     text: withAnnouncements(k, lines.join('\n')),
     buttons: [
@@ -21,6 +24,7 @@ export function homeMenu(k: MenuKit): MenuSpec {
       [k.btn(t('btn.pay'), 'pay')],
       [k.btn(t('btn.changePassword'), 'pwd'), k.btn(t('btn.changeEmail'), 'email')],
       [k.btn(t('btn.logout'), 'logout'), k.btn(t('btn.switchLang'), 'lang')],
+      ...announcementButtons(k),
     ],
   };
 }

@@ -1,12 +1,12 @@
 import { financeOffice, universityName } from '../branding-text.js';
 import type { StepOf } from '../engine-env.js';
-import { withAnnouncements } from './announcement.menu.js';
+import { announcementButtons, withAnnouncements } from './announcement.menu.js';
 import type { MenuKit, MenuSpec } from './menu-kit.js';
 
 export function loginStudentIdMenu(k: MenuKit): MenuSpec {
   return {
     text: withAnnouncements(k, k.t('login.promptStudentId', { university: universityName(k.env, k.state.lang) }).trimStart()),
-    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.switchLang'), 'lang')]],
+    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.switchLang'), 'lang')], ...announcementButtons(k)],
     input: 'text',
   };
 }
@@ -14,7 +14,7 @@ export function loginStudentIdMenu(k: MenuKit): MenuSpec {
 export function loginPasswordMenu(k: MenuKit, step: StepOf<'login.password'>): MenuSpec {
   return {
     text: k.t('login.promptPassword', { studentId: step.studentId }),
-    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.back'), 'back')]],
+    buttons: [[k.btn(k.t('btn.forgotPassword'), 'forgot'), k.btn(k.t('btn.changeStudentId'), 'back')]],
     input: 'password',
   };
 }

@@ -13,6 +13,10 @@ export interface MenuSpec {
   buttons: Button[][];
   input?: 'text' | 'password';
   image?: ImageSpec;
+  /** See View.keepsImage. */
+  keepsImage?: boolean;
+  /** A progress notice: its outcome takes its place (see View.progress). */
+  progress?: boolean;
   /** Extra effects that belong to showing this menu (the agreement's unlock timer). */
   effects?: Effect[];
 }

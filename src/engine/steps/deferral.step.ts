@@ -3,7 +3,7 @@ import type { TransitionResult } from '../effects.js';
 import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
 import type { EngineEvent } from '../events.js';
 import { payableItems } from '../fees.js';
-import { notice, reshow, showStep, stay } from '../present.js';
+import { notice, progressNotice, reshow, showStep, stay } from '../present.js';
 import type { ConversationState } from '../state.js';
 import { toHome, toLogin } from './navigation.step.js';
 
@@ -79,7 +79,7 @@ export function deferralText(state: ConversationState, step: StepOf<'deferral.un
   if ([...reason].length > MAX_DEFERRAL_REASON) return reshow(state, env, [notice(state.lang, 'deferral.reasonTooLong', { max: MAX_DEFERRAL_REASON })]);
   if (!state.session) return toLogin(state, env);
   return stay(state, [
-    notice(state.lang, 'deferral.sending'),
+    progressNotice(state.lang, 'deferral.sending'),
     { type: 'command', command: { kind: 'deferral.request', studentId: state.session.studentId, itemIds: step.itemIds, until: step.until, reason } },
   ]);
 }

@@ -3,7 +3,8 @@ import { financeOffice } from '../branding-text.js';
 import type { Effect, TransitionResult } from '../effects.js';
 import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
 import type { EngineEvent } from '../events.js';
-import { notice, reshow, showStep, stay } from '../present.js';
+import { translate } from '../i18n/index.js';
+import { notice, reprompt, reshow, showStep, showStepWithNote, stay } from '../present.js';
 import type { ConversationState, DeepLink } from '../state.js';
 import { isLoginStep } from '../step-dispatch.js';
 import { parseStudentId } from '../student-id.js';
@@ -21,7 +22,7 @@ export function loginStudentIdText(
   env: EngineEnv,
 ): TransitionResult {
   const studentId = parseStudentId(text);
-  if (studentId === null) return reshow(state, env, [notice(state.lang, 'login.badStudentId')]);
+  if (studentId === null) return reprompt(state, env, 'login.badStudentId');
   return showStep(state, { name: 'login.password', studentId, ...withNext(step.next) }, env);
 }
 
@@ -108,9 +109,13 @@ export function onLoginResult(
   }
   switch (result.reason) {
     case 'invalid': {
-      const lead = [notice(state.lang, 'login.invalid')];
-      if (result.challengePng === undefined) return toLogin(state, env, lead, step.next);
-      return showCaptcha(state, step.studentId, step.next, env, result.challengePng, lead);
+      // The same words whether the 学号 is unknown or the password wrong; the 学号 is kept (换学号 is
+      // a button away) and the password asked for again.
+      if (result.challengePng === undefined) {
+        const again = { name: 'login.password' as const, studentId: step.studentId, ...withNext(step.next) };
+        return showStepWithNote(state, again, env, translate(state.lang, 'login.invalid'));
+      }
+      return showCaptcha(state, step.studentId, step.next, env, result.challengePng, [notice(state.lang, 'login.invalid')]);
     }
     case 'challenge':
       return showCaptcha(state, step.studentId, step.next, env, result.challengePng, [notice(state.lang, 'login.challenge')]);

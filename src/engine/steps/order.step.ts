@@ -1,6 +1,6 @@
 import type { TransitionResult } from '../effects.js';
 import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
-import { ack, notice, reshow, showStep, stay } from '../present.js';
+import { ack, notice, progressNotice, reshow, showStep, stay } from '../present.js';
 import type { ConversationState, Step } from '../state.js';
 import { toLogin } from './navigation.step.js';
 
@@ -18,7 +18,13 @@ export function orderAction(
 ): TransitionResult | null {
   const { name: _name, ...order } = step;
   const orderId = step.orderId;
+  // A card that is no longer 待支付 cannot be paid, reported as paid, or shared (its buttons are gone).
+  const open = step.name !== 'order.paying' || (step.status ?? 'pending') === 'pending';
+  if (!open) return null;
   switch (action.op) {
+    case 'share':
+      if (step.name !== 'order.paying') return null;
+      return stay(state, [{ type: 'command', command: { kind: 'order.share', orderId } }]);
     case 'paid':
       if (step.name !== 'order.paying') return null;
       return stay(state, [ack(state.lang, false, 'order.querying'), { type: 'command', command: { kind: 'order.query', orderId } }]);
@@ -72,7 +78,7 @@ export function reportText(state: ConversationState, step: StepOf<'order.report'
   }
   if (!state.session) return toLogin(state, env);
   return stay(state, [
-    notice(state.lang, 'report.sending'),
+    progressNotice(state.lang, 'report.sending'),
     {
       type: 'command',
       command: { kind: 'problem.report', studentId: state.session.studentId, orderId: step.orderId, description },

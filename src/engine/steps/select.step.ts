@@ -5,7 +5,7 @@ import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
 import type { FeeItemFacts } from '../facts.js';
 import { findItem, payableItems, revalidateSelection, upsertLine, type SelectionProblem } from '../fees.js';
 import { createTranslator } from '../i18n/index.js';
-import { notice, reshow, showStep } from '../present.js';
+import { notice, reprompt, showStep } from '../present.js';
 import type { ConversationState, Lang, SelectionLine } from '../state.js';
 import { toHome } from './navigation.step.js';
 
@@ -100,12 +100,11 @@ export function installmentText(
     return showStep(state, { name: 'select', selection }, env, [problemNotice(lang, { kind: 'dropped', itemId: step.itemId, item })]);
   }
   const amount = parseYuan(text);
-  if (amount === null) return reshow(state, env, [notice(lang, 'inst.badFormat')]);
-  if (amount <= 0) return reshow(state, env, [notice(lang, 'inst.zero')]);
-  if (amount > item.outstanding) {
-    return reshow(state, env, [notice(lang, 'inst.aboveOutstanding', { outstanding: formatMoney(item.outstanding) })]);
-  }
+  // One answer: the error on top of the prompt for the amount.
+  if (amount === null) return reprompt(state, env, 'inst.badFormat');
+  if (amount <= 0) return reprompt(state, env, 'inst.zero');
+  if (amount > item.outstanding) return reprompt(state, env, 'inst.aboveOutstanding', { outstanding: formatMoney(item.outstanding) });
   const min = Math.min(item.minInstallment, item.outstanding);
-  if (amount < min) return reshow(state, env, [notice(lang, 'inst.belowMin', { min: formatMoney(min) })]);
+  if (amount < min) return reprompt(state, env, 'inst.belowMin', { min: formatMoney(min) });
   return showStep(state, { name: 'select', selection: upsertLine(step.selection, { itemId: item.id, amount }) }, env);
 }
