@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { ImageSpec } from '../../src/engine/views.js';
 import { ChannelError } from '../../src/errors.js';
-import type { ChannelTransport, Delivery, DeliveryResult } from '../../src/ports/channel.port.js';
+import type { ChannelTransport, Delivery, DeliveryPriority, DeliveryResult } from '../../src/ports/channel.port.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { describes, isBadRequest, toChannelError } from './telegram-errors.js';
 import type { RateLimiter } from './telegram-rate-limiter.js';
@@ -28,27 +28,23 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   const { api, limiter, logger } = deps;
   const progress = deps.progress ?? createMemorySendProgress();
 
-  async function call<T>(chatId: string, method: string, fn: () => Promise<T>): Promise<T> {
-    await limiter.acquire(chatId);
+  async function call<T>(chatId: string, priority: DeliveryPriority, method: string, fn: () => Promise<T>): Promise<T> {
+    await limiter.acquire(chatId, priority);
     try {
       return await fn();
     } catch (error) {
       throw toChannelError(error, method);
-    } finally {
-      await limiter.sent(chatId);
     }
   }
 
   /** True when edited (or nothing to change); false when a new message must be sent instead. */
-  async function tryEdit(chatId: string, messageId: number, text: string, markup?: InlineKeyboardMarkup): Promise<boolean> {
-    await limiter.acquire(chatId);
+  async function tryEdit(chatId: string, priority: DeliveryPriority, messageId: number, text: string, markup?: InlineKeyboardMarkup): Promise<boolean> {
+    await limiter.acquire(chatId, priority);
     try {
       // Without reply_markup Telegram removes the old keyboard, which is what a button-less view means.
       await api.editMessageText(chatId, messageId, undefined, text, markup ? { reply_markup: markup } : {});
-      await limiter.sent(chatId);
       return true;
     } catch (error) {
-      await limiter.sent(chatId);
       if (describes(error, NOT_MODIFIED)) return true;
       if (isBadRequest(error) && !toChannelError(error, 'editMessageText').permanent) {
         logger.debug({ chatId, messageId, err: errorText(error) }, 'telegram menu not editable; sending a new one');
@@ -59,7 +55,7 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   }
 
   /** The sends of a new message, in order: the photo (if any), then the text part(s). */
-  async function sendSteps(chatId: string, rendered: TelegramRendered): Promise<(() => Promise<number>)[]> {
+  async function sendSteps(chatId: string, priority: DeliveryPriority, rendered: TelegramRendered): Promise<(() => Promise<number>)[]> {
     const { photo, reply_markup: markup, text } = rendered;
     const steps: (() => Promise<number>)[] = [];
     if (photo) {
@@ -67,14 +63,14 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const filename = photo.image.kind === 'qr' ? 'pay-qr.png' : 'image.png';
       const withCaption = photo.caption !== undefined;
       const extra = withCaption ? { caption: photo.caption, ...(markup ? { reply_markup: markup } : {}) } : {};
-      steps.push(async () => (await call(chatId, 'sendPhoto', () => api.sendPhoto(chatId, { source, filename }, extra))).message_id);
+      steps.push(async () => (await call(chatId, priority, 'sendPhoto', () => api.sendPhoto(chatId, { source, filename }, extra))).message_id);
       // With a caption the photo is the whole message; too long for one, the text follows with the buttons.
       if (withCaption) return steps;
     }
     const parts = splitText(text);
     for (const [i, part] of parts.entries()) {
       const extra = i === parts.length - 1 && markup ? { reply_markup: markup } : {};
-      steps.push(async () => (await call(chatId, 'sendMessage', () => api.sendMessage(chatId, part, extra))).message_id);
+      steps.push(async () => (await call(chatId, priority, 'sendMessage', () => api.sendMessage(chatId, part, extra))).message_id);
     }
     return steps;
   }
@@ -83,8 +79,8 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
    * Sends the steps not sent yet for this delivery key (a retry resumes after the last part that
    * got through) and returns the last message's id.
    */
-  async function sendNew(chatId: string, rendered: TelegramRendered, key: string | undefined): Promise<number> {
-    const steps = await sendSteps(chatId, rendered);
+  async function sendNew(chatId: string, priority: DeliveryPriority, rendered: TelegramRendered, key: string | undefined): Promise<number> {
+    const steps = await sendSteps(chatId, priority, rendered);
     let { sent, lastId } = await progress.get(key);
     try {
       for (; sent < steps.length; sent++) {
@@ -102,6 +98,7 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   return {
     async deliver(delivery: Delivery): Promise<DeliveryResult> {
       const { chatId, view } = delivery;
+      const priority = delivery.priority ?? 'interactive';
       const rendered = renderView(view);
       const menuId = delivery.menuMessageId === null ? NaN : Number(delivery.menuMessageId);
       // A retry that already sent some parts goes on with the rest; it never edits instead.
@@ -109,10 +106,10 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const editable =
         !resuming &&
         view.placement === 'menu' && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
-      if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup))) {
+      if (editable && (await tryEdit(chatId, priority, menuId, rendered.text, rendered.reply_markup))) {
         return { menuMessageId: String(menuId) };
       }
-      const sentId = await sendNew(chatId, rendered, delivery.key);
+      const sentId = await sendNew(chatId, priority, rendered, delivery.key);
       // A standalone message pushes the old menu up; the next menu should be a new one below it.
       return { menuMessageId: view.placement === 'menu' ? String(sentId) : null };
     },
