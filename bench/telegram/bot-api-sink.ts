@@ -28,6 +28,8 @@ export interface BotApiSink {
   /** Called on every message-carrying call. */
   onSend: (send: SinkSend) => void;
   violations(): { global: number; chat: number };
+  /** Message-carrying calls by method since the last reset. */
+  sends(): Record<string, number>;
   resetCounts(): void;
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function startBotApiSink(limits: SinkLimits = { globalPerSec: 30, c
   const buckets = new Map<string, { tokens: number; at: number }>();
   let globalViolations = 0;
   let chatViolations = 0;
+  let sends: Record<string, number> = {};
 
   function count(chatId: string, at: number): void {
     while (window.length > 0 && window[0]! <= at - 1000) window.shift();
@@ -60,9 +63,11 @@ export async function startBotApiSink(limits: SinkLimits = { globalPerSec: 30, c
     token,
     onSend: () => undefined,
     violations: () => ({ global: globalViolations, chat: chatViolations }),
+    sends: () => sends,
     resetCounts() {
       globalViolations = 0;
       chatViolations = 0;
+      sends = {};
       window.length = 0;
       buckets.clear();
     },
@@ -96,6 +101,7 @@ export async function startBotApiSink(limits: SinkLimits = { globalPerSec: 30, c
     }
     const chatId = String(p.chat_id);
     const at = Date.now();
+    sends[method] = (sends[method] ?? 0) + 1;
     count(chatId, at);
     const messageId = method === 'sendMessage' || method === 'sendPhoto' ? nextMessageId++ : Number(p.message_id);
     const markup = (typeof p.reply_markup === 'string' ? JSON.parse(p.reply_markup) : p.reply_markup) as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined;
