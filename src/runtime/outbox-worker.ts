@@ -43,6 +43,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = true;
+  let kicks = 0; // kick() calls: a handed-over run re-checks the outbox only after one
   let closed = false; // stop() was called: nothing handed over runs any more
 
   // `entry` is already claimed (claimDueLaneHeads): its runAfter is the lease it holds, so a handler
@@ -144,14 +145,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
      */
     runClaimed(entries: OutboxEntry[]): void {
       if (closed) return;
+      const kicksBefore = kicks;
       const run = Promise.all(entries.map(runOne))
-        .then(() => void pump())
+        // An entry queued behind these meanwhile (its kick found the lane busy) is due now.
+        .then(() => (kicks !== kicksBefore ? void pump() : undefined))
         .catch((error: unknown) => logger.error({ err: error }, 'outbox worker error'))
         .finally(() => handedOver.delete(run));
       handedOver.add(run);
     },
     /** New entries were committed: work now instead of at the next poll. */
     kick(): void {
+      kicks++;
       void pump();
     },
     /** Runs everything that is due now, handed-over entries included (tests, CLI). */
