@@ -4,7 +4,8 @@
 // Usage: npm run bench -- --telegram [--chats 32] [--updates 24] [--runs 3] [--rate 20] [--paced-seconds 20] [--json]
 //   --updates: updates per chat per run (closed loop: each chat waits for its reply, then sends again)
 //   --rate: updates/s of the default-limits run (open loop, chats in turn, some tapping twice), 0 skips it
-//   --only bare|feebot, --paced-limits raised (the paced run without Telegram's limits)
+//   --only bare|feebot, --paced-limits raised (the paced run without Telegram's limits),
+//   --dist (feebot from the production build: `npm run build` first)
 import { fork, type ChildProcess } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     // raised: the paced run without Telegram's limits, to see what the limiter itself adds
     'paced-limits': { type: 'string', default: 'default' },
+    // feebot from the production build (dist/, plain node; run `npm run build` first)
+    dist: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -43,9 +46,10 @@ interface Bot {
 }
 
 async function startBot(kind: BotKind, sink: BotApiSink, limits: 'raised' | 'default'): Promise<Bot> {
-  const file = join(here, kind === 'bare' ? 'bare-bot.child.ts' : 'feebot.child.ts');
+  const dist = kind === 'feebot' && values.dist;
+  const file = join(here, kind === 'bare' ? 'bare-bot.child.ts' : dist ? 'feebot-dist.child.mjs' : 'feebot.child.ts');
   const child = fork(file, [], {
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : [])],
+    execArgv: [...(dist ? [] : ['--import', 'tsx']), ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : [])],
     env: { ...process.env, BOT_TOKEN: sink.token, API_ROOT: sink.apiRoot, LIMITS: limits },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
