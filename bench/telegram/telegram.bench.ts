@@ -287,3 +287,5 @@ else {
     console.log(`feebot, ${values['paced-limits'] === 'raised' ? 'limits raised' : 'default limits (30/s, 1/s per chat)'}, ~${d.rate} updates/s for ${PACED_SECONDS} s: reply p50 ${d.p50} ms, p99 ${d.p99} ms, limit violations ${d.violations.global} global / ${d.violations.chat} per chat; sends ${JSON.stringify(d.sends)}${d.lost ? `, ${d.lost} unanswered` : ''}`);
   }
 }
+// An update never answered is a broken bot, not a slow one: fail (CI smoke-runs this bench).
+if ([...results.bare, ...results.feebot, ...(pacedResult ? [pacedResult] : [])].some((r) => r.lost > 0)) process.exitCode = 1;
