@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'adapters/web/public/**'] },
+  { ignores: ['node_modules', 'data', 'dist', 'adapters/web/public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

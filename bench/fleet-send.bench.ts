@@ -1,7 +1,7 @@
 // Fleet send budget: N feebot processes on one PostgreSQL share one Telegram bot. M messages are
 // queued in the outbox at once (K chats, M/K each); every instance's worker sends. Measured at the
 // fake Bot API: the most arrivals in any 1 s window (must stay ≤ the cap, 30/s by default, and
-// ≤ 1/s per chat) and the mean rate over the run as a share of the cap (target ≥ 90 %).
+// ≤ 1/s per chat after a burst of 3, interactive deliveries being allowed that burst) and the mean rate over the run as a share of the cap (target ≥ 90 %).
 // Usage: npm run bench:fleet -- [--instances 3] [--messages 3000] [--chats 1000] [--json]
 // (PG_TEST_URL names the server, default postgres://postgres@127.0.0.1:5432/test; a database is
 // created and dropped.)
@@ -99,7 +99,7 @@ try {
     console.log(`  ${result.seconds} s; max ${result.maxInAnySecond} in any 1 s window (${result.maxInAlignedSecond} in an aligned second), max ${result.maxPerChatInAnySecond}/s per chat`);
     console.log(`  mean ${result.meanRate}/s = ${result.capUsed} % of the cap; ${result.duplicates} duplicates`);
   }
-  if (result.maxInAnySecond > cap || result.maxPerChatInAnySecond > 1 || result.duplicates > 0) process.exitCode = 1;
+  if (result.maxInAnySecond > cap || result.maxPerChatInAnySecond > 3 || result.duplicates > 0) process.exitCode = 1;
 } finally {
   await fleet.stop();
   await fake.close();

@@ -40,6 +40,7 @@ import { createDispatcher, type RuntimeDispatcher } from './runtime/dispatcher.j
 import { createOrderSweeper } from './runtime/order-sweeper.js';
 import { createOutboxHandlers } from './runtime/outbox-handlers.js';
 import { createOutboxWorker } from './runtime/outbox-worker.js';
+import type { OutboxEntry } from './db/repositories/outbox.repository.js';
 import { createHousekeeping } from './runtime/housekeeping.js';
 import { createLeases } from './runtime/lease.js';
 import { createPaymentIntake } from './runtime/payment-intake.js';
@@ -111,7 +112,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     if (!dispatcher) throw new Error('dispatcher not ready');
     return dispatcher;
   };
-  const outboxRef: { kick: () => void } = { kick: () => undefined };
+  const outboxRef: { kick: () => void; runClaimed: (entries: OutboxEntry[]) => void } = { kick: () => undefined, runClaimed: () => undefined };
   const onEnqueued = () => outboxRef.kick();
   // Fleet-wide leases: background jobs and Telegram polling run on one instance at a time.
   const leases = createLeases({ db, ttlMs: config.LEASE_SECONDS * 1000, clock, logger });
@@ -171,6 +172,8 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     clock,
     logger,
     onEnqueued,
+    // Replies committed by an update run at once in this process, without a claim query.
+    handOff: { leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, run: (entries) => outboxRef.runClaimed(entries) },
   }), { db, clock });
   // Scheduled reminders (src/dunning): their outbox kinds, the cron tick (jobs lease holder only).
   const dunning = createDunning({
@@ -204,6 +207,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     },
   });
   outboxRef.kick = () => outbox.kick();
+  outboxRef.runClaimed = (entries) => outbox.runClaimed(entries);
   const reconciler = createDailyReconciler({ db, ledger, gateway: gateways.checkout ?? gateway, intake, clock, logger, timezone: config.TIMEZONE });
   const sweeper = createOrderSweeper({ ledger, gateway, intake, dispatcher, clock, logger });
   const { accounts, resets, emailChanges, captcha } = accountServices;

@@ -1,30 +1,31 @@
 import type { Db } from '../../src/db/database.js';
-import { lastSendTurn, recordSendTurn, takeSendTurn } from '../../src/db/repositories/send-turn.repository.js';
+import { bookSendTurns, delaySendTurn } from '../../src/db/repositories/send-turn.repository.js';
+import type { DeliveryPriority } from '../../src/ports/channel.port.js';
 
 export interface RateLimiter {
-  /** Resolves when one more message may go to this chat without breaking either limit. */
-  acquire(chatId: string): Promise<void>;
-  /**
-   * The call that followed acquire() got its answer: the chat's next turn counts from now, so a
-   * slow request (which may have arrived late) cannot land within a second of the next one.
-   */
-  sent(chatId: string): Promise<void>;
+  /** Resolves when one more message may go to this chat without breaking Telegram's limits. */
+  acquire(chatId: string, priority?: DeliveryPriority): Promise<void>;
+}
+
+/** What a booking got: `booked` turns, the first at theoretical time `first`, the next one gap later. */
+export interface Booking {
+  booked: number;
+  first: number;
 }
 
 /**
- * Where turns are recorded. Telegram's limits are per bot, so feebot keeps them in the database
+ * Where turns are booked. Telegram's limits are per bot, so feebot keeps them in the database
  * (createDbTurnStore): every instance sharing the token draws on one budget.
  */
 export interface TurnStore {
   /**
-   * Takes the bot-wide turn at `now` if the last one is at least `gap` ms ago (compare-and-set),
-   * booked at its due slot when at most `slack` ms late (see takeSendTurn).
+   * Token bucket as a schedule (GCRA): turns of `key` have theoretical times at least `gap` apart
+   * and may be used up to `tolerance` before their time (the burst). Books up to `count` turns that
+   * may be used by `until`, atomically; with none booked, `first` says when the next one could be.
    */
-  takeGlobal(now: number, gap: number, slack: number): Promise<boolean>;
-  lastGlobal(): Promise<number | null>;
-  /** Last turn of a chat. Only one delivery to a chat runs at a time (its outbox lane), fleet-wide. */
-  lastChat(chatId: string): Promise<number | null>;
-  recordChat(chatId: string, at: number): Promise<void>;
+  book(key: string, now: number, gap: number, tolerance: number, count: number, until: number): Promise<Booking>;
+  /** Moves the key's next turn to `at` unless it is later already (a turn used late counts from its use). */
+  delay(key: string, at: number): Promise<void>;
 }
 
 export interface RateLimiterOptions {
@@ -34,115 +35,170 @@ export interface RateLimiterOptions {
   store?: TurnStore;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /**
-   * Extra spacing (fraction). Telegram counts arrivals, which jitter by a few ms; sending exactly
-   * at the cap would now and then put one message too many into its window.
-   */
+  /** Extra spacing within a chat (fraction): arrivals jitter by a few ms. */
   headroom?: number;
-  /** Lateness a turn may make up, as a fraction of the gap (default 0; see takeSendTurn). */
-  slackFraction?: number;
+  /** Messages a chat may get at once in reply to its user (Telegram allows short bursts). Bulk gets none. */
+  chatBurst?: number;
+  /** Bot-wide burst for interactive sends; the sustained rate leaves room for it within any second. */
+  globalBurst?: number;
+  /** Share of the sustained bot-wide rate bulk sends may use at most (default 0.8). */
+  bulkShare?: number;
 }
 
 interface Waiter {
   chatId: string;
+  bulk: boolean;
+  /** When the chat's booked turn may be used. */
   readyAt: number;
-  grant: () => void;
+  tolerance: number;
+  grant: (at: number) => void;
+}
+
+/** A bot-wide turn this process booked: usable from `from` until `until`. */
+interface Turn {
+  from: number;
+  until: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Turns booked at once for waiting interactive sends, up to this many gaps ahead: one store round
+ * trip serves several, so instances sharing the budget spend less of it waiting on each other.
+ */
+const MAX_BATCH = 4;
+
+/** GCRA booking shared by both stores (times in the store's unit). */
+export function bookFrom(tat: number | null, now: number, gap: number, tolerance: number, count: number, until: number): Booking & { next: number } {
+  const first = Math.max(tat ?? now, now);
+  let booked = 0;
+  while (booked < count && first + booked * gap - tolerance <= until) booked++;
+  return { booked, first, next: first + booked * gap };
+}
 
 /** Turns kept in this process: right for one instance (and the limiter's own tests). */
 export function createMemoryTurnStore(): TurnStore {
-  let last: number | null = null;
-  const chats = new Map<string, number>();
+  const tats = new Map<string, number>();
   return {
-    async takeGlobal(now, gap, slack) {
-      if (last !== null && now - last < gap) return false;
-      last = last !== null && last >= now - slack - gap ? last + gap : now;
-      return true;
+    async book(key, now, gap, tolerance, count, until) {
+      const { booked, first, next } = bookFrom(tats.get(key) ?? null, now, gap, tolerance, count, until);
+      if (booked > 0) {
+        tats.delete(key);
+        tats.set(key, next);
+        if (tats.size > 10_000) tats.delete(tats.keys().next().value!);
+      }
+      return { booked, first };
     },
-    lastGlobal: async () => last,
-    lastChat: async (chatId) => chats.get(chatId) ?? null,
-    async recordChat(chatId, at) {
-      chats.delete(chatId);
-      chats.set(chatId, at);
-      if (chats.size > 10_000) chats.delete(chats.keys().next().value!);
+    async delay(key, at) {
+      if ((tats.get(key) ?? -Infinity) < at) tats.set(key, at);
     },
   };
 }
 
-/** Turns in the database, shared by every instance (`telegram:<bot id>` and one key per chat). */
+/** Turns in the database, shared by every instance (`telegram:<bot id>`, `…:bulk` and one key per chat). */
 export function createDbTurnStore(db: Db, botKey: string): TurnStore {
-  const us = (ms: number) => Math.round(ms * 1000);
-  const ms = (value: number | null) => (value === null ? null : value / 1000);
-  const globalKey = `telegram:${botKey}`;
-  const chatKey = (chatId: string) => `telegram:${botKey}:${chatId}`;
+  const us = (ms: number) => (Number.isFinite(ms) ? Math.round(ms * 1000) : ms);
+  const dbKey = (key: string) => `telegram:${botKey}${key === 'global' ? '' : `:${key}`}`;
   return {
-    takeGlobal: (now, gap, slack) => takeSendTurn(db, globalKey, us(now), us(gap), us(slack)),
-    lastGlobal: async () => ms(await lastSendTurn(db, globalKey)),
-    lastChat: async (chatId) => ms(await lastSendTurn(db, chatKey(chatId))),
-    recordChat: (chatId, at) => recordSendTurn(db, chatKey(chatId), us(at)),
+    async book(key, now, gap, tolerance, count, until) {
+      const { booked, firstUs } = await bookSendTurns(db, dbKey(key), us(now), us(gap), us(tolerance), count, us(until));
+      return { booked, first: firstUs / 1000 };
+    },
+    delay: (key, at) => delaySendTurn(db, dbKey(key), us(at)),
   };
 }
 
 /**
- * Spacing limiter on real grant times: a grant happens only when, at that moment (read from the
- * clock after every wake-up), the bot's last turn — taken by any instance, compare-and-set in the
- * store — is at least 1/global s ago and the chat's last turn at least 1/perChat s ago. Nothing is
- * booked ahead, so an event-loop stall cannot release a crowd of overdue senders at once: after a
- * stall sends resume one gap apart. One pump per process serves a FIFO queue (so each instance
- * has one contender for the bot's turn); a chat waiting for its own gap does not hold up others.
+ * Token buckets, kept as schedules of turns in the store so every instance shares them:
+ * - per chat: `chatBurst` messages at once for replies to the user's own action, then 1/perChat s
+ *   apart; bulk sends are spaced from the start and leave the burst alone;
+ * - bot-wide: a sustained rate of `globalPerSec − globalBurst − 1` plus a burst of `globalBurst`,
+ *   so any 1 s window holds at most globalPerSec − 1 sends even with timer lateness (one message of
+ *   jitter to spare). Interactive waiters go first and book several turns per round trip; bulk
+ *   takes a turn only when nothing is queued ahead of it bot-wide (the burst stays for replies) and
+ *   at most `bulkShare` of the sustained rate.
+ * A booked turn not used within a quarter gap of its time is dropped rather than used late: after an
+ * event-loop stall sends resume at the rate, never as a crowd of overdue ones.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const clock = options.clock ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   const store = options.store ?? createMemoryTurnStore();
-  const headroom = 1 + (options.headroom ?? 0.05);
-  const chatGap = (1000 / options.perChatPerSec) * headroom;
-  const globalGap = (1000 / options.globalPerSec) * headroom;
-  // Lateness a turn may make up (see takeSendTurn). None: every ms of slack is taken from the
-  // headroom that absorbs arrival jitter, and measured on a loaded 2-core machine even a third of a
-  // gap let a second window hold one message too many. Kept as a knob for quieter hosts.
-  const slack = options.slackFraction === undefined ? 0 : globalGap * options.slackFraction;
+  const chatGap = (1000 / options.perChatPerSec) * (1 + (options.headroom ?? 0.05));
+  const chatTolerance = (Math.max(1, options.chatBurst ?? 3) - 1) * chatGap;
+  const cap = options.globalPerSec;
+  const burst = Math.max(1, Math.min(options.globalBurst ?? 2, Math.floor(cap / 10)));
+  const rate = Math.max(cap - burst - 1, cap / 2);
+  const globalGap = 1000 / rate;
+  const globalTolerance = (burst - 1) * globalGap;
+  const lateness = globalGap / 4;
+  const bulkGap = globalGap / (options.bulkShare ?? 0.8);
   const queue: Waiter[] = [];
-  let lastGrant = -Infinity; // what this process last saw of the bot's turn
-  const grantedHere = new Map<string, number>(); // chats granted by this process, for waiters queued together
-  const readyAt = (w: Waiter) => Math.max(w.readyAt, (grantedHere.get(w.chatId) ?? -Infinity) + chatGap);
+  let turns: Turn[] = [];
   let pumping = false;
+  let wake: (() => void) | null = null;
+
+  /** Sleeps, but a new waiter ends the nap early (it may be ready now). */
+  function nap(ms: number): Promise<void> {
+    return Promise.race([sleep(Math.max(1, ms)), new Promise<void>((resolve) => (wake = resolve))]).finally(() => (wake = null));
+  }
+
+  const grantedHere = new Map<string, number>(); // last grant per chat in this process
+  // Sends to one chat queued together here: each also waits a chat gap after the previous grant.
+  const readyAt = (w: Waiter) => Math.max(w.readyAt, (grantedHere.get(w.chatId) ?? -Infinity) + chatGap - w.tolerance);
+
+  function grant(waiter: Waiter): void {
+    const now = clock();
+    queue.splice(queue.indexOf(waiter), 1);
+    grantedHere.delete(waiter.chatId);
+    grantedHere.set(waiter.chatId, now);
+    if (grantedHere.size > 10_000) grantedHere.delete(grantedHere.keys().next().value!);
+    waiter.grant(now);
+  }
 
   async function pump(): Promise<void> {
     pumping = true;
     try {
       while (queue.length > 0) {
         const now = clock();
-        const globalReady = lastGrant + globalGap;
-        if (now < globalReady) {
-          await sleep(globalReady - now);
-          continue; // re-read the clock: a late wake-up must not count as several slots
-        }
-        const index = queue.findIndex((w) => readyAt(w) <= now);
-        if (index < 0) {
-          // A loop, not Math.min(...spread): a bulk send may queue more waiters than a call takes arguments.
-          const soonest = queue.reduce((min, w) => Math.min(min, readyAt(w)), Infinity);
-          await sleep(soonest - now);
+        turns = turns.filter((t) => t.until >= now);
+        const interactive = queue.filter((w) => !w.bulk && readyAt(w) <= now);
+        if (interactive.length > 0) {
+          const turn = turns.find((t) => t.from <= now);
+          if (turn) {
+            turns.splice(turns.indexOf(turn), 1);
+            grant(interactive[0]!);
+            continue;
+          }
+          if (turns.length > 0) {
+            await nap(Math.min(...turns.map((t) => t.from)) - now);
+            continue;
+          }
+          const count = Math.min(interactive.length, MAX_BATCH);
+          const { booked, first } = await store.book('global', now, globalGap, globalTolerance, count, now + count * globalGap);
+          for (let i = 0; i < booked; i++) {
+            const at = first + i * globalGap;
+            turns.push({ from: at - globalTolerance, until: at + lateness });
+          }
+          if (booked === 0) await nap(first - globalTolerance - now);
           continue;
         }
-        if (!(await store.takeGlobal(now, globalGap, slack))) {
-          // Another instance took the turn: wait for the gap after its grant.
-          lastGrant = (await store.lastGlobal()) ?? now;
-          if (lastGrant + globalGap <= clock()) lastGrant = clock() - globalGap + 1;
+        const bulk = queue.find((w) => w.bulk && readyAt(w) <= now);
+        if (bulk) {
+          const share = await store.book('bulk', now, bulkGap, 0, 1, now);
+          if (share.booked === 0) {
+            await nap(share.first - now);
+            continue;
+          }
+          // No tolerance and not ahead of time: only when no interactive turn is booked ahead.
+          const turn = await store.book('global', now, globalGap, 0, 1, now);
+          if (turn.booked === 0) {
+            await nap(turn.first - now);
+            continue;
+          }
+          grant(bulk);
           continue;
         }
-        const [waiter] = queue.splice(index, 1);
-        // The store booked the turn at its slot when we were at most `slack` late; the next wait
-        // counts from there too. One query per grant keeps this loop (it serialises the process's
-        // sends) short on a busy database.
-        lastGrant = lastGrant + globalGap >= now - slack ? lastGrant + globalGap : now;
-        grantedHere.delete(waiter!.chatId);
-        grantedHere.set(waiter!.chatId, now);
-        if (grantedHere.size > 10_000) grantedHere.delete(grantedHere.keys().next().value!);
-        // The chat's turn is stored by sent(), once the request was answered.
-        waiter!.grant();
+        await nap(queue.reduce((min, w) => Math.min(min, readyAt(w)), Infinity) - now);
       }
     } finally {
       pumping = false;
@@ -150,18 +206,20 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 
   return {
-    async sent(chatId) {
-      const at = clock();
-      grantedHere.delete(chatId);
-      grantedHere.set(chatId, at);
-      await store.recordChat(chatId, at);
-    },
-    async acquire(chatId) {
-      const last = await store.lastChat(chatId);
-      return new Promise<void>((grant) => {
-        queue.push({ chatId, readyAt: (last ?? -Infinity) + chatGap, grant });
+    async acquire(chatId, priority = 'interactive') {
+      const bulk = priority === 'bulk';
+      const tolerance = bulk ? 0 : chatTolerance;
+      // The chat's turn is booked now (one delivery per chat runs at a time: its outbox lane).
+      const key = `chat:${chatId}`;
+      const { first } = await store.book(key, clock(), chatGap, tolerance, 1, Infinity);
+      const granted = await new Promise<number>((resolve) => {
+        queue.push({ chatId, bulk, readyAt: first - tolerance, tolerance, grant: resolve });
         if (!pumping) void pump();
+        else wake?.();
       });
+      // Granted after its chat turn (the bot-wide budget was busy): the chat's next turn counts from
+      // the real send, so two sends to a chat never come closer than the chat allows.
+      if (granted > first + 1) await store.delay(key, granted + chatGap);
     },
   };
 }

@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { ImageSpec } from '../../src/engine/views.js';
 import { ChannelError } from '../../src/errors.js';
-import type { ChannelTransport, Delivery, DeliveryResult } from '../../src/ports/channel.port.js';
+import type { ChannelTransport, Delivery, DeliveryPriority, DeliveryResult } from '../../src/ports/channel.port.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { describes, isBadRequest, toChannelError } from './telegram-errors.js';
 import type { RateLimiter } from './telegram-rate-limiter.js';
@@ -30,29 +30,25 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   const { api, limiter, logger } = deps;
   const progress = deps.progress ?? createMemorySendProgress();
 
-  async function call<T>(chatId: string, method: string, fn: () => Promise<T>): Promise<T> {
-    await limiter.acquire(chatId);
+  async function call<T>(chatId: string, priority: DeliveryPriority, method: string, fn: () => Promise<T>): Promise<T> {
+    await limiter.acquire(chatId, priority);
     try {
       return await fn();
     } catch (error) {
       throw toChannelError(error, method);
-    } finally {
-      await limiter.sent(chatId);
     }
   }
 
   /** True when edited (or nothing to change); false when a new message must be sent instead. */
-  async function tryEdit(chatId: string, messageId: number, text: string, markup?: InlineKeyboardMarkup, captionToo = false): Promise<boolean> {
-    await limiter.acquire(chatId);
+  async function tryEdit(chatId: string, priority: DeliveryPriority, messageId: number, text: string, markup?: InlineKeyboardMarkup, captionToo = false): Promise<boolean> {
+    await limiter.acquire(chatId, priority);
     try {
       // Without reply_markup Telegram removes the old keyboard, which is what a button-less view means.
       await api.editMessageText(chatId, messageId, undefined, text, markup ? { reply_markup: markup } : {});
-      await limiter.sent(chatId);
       return true;
     } catch (error) {
-      await limiter.sent(chatId);
       if (describes(error, NOT_MODIFIED)) return true;
-      if (captionToo && describes(error, NO_TEXT) && text.length <= MAX_CAPTION) return tryEditCaption(chatId, messageId, text, markup);
+      if (captionToo && describes(error, NO_TEXT) && text.length <= MAX_CAPTION) return tryEditCaption(chatId, priority, messageId, text, markup);
       if (isBadRequest(error) && !toChannelError(error, 'editMessageText').permanent) {
         logger.debug({ chatId, messageId, err: errorText(error) }, 'telegram menu not editable; sending a new one');
         return false;
@@ -65,8 +61,8 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
    * The pay card is a photo: a later state of it (已支付, 已开票, 已过期) is written into its caption,
    * keeping the card in place. False when Telegram refuses (the next view is then sent anew).
    */
-  async function tryEditCaption(chatId: string, messageId: number, text: string, markup?: InlineKeyboardMarkup): Promise<boolean> {
-    await limiter.acquire(chatId);
+  async function tryEditCaption(chatId: string, priority: DeliveryPriority, messageId: number, text: string, markup?: InlineKeyboardMarkup): Promise<boolean> {
+    await limiter.acquire(chatId, priority);
     try {
       await api.editMessageCaption(chatId, messageId, undefined, text, { reply_markup: markup ?? { inline_keyboard: [] } });
       return true;
@@ -74,8 +70,6 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       if (describes(error, NOT_MODIFIED)) return true;
       if (isBadRequest(error) && !toChannelError(error, 'editMessageCaption').permanent) return false;
       throw toChannelError(error, 'editMessageCaption');
-    } finally {
-      await limiter.sent(chatId);
     }
   }
 
@@ -84,15 +78,13 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
    * stay pressable above it. Idempotent: "not modified" (already bare) and a message Telegram no
    * longer lets us edit are fine; only rate limits and outages are thrown (the delivery retries).
    */
-  async function removeKeyboard(chatId: string, messageId: number): Promise<void> {
-    await limiter.acquire(chatId);
+  async function removeKeyboard(chatId: string, priority: DeliveryPriority, messageId: number): Promise<void> {
+    await limiter.acquire(chatId, priority);
     try {
       await api.editMessageReplyMarkup(chatId, messageId, undefined, { inline_keyboard: [] });
     } catch (error) {
       if (!isBadRequest(error) || toChannelError(error, 'editMessageReplyMarkup').permanent) throw toChannelError(error, 'editMessageReplyMarkup');
       logger.debug({ chatId, messageId, err: errorText(error) }, 'telegram old keyboard not removed');
-    } finally {
-      await limiter.sent(chatId);
     }
   }
 
@@ -110,7 +102,7 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   }
 
   /** The sends of a new message, in order: the photo (if any), then the text part(s). */
-  async function sendSteps(chatId: string, rendered: TelegramRendered): Promise<(() => Promise<number>)[]> {
+  async function sendSteps(chatId: string, priority: DeliveryPriority, rendered: TelegramRendered): Promise<(() => Promise<number>)[]> {
     const { photo, reply_markup: markup, text } = rendered;
     const steps: (() => Promise<number>)[] = [];
     if (photo) {
@@ -118,14 +110,14 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const filename = photo.image.kind === 'qr' ? 'pay-qr.png' : 'image.png';
       const withCaption = photo.caption !== undefined;
       const extra = withCaption ? { caption: photo.caption, ...(markup ? { reply_markup: markup } : {}) } : {};
-      steps.push(async () => (await call(chatId, 'sendPhoto', () => api.sendPhoto(chatId, { source, filename }, extra))).message_id);
+      steps.push(async () => (await call(chatId, priority, 'sendPhoto', () => api.sendPhoto(chatId, { source, filename }, extra))).message_id);
       // With a caption the photo is the whole message; too long for one, the text follows with the buttons.
       if (withCaption) return steps;
     }
     const parts = splitText(text);
     for (const [i, part] of parts.entries()) {
       const extra = i === parts.length - 1 && markup ? { reply_markup: markup } : {};
-      steps.push(async () => (await call(chatId, 'sendMessage', () => api.sendMessage(chatId, part, extra))).message_id);
+      steps.push(async () => (await call(chatId, priority, 'sendMessage', () => api.sendMessage(chatId, part, extra))).message_id);
     }
     return steps;
   }
@@ -134,8 +126,8 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
    * Sends the steps not sent yet for this delivery key (a retry resumes after the last part that
    * got through) and returns the last message's id.
    */
-  async function sendNew(chatId: string, rendered: TelegramRendered, key: string | undefined): Promise<number> {
-    const steps = await sendSteps(chatId, rendered);
+  async function sendNew(chatId: string, priority: DeliveryPriority, rendered: TelegramRendered, key: string | undefined): Promise<number> {
+    const steps = await sendSteps(chatId, priority, rendered);
     let { sent, lastId } = await progress.get(key);
     try {
       for (; sent < steps.length; sent++) {
@@ -153,24 +145,25 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   return {
     async deliver(delivery: Delivery): Promise<DeliveryResult> {
       const { chatId, view } = delivery;
+      const priority = delivery.priority ?? 'interactive';
       const rendered = renderView(view);
       const menuId = delivery.menuMessageId === null ? NaN : Number(delivery.menuMessageId);
       // A retry that already sent some parts goes on with the rest; it never edits instead.
       const resuming = (await progress.get(delivery.key)).sent > 0;
       const editable = !resuming && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
       const isMenu = view.placement === 'menu';
-      if (editable && (await tryEdit(chatId, menuId, rendered.text, rendered.reply_markup, view.keepsImage === true))) {
+      if (editable && (await tryEdit(chatId, priority, menuId, rendered.text, rendered.reply_markup, view.keepsImage === true))) {
         return isMenu ? { menuMessageId: String(menuId), messageId: String(menuId) } : { menuMessageId: null, messageId: String(menuId) };
       }
       // A new message takes over: a progress notice it answers goes away; an old menu loses its
       // keyboard. Both before the send, so a retry after a failed send leaves neither behind.
       if (!resuming && Number.isSafeInteger(menuId)) {
         if (delivery.menuMessageIsProgress) await deleteOld(chatId, menuId);
-        else if (isMenu) await removeKeyboard(chatId, menuId);
+        else if (isMenu) await removeKeyboard(chatId, priority, menuId);
       }
       const replaced = Number(delivery.replacesMenuMessageId ?? NaN);
-      if (!resuming && Number.isSafeInteger(replaced) && replaced !== menuId) await removeKeyboard(chatId, replaced);
-      const sentId = await sendNew(chatId, rendered, delivery.key);
+      if (!resuming && Number.isSafeInteger(replaced) && replaced !== menuId) await removeKeyboard(chatId, priority, replaced);
+      const sentId = await sendNew(chatId, priority, rendered, delivery.key);
       // A standalone message pushes the old menu up; the next menu should be a new one below it.
       return { menuMessageId: isMenu ? String(sentId) : null, messageId: String(sentId) };
     },
@@ -182,9 +175,24 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   };
 }
 
+/** QR images drawn, by payload (a pay link per order): a retry or a second pay card reuses them. */
+const QR_CACHE_SIZE = 256;
+const qrCache = new Map<string, Promise<Buffer>>();
+
 export async function imageBytes(image: ImageSpec): Promise<Buffer> {
   if (image.kind === 'png') return Buffer.from(image.base64, 'base64');
-  return QRCode.toBuffer(image.payload, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 });
+  // Drawing one takes ~15 ms of CPU, during which no other chat is served: once per order.
+  let drawn = qrCache.get(image.payload);
+  if (drawn) qrCache.delete(image.payload);
+  else drawn = QRCode.toBuffer(image.payload, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 });
+  qrCache.set(image.payload, drawn);
+  if (qrCache.size > QR_CACHE_SIZE) qrCache.delete(qrCache.keys().next().value!);
+  try {
+    return await drawn;
+  } catch (error) {
+    qrCache.delete(image.payload);
+    throw error;
+  }
 }
 
 function errorText(error: unknown): string {

@@ -8,7 +8,7 @@ import { inTransaction, type Db } from '../db/database.js';
 import { findChannelChat, updateChannelChat } from '../db/repositories/channel-chat.repository.js';
 import { findConversation, saveConversation } from '../db/repositories/conversation.repository.js';
 import { isInboundUpdateRecorded, recordInboundUpdate } from '../db/repositories/inbound-update.repository.js';
-import { completeClaimedOutbox, enqueueOutbox, type NewOutboxEntry, type OutboxEntry } from '../db/repositories/outbox.repository.js';
+import { completeClaimedOutbox, enqueueOutbox, enqueueOutboxClaimingHeads, type NewOutboxEntry, type OutboxEntry } from '../db/repositories/outbox.repository.js';
 import type { Logger } from '../logger.js';
 import type { ChannelName } from '../ports/channel.port.js';
 import type { DispatchOutcome, Dispatcher, InboundUpdate } from './inbound.js';
@@ -27,6 +27,11 @@ export interface DispatcherDeps {
   logger: Logger;
   /** Wakes the outbox worker after new entries are committed. */
   onEnqueued: () => void;
+  /**
+   * Hands entries to this process's outbox worker as they commit: due entries heading an idle lane
+   * are committed already claimed for `leaseMs` and run at once (no query and claim by the worker).
+   */
+  handOff?: { leaseMs: number; run: (entries: OutboxEntry[]) => void };
 }
 
 export interface RuntimeDispatcher extends Dispatcher {
@@ -177,6 +182,7 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
         const outcome = await run(channel, chatId, event, state, options, answers);
         const at = clock();
         let saved: boolean;
+        let claimed: OutboxEntry[] = [];
         try {
           saved = await inTransaction(db, async (tx) => {
             if (options.updateId !== undefined && !(await recordInboundUpdate(tx, channel, options.updateId, at))) throw new AlreadyHandled();
@@ -191,7 +197,8 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
               now: at,
             });
             if (!ok) throw new ConcurrentChange();
-            await enqueueOutbox(tx, outcome.entries, at);
+            if (deps.handOff) claimed = await enqueueOutboxClaimingHeads(tx, outcome.entries, at, at + deps.handOff.leaseMs);
+            else await enqueueOutbox(tx, outcome.entries, at);
             return true;
           });
         } catch (error) {
@@ -200,7 +207,8 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
           saved = false;
         }
         if (saved) {
-          if (outcome.entries.length > 0) deps.onEnqueued();
+          if (claimed.length > 0) deps.handOff!.run(claimed);
+          if (outcome.entries.length > claimed.length) deps.onEnqueued();
           return outcome.acks;
         }
         logger.debug({ channel, attempt }, 'conversation changed concurrently; retrying');

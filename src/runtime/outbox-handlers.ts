@@ -62,14 +62,18 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): Record<keyof Outb
       });
       const shownId = result.messageId ?? result.menuMessageId ?? null;
       const progressMessageId = view.progress && shownId !== null ? shownId : null;
+      // Written only when something changed: a menu edited in place (most button presses) keeps its
+      // id, and skipping the write saves a commit per update.
       if (isMenu && result.menuMessageId !== undefined) {
-        await updateChannelChat(db, channel, chatId, { menuMessageId: result.menuMessageId, menuDetached: false, progressMessageId }, clock());
+        const unchanged = result.menuMessageId === chat.menuMessageId && !chat.menuDetached && progressMessageId === chat.progressMessageId;
+        if (!unchanged) await updateChannelChat(db, channel, chatId, { menuMessageId: result.menuMessageId, menuDetached: false, progressMessageId }, clock());
       } else if (!isMenu) {
         // A message now sits below the old menu: the next menu goes below it too, and takes its place.
         // Drawn over a progress menu, the message took the menu's place: there is no menu left.
         const menuGone = overProgress && chat.progressMessageId === chat.menuMessageId;
         const change = menuGone ? { menuMessageId: null, menuDetached: false } : { menuDetached: chat.menuMessageId !== null };
-        await updateChannelChat(db, channel, chatId, { ...change, progressMessageId }, clock());
+        const unchanged = !menuGone && change.menuDetached === chat.menuDetached && progressMessageId === chat.progressMessageId;
+        if (!unchanged) await updateChannelChat(db, channel, chatId, { ...change, progressMessageId }, clock());
       }
     },
 

@@ -43,6 +43,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = true;
+  let kicks = 0; // kick() calls: a handed-over run re-checks the outbox only after one
+  let closed = false; // stop() was called: nothing handed over runs any more
 
   // `entry` is already claimed (claimDueLaneHeads): its runAfter is the lease it holds, so a handler
   // that commits its effect can mark the entry done in the same transaction (completeClaimedOutbox),
@@ -80,6 +82,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       await rescheduleOutbox(db, entry.id, clock() + delay, attempts, message);
     }
   }
+
+  // Entries handed over already claimed (runClaimed), still running: drain and stop wait for them.
+  const handedOver = new Set<Promise<void>>();
 
   /** Works until nothing is due. Lane heads are fetched again after each batch. */
   async function drainDue(): Promise<void> {
@@ -123,19 +128,41 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     start(): void {
       if (!stopped) return;
       stopped = false;
+      closed = false;
       schedule();
     },
     async stop(): Promise<void> {
       stopped = true;
+      closed = true;
       if (timer) clearTimeout(timer);
+      await Promise.all(handedOver);
       await running;
+    },
+    /**
+     * Runs entries this process committed already claimed (enqueueOutboxClaimingHeads), right away;
+     * then works on whatever became due meanwhile (the next entries of their lanes). Stopped: they
+     * stay claimed and run again when the lease ends, here or elsewhere.
+     */
+    runClaimed(entries: OutboxEntry[]): void {
+      if (closed) return;
+      const kicksBefore = kicks;
+      const run = Promise.all(entries.map(runOne))
+        // An entry queued behind these meanwhile (its kick found the lane busy) is due now.
+        .then(() => (kicks !== kicksBefore ? void pump() : undefined))
+        .catch((error: unknown) => logger.error({ err: error }, 'outbox worker error'))
+        .finally(() => handedOver.delete(run));
+      handedOver.add(run);
     },
     /** New entries were committed: work now instead of at the next poll. */
     kick(): void {
+      kicks++;
       void pump();
     },
-    /** Runs everything that is due now (tests, CLI). */
-    drain: pump,
+    /** Runs everything that is due now, handed-over entries included (tests, CLI). */
+    async drain(): Promise<void> {
+      await Promise.all(handedOver);
+      await pump();
+    },
   };
 }
 

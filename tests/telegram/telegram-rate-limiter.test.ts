@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramAdapter } from '../../adapters/telegram/index.js';
-import { createRateLimiter } from '../../adapters/telegram/telegram-rate-limiter.js';
+import { createMemoryTurnStore, createRateLimiter } from '../../adapters/telegram/telegram-rate-limiter.js';
 import { startFakeBotApi, type FakeBotApi, type FakeCall } from './fake-bot-api.js';
 import { silentLogger, testConfig } from './telegram-test-helpers.js';
 
@@ -52,50 +52,102 @@ function maxPerSecond(times: number[]): number {
 const arrivals = (calls: FakeCall[]) => calls.map((c) => c.at);
 
 describe('rate limiter (virtual time)', () => {
-  it('spaces one chat at the per-chat rate', async () => {
-    const t = virtualTime();
-    const limiter = createRateLimiter({ perChatPerSec: 1, globalPerSec: 30, clock: t.clock, sleep: t.sleep, headroom: 0 });
-    const granted: number[] = [];
-    for (let i = 0; i < 4; i++) void limiter.acquire('a').then(() => granted.push(t.clock()));
-    await t.advance(5000);
-    expect(granted.map((g) => g - granted[0]!)).toEqual([0, 1000, 2000, 3000]);
-  });
+  const collect = (t: ReturnType<typeof virtualTime>, into: number[]) => () => void into.push(t.clock());
 
-  it('spaces all chats at the global rate without letting a waiting chat block the others', async () => {
+  it("answers a chat's own taps at once (burst of 3), then spaces them at the per-chat rate", async () => {
     const t = virtualTime();
     const start = t.clock();
-    const limiter = createRateLimiter({ perChatPerSec: 1, globalPerSec: 4, clock: t.clock, sleep: t.sleep, headroom: 0 });
-    const granted: string[] = [];
-    for (const chat of ['a', 'a', 'b', 'c', 'd', 'e']) void limiter.acquire(chat).then(() => granted.push(`${chat}@${t.clock() - start}`));
-    await t.advance(3000);
-    // a's second message waits for its own chat; b, c, d go in between; e takes the next slot.
-    expect(granted).toEqual(['a@0', 'b@250', 'c@500', 'd@750', 'a@1000', 'e@1250']);
+    const limiter = createRateLimiter({ perChatPerSec: 1, globalPerSec: 30, clock: t.clock, sleep: t.sleep, headroom: 0 });
+    const granted: number[] = [];
+    for (let i = 0; i < 5; i++) void limiter.acquire('a').then(collect(t, granted));
+    await t.advance(5000);
+    // The third waits one bot-wide gap (the bot's burst is 2), not the chat's second.
+    expect(granted.map((g) => Math.round(g - start))).toEqual([0, 0, 37, 1000, 2000]);
   });
 
-  it('adds headroom so arrivals never exceed the cap by jitter', async () => {
+  it('spaces bulk sends to one chat from the first one (no burst), with headroom for jitter', async () => {
     const t = virtualTime();
     const limiter = createRateLimiter({ perChatPerSec: 1, globalPerSec: 30, clock: t.clock, sleep: t.sleep });
     const granted: number[] = [];
-    for (let i = 0; i < 2; i++) void limiter.acquire('a').then(() => granted.push(t.clock()));
-    await t.advance(2000);
-    expect(granted[1]! - granted[0]!).toBe(1050);
+    for (let i = 0; i < 3; i++) void limiter.acquire('a', 'bulk').then(collect(t, granted));
+    await t.advance(5000);
+    expect(granted.map((g) => Math.round(g - granted[0]!))).toEqual([0, 1050, 2100]);
   });
 
-  it('holds the cap on real grant times after an event-loop stall (no burst of overdue senders)', async () => {
+  it('keeps any second under the bot cap (one to spare) while many chats wait, at ≥ 90 % of it', async () => {
+    const t = virtualTime();
+    const limiter = createRateLimiter({ perChatPerSec: 1, globalPerSec: 30, clock: t.clock, sleep: t.sleep });
+    const granted: number[] = [];
+    for (let i = 0; i < 270; i++) void limiter.acquire(`chat-${i}`).then(collect(t, granted));
+    await t.advance(12_000);
+    expect(granted).toHaveLength(270);
+    expect(maxPerSecond(granted)).toBeLessThanOrEqual(29);
+    const seconds = (granted.at(-1)! - granted[0]!) / 1000;
+    expect(270 / seconds).toBeGreaterThanOrEqual(27);
+  });
+
+  it('lets a chat waiting for its own turn hold up no other chat', async () => {
+    const t = virtualTime();
+    const start = t.clock();
+    const limiter = createRateLimiter({ perChatPerSec: 1, globalPerSec: 30, chatBurst: 1, clock: t.clock, sleep: t.sleep, headroom: 0 });
+    const granted: string[] = [];
+    void limiter.acquire('a').then(() => granted.push(`a@${Math.round(t.clock() - start)}`));
+    void limiter.acquire('a').then(() => granted.push(`a@${Math.round(t.clock() - start)}`));
+    await t.advance(100);
+    void limiter.acquire('b').then(() => granted.push(`b@${Math.round(t.clock() - start)}`));
+    await t.advance(2000);
+    expect(granted).toEqual(['a@0', 'b@100', 'a@1000']);
+  });
+
+  it('serves a reply at once while a long bulk send is queued; bulk uses at most 80 % of the rate', async () => {
+    const t = virtualTime();
+    const start = t.clock();
+    const limiter = createRateLimiter({ perChatPerSec: 1, globalPerSec: 30, clock: t.clock, sleep: t.sleep });
+    const bulk: number[] = [];
+    for (let i = 0; i < 200; i++) void limiter.acquire(`bulk-${i}`, 'bulk').then(collect(t, bulk));
+    await t.advance(2000);
+    const replies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const asked = t.clock();
+      void limiter.acquire(`user-${i}`).then(() => replies.push(t.clock() - asked));
+      await t.advance(250);
+    }
+    await t.advance(10_000);
+    expect(replies).toHaveLength(10);
+    // A reply waits at most one bot-wide gap behind the bulk send (1/27 s), never behind its queue.
+    expect(Math.max(...replies)).toBeLessThanOrEqual(1000 / 27 + 1);
+    const firstTwoSeconds = bulk.filter((g) => g - start < 2000);
+    expect(firstTwoSeconds.length / 2).toBeLessThanOrEqual(0.8 * 27 + 1);
+    expect(maxPerSecond([...bulk])).toBeLessThanOrEqual(29);
+  });
+
+  it('holds the cap on real grant times after an event-loop stall (booked turns are not used late)', async () => {
     const t = virtualTime();
     const limiter = createRateLimiter({ perChatPerSec: 1, globalPerSec: 30, clock: t.clock, sleep: t.sleep, headroom: 0 });
     const granted: number[] = [];
-    for (let i = 0; i < 90; i++) void limiter.acquire(`chat-${i}`).then(() => granted.push(t.clock()));
+    for (let i = 0; i < 90; i++) void limiter.acquire(`chat-${i}`).then(collect(t, granted));
     await t.advance(200); // a few go out on time…
     const beforeStall = granted.length;
     expect(beforeStall).toBeGreaterThan(3);
     t.stall(1500); // …then the process is busy for 1.5 s: every waiter is overdue when it wakes
-    await t.advance(5000);
+    await t.advance(6000);
     expect(granted).toHaveLength(90);
-    expect(maxPerSecond(granted)).toBeLessThanOrEqual(30);
-    // After the stall, sends resume one gap apart rather than all at once.
-    const afterStall = granted.slice(beforeStall);
-    for (let i = 1; i < afterStall.length; i++) expect(afterStall[i]! - afterStall[i - 1]!).toBeGreaterThanOrEqual(1000 / 30 - 1e-9);
+    expect(maxPerSecond(granted)).toBeLessThanOrEqual(29);
+  });
+
+  it('shares one budget between instances on one store, in batches', async () => {
+    const t = virtualTime();
+    const store = createMemoryTurnStore();
+    let bookings = 0;
+    const counting = { ...store, book: (...args: Parameters<typeof store.book>) => (bookings++, store.book(...args)) };
+    const limiters = [0, 1, 2].map(() => createRateLimiter({ perChatPerSec: 1, globalPerSec: 30, store: counting, clock: t.clock, sleep: t.sleep }));
+    const granted: number[] = [];
+    for (let i = 0; i < 270; i++) void limiters[i % 3]!.acquire(`chat-${i}`).then(collect(t, granted));
+    await t.advance(12_000);
+    expect(granted).toHaveLength(270);
+    expect(maxPerSecond(granted)).toBeLessThanOrEqual(29);
+    expect(270 / ((granted.at(-1)! - granted[0]!) / 1000)).toBeGreaterThanOrEqual(27);
+    expect(bookings).toBeLessThan(270 * 2); // chat turns (one each) plus fewer bot-wide bookings than sends
   });
 });
 
@@ -118,7 +170,7 @@ describe('rate limiter measured at the fake Bot API', () => {
     // 12 chats at once (global cap binds), plus 3 messages to one chat (per-chat cap binds).
     await Promise.all([
       ...Array.from({ length: 12 }, (_, i) => adapter.transport.deliver({ channel: 'telegram', chatId: String(1000 + i), view, menuMessageId: null })),
-      ...Array.from({ length: 3 }, () => adapter.transport.deliver({ channel: 'telegram', chatId: '42', view, menuMessageId: null })),
+      ...Array.from({ length: 3 }, () => adapter.transport.deliver({ channel: 'telegram', chatId: '42', view, menuMessageId: null, priority: 'bulk' })),
     ]);
     const elapsed = performance.now() - started;
     const sends = fake.callsOf('sendMessage');

@@ -27,6 +27,34 @@ export async function enqueueOutbox(db: Db, entries: NewOutboxEntry[], now: numb
 }
 
 /**
+ * Enqueues like enqueueOutbox, but an entry that is due now and heads an idle lane (nothing pending
+ * in it) is inserted already claimed until `leaseUntil`, and returned: the committing process runs
+ * it at once, without the worker querying and claiming it again. To every other worker it looks
+ * exactly like a claimed head (a crash leaves it due again when the lease ends). Run inside the
+ * transaction that commits the entries' cause; on PostgreSQL (SERIALIZABLE) two writers heading
+ * the same lane conflict and one retries.
+ */
+export async function enqueueOutboxClaimingHeads(tx: Db, entries: NewOutboxEntry[], now: number, leaseUntil: number): Promise<OutboxEntry[]> {
+  if (entries.length === 0) return [];
+  const lanes = [...new Set(entries.map((e) => e.lane))];
+  const busy = await tx.selectFrom('outbox').select('lane').distinct().where('status', '=', 'pending').where('lane', 'in', lanes).execute();
+  const headed = new Set(busy.map((r) => r.lane));
+  const claimed: OutboxEntry[] = [];
+  for (const e of entries) {
+    const claim = !headed.has(e.lane) && e.runAfter <= now;
+    headed.add(e.lane); // later entries of this lane wait behind this one
+    const runAfter = claim ? leaseUntil : e.runAfter;
+    const row = await tx
+      .insertInto('outbox')
+      .values({ lane: e.lane, kind: e.kind, payload_json: JSON.stringify(e.payload), run_after: runAfter, created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (claim) claimed.push({ id: row.id, lane: e.lane, kind: e.kind, payload: e.payload, attempts: 0, runAfter });
+  }
+  return claimed;
+}
+
+/**
  * Claims up to `limit` due lane heads for `leaseUntil` in one statement and returns them. A head is
  * the oldest pending entry of its lane, so later entries wait for it: a chat's messages are never
  * reordered, even while its head waits out a rate limit, and never run on two instances at once.

@@ -3,48 +3,50 @@ import type { Db } from '../database.js';
 // Turns to send for rate-limited keys (a Telegram bot, one chat), shared by every instance.
 // Times are epoch microseconds: a 30/s gap is 33 333 µs, which whole milliseconds would round.
 
+/** Attempts before a booking gives up for now under contention (the caller simply asks again). */
+const MAX_CAS_ATTEMPTS = 8;
+
 /**
- * Compare-and-set: takes a turn for `key` at `nowUs` only if its last turn is at least `gapUs`
- * ago (or it never had one). True when this caller got the turn.
- *
- * The turn is booked at the slot it was due (last + gap) when the taker is at most `slackUs` late,
- * else at `nowUs`: timer lateness on a busy machine does not eat into the rate, booked slots are
- * at least one gap apart and each turn happens within `slackUs` of its slot, so any window of
- * length W holds at most ⌊(W + slack) / gap⌋ + 1 turns — no burst however late the takers wake.
+ * Books up to `count` turns for `key` (a token bucket kept as one schedule time, GCRA): `last_at_us`
+ * is the theoretical time of the key's next turn. Turns are `gapUs` apart and may be used up to
+ * `toleranceUs` before their time; only turns usable by `untilUs` are booked. Read, then
+ * compare-and-set on the value read, so instances booking together each get distinct turns.
+ * Returns how many were booked and the first one's time (with none, when the next would be).
  */
-export async function takeSendTurn(db: Db, key: string, nowUs: number, gapUs: number, slackUs = 0): Promise<boolean> {
-  const result = await db
-    .insertInto('send_turns')
-    .values({ key, last_at_us: nowUs })
-    .onConflict((oc) =>
-      oc
-        .column('key')
-        .doUpdateSet((eb) => ({
-          last_at_us: eb
-            .case()
-            .when(eb('send_turns.last_at_us', '>=', nowUs - slackUs - gapUs))
-            .then(eb('send_turns.last_at_us', '+', gapUs))
-            .else(nowUs)
-            .end(),
-        }))
-        .where('send_turns.last_at_us', '<=', nowUs - gapUs),
-    )
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+export async function bookSendTurns(
+  db: Db,
+  key: string,
+  nowUs: number,
+  gapUs: number,
+  toleranceUs: number,
+  count: number,
+  untilUs: number,
+): Promise<{ booked: number; firstUs: number }> {
+  gapUs = Math.max(1, Math.round(gapUs));
+  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+    const row = await db.selectFrom('send_turns').select('last_at_us').where('key', '=', key).executeTakeFirst();
+    const tat = row ? Number(row.last_at_us) : null;
+    const firstUs = Math.max(tat ?? nowUs, nowUs);
+    let booked = 0;
+    while (booked < count && firstUs + booked * gapUs - toleranceUs <= untilUs) booked++;
+    if (booked === 0) return { booked, firstUs };
+    const next = firstUs + booked * gapUs;
+    const result =
+      tat === null
+        ? await db.insertInto('send_turns').values({ key, last_at_us: next }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst()
+        : await db.updateTable('send_turns').set({ last_at_us: next }).where('key', '=', key).where('last_at_us', '=', tat).executeTakeFirst();
+    const changed = 'numInsertedOrUpdatedRows' in result ? result.numInsertedOrUpdatedRows : result.numUpdatedRows;
+    if (Number(changed ?? 0) === 1) return { booked, firstUs };
+  }
+  return { booked: 0, firstUs: nowUs + gapUs };
 }
 
-/** When `key` last got a turn (µs), or null. */
-export async function lastSendTurn(db: Db, key: string): Promise<number | null> {
-  const row = await db.selectFrom('send_turns').select('last_at_us').where('key', '=', key).executeTakeFirst();
-  return row ? Number(row.last_at_us) : null;
-}
-
-/** Records a turn for `key` unconditionally (a chat: only one delivery to it runs at a time). */
-export async function recordSendTurn(db: Db, key: string, nowUs: number): Promise<void> {
+/** Moves `key`'s next turn to `atUs` unless it is later already (one conditional update). */
+export async function delaySendTurn(db: Db, key: string, atUs: number): Promise<void> {
   await db
     .insertInto('send_turns')
-    .values({ key, last_at_us: nowUs })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ last_at_us: nowUs }))
+    .values({ key, last_at_us: atUs })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ last_at_us: atUs }).where('send_turns.last_at_us', '<', atUs))
     .execute();
 }
 
