@@ -1,3 +1,4 @@
+import { maskName, maskStudentId } from '../../src/display-mask.js';
 import { formatDateTime } from '../../src/display-time.js';
 import { renderReturnLinks, RETURN_LINKS_STYLE, type ReturnLink } from '../../src/http/return-links.js';
 import { formatMoney, type Fen } from '../../src/money.js';
@@ -87,7 +88,7 @@ function summary(order: SandboxOrderView, timeZone = 'Asia/Shanghai'): string {
 <dl>
 ${order.payee ? `<dt>收款单位</dt><dd id="order-payee">${esc(order.payee)}</dd>\n` : ''}<dt>缴费项目</dt><dd id="order-subject">${esc(order.subject)}</dd>
 <dt>金额</dt><dd class="amount" id="order-amount">${esc(formatMoney(order.amount))}</dd>
-<dt>缴费人</dt><dd id="order-payer">${esc(order.payerName)}（${esc(order.studentId)}）</dd>
+<dt>缴费人</dt><dd id="order-payer">${esc(maskName(order.payerName))}（${esc(maskStudentId(order.studentId))}）</dd>
 <dt>订单号</dt><dd id="order-id">${esc(order.orderId)}</dd>
 <dt>有效期至</dt><dd>${esc(formatDateTime(order.expiresAt, timeZone))}</dd>
 </dl>

@@ -1,3 +1,4 @@
+import { maskName } from '../display-mask.js';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Env, Hono, Schema } from 'hono';
 import type { Db } from '../db/database.js';
@@ -45,13 +46,6 @@ export function createParentPayLinks(db: Db, publicBaseUrl: string): ParentPayLi
       return expected.length === given.length && timingSafeEqual(expected, given) ? orderId! : null;
     },
   };
-}
-
-/** 张三 → 张*, 欧阳娜娜 → 欧***: enough for a parent to recognise, not to identify a stranger. */
-export function maskName(name: string): string {
-  const chars = [...name.trim()];
-  if (chars.length === 0) return '*';
-  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
 }
 
 const STYLE = `

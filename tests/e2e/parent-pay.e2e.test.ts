@@ -69,6 +69,9 @@ describe('代付 (a parent pays)', () => {
 
     // The parent pays at the gateway from the page's own button.
     await pp.locator('#pay').click();
+    // The gateway's page names the payer masked too: the 学号 and full name stay out of the parent's hands.
+    const gatewayText = (await pp.locator('body').textContent()) ?? '';
+    for (const secret of ['2023010101', '张三']) expect(gatewayText).not.toContain(secret);
     await pp.locator('#phone').fill('13900000000');
     await pp.locator('#send-code').click();
     const code = (await pp.locator('#sandbox-sms-code').textContent())!.trim();

@@ -33,7 +33,10 @@ describe('sandbox hosted pages', () => {
     expect(startHtml).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(startHtml).toContain('E缴通 公共缴费平台（沙箱）');
     expect(startHtml).toContain('¥1,500.50');
-    expect(startHtml).toContain('张三');
+    // The pay link may be forwarded to a parent (代付): the page names the payer masked, never the 学号 whole.
+    expect(startHtml).toContain('张*（2023****01）');
+    expect(startHtml).not.toContain('张三');
+    expect(startHtml).not.toContain('2023010101');
     expect(startHtml).toContain('ORD-0001');
     expect(startHtml).toContain('2025-2026 学费 &#60;b&#62;&#38;&#34;等&#34;&#60;/b&#62;');
     expect(startHtml).not.toContain('<b>');
