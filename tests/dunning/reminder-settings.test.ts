@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { optedOutChannels } from '../../src/db/repositories/dunning-optout.repository.js';
+import { setOptOut } from '../../src/dunning/opt-out.js';
 import { parsePolicy } from '../../src/dunning/policy.js';
 import type { Delivery } from '../../src/ports/channel.port.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
@@ -73,5 +75,15 @@ describe('提醒设置 in the chat', () => {
       { event: 'dunning.optout', channel: 'web', chat_id: chatId, detail: 'web' },
       { event: 'dunning.optin', channel: 'web', chat_id: chatId, detail: 'web' },
     ]);
+  });
+
+  it('turning one channel on after 退订 (all) turns only that one on; turning all on clears every channel', async () => {
+    const db = app.feebot.db;
+    const via = { channel: 'web', chatId: 'w' };
+    await setOptOut(db, { studentId: '2023010102', scope: 'all', optedOut: true, via, now: 1 });
+    await setOptOut(db, { studentId: '2023010102', scope: 'telegram', optedOut: false, via, now: 2 });
+    expect([...(await optedOutChannels(db, '2023010102'))].sort()).toEqual(['email', 'web', 'wechat']);
+    await setOptOut(db, { studentId: '2023010102', scope: 'all', optedOut: false, via, now: 3 });
+    expect([...(await optedOutChannels(db, '2023010102'))]).toEqual([]);
   });
 });
