@@ -14,6 +14,7 @@ import { createLoginProofs } from './login-proof.service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { createPasswordResets } from './password-reset.service.js';
 import { createResetPreview } from './reset-preview.js';
+import { setOptOut, type OptOutInput } from '../dunning/opt-out.js';
 
 export interface AccountServicesDeps {
   db: Db;
@@ -66,6 +67,8 @@ export function createAccountServices(deps: AccountServicesDeps) {
     guard: createLoginGuard({ db, accounts, captcha, audit, proofs }),
     emailChanges: createEmailChanges({ db, mailer, clock, audit, logger, timezone, ...branding }),
     maskedRecoveryEmail: createResetPreview(db),
+    /** 提醒设置 in the chat: the same audited write as 退订 and the unsubscribe page. */
+    setReminderOptOut: (input: OptOutInput) => setOptOut(db, input),
   };
 }
 

@@ -10,8 +10,8 @@ import { setOptOut } from './opt-out.js';
 const STOP = /^\/?(退订|stop|unsubscribe|td)$/i;
 
 const ANSWER = {
-  'zh-CN': '已为您退订缴费提醒，今后不再发送。如需恢复，请联系财务处。',
-  en: 'You are unsubscribed from fee reminders and will receive no more. Contact the finance office to turn them back on.',
+  'zh-CN': '已为您退订缴费提醒，今后不再发送。如需恢复，请在 设置 → 提醒设置 中开启。',
+  en: 'You are unsubscribed from fee reminders and will receive no more. To turn them back on: Settings → Reminder settings.',
 } as const;
 
 function studentOf(stateJson: string): { studentId: string; lang: 'zh-CN' | 'en' } | null {

@@ -31,6 +31,7 @@ export const ACTION_OPS = [
   'defer',
   'dismiss',
   'share',
+  'remind',
 ] as const;
 
 export type ActionOp = (typeof ACTION_OPS)[number];

@@ -32,7 +32,13 @@ export type Command =
   | { kind: 'order.share'; orderId: string }
   | { kind: 'problem.report'; studentId: string; orderId: string; description: string }
   /** 申请缓缴: the finance office approves or rejects it (the answer reaches the chat later, from staff). */
-  | { kind: 'deferral.request'; studentId: string; itemIds: number[]; until: string; reason: string };
+  | { kind: 'deferral.request'; studentId: string; itemIds: number[]; until: string; reason: string }
+  /** 提醒设置: turn one channel's reminders off or on (carries the target value, so a repeat is harmless). */
+  | { kind: 'reminders.set'; studentId: string; channel: ReminderChannel; optedOut: boolean };
+
+/** The channels a reminder can go out on (see src/dunning/opt-out.ts). */
+export const REMINDER_CHANNELS = ['telegram', 'web', 'wechat', 'email'] as const;
+export type ReminderChannel = (typeof REMINDER_CHANNELS)[number];
 
 /** Commands whose payload holds a secret: run inline, never written to the outbox or a log. */
 export const SECRET_COMMANDS: ReadonlySet<Command['kind']> = new Set([

@@ -84,6 +84,8 @@ export type EngineEvent =
   /** 申请缓缴 recorded (`deferralId`), or refused before reaching staff. */
   | { kind: 'deferral.requested'; at: number; deferralId: number }
   | { kind: 'deferral.refused'; at: number; reason: 'noItems' | 'pending' }
+  /** 提醒设置: the channel's reminders are now off (`optedOut`) or on. */
+  | { kind: 'reminders.updated'; at: number; channel: 'telegram' | 'web' | 'wechat' | 'email'; optedOut: boolean }
   /** The agreement countdown has run out (scheduled by a timer effect). */
   | { kind: 'timer.agreementUnlocked'; at: number; menuRev: number }
   /** The session may have been idle too long (scheduled when it began, re-armed by itself). */

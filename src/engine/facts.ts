@@ -56,6 +56,10 @@ export interface Facts {
   announcements?: AnnouncementFacts[];
   /** Every fee item of the logged-in student (paid ones too), ordered by period then code. */
   items: FeeItemFacts[];
+  /** The local date (TIMEZONE) of the event, `YYYY-MM-DD`; absent: the UTC date of `at`. */
+  today?: string;
+  /** Reminder channels the student opted out of (`all`: 退订 everywhere); absent: none. */
+  reminderOptOuts?: string[];
 }
 
 export interface EngineConfig {

@@ -42,6 +42,8 @@ export type Step =
   | { name: 'forgot.confirm'; studentId: string; maskedEmail: string | null }
   | { name: 'home' }
   | { name: 'settings' }
+  /** 提醒设置: reminders on/off per channel. */
+  | { name: 'reminders' }
   | { name: 'arrears.detail' }
   | { name: 'items'; tab: 'unpaid' | 'history'; period: string | null }
   | { name: 'select'; selection: SelectionLine[] }

@@ -7,6 +7,7 @@ import { agreementAction, confirmAction } from './steps/agreement.step.js';
 import { backToHomeAction, itemsAction } from './steps/browse.step.js';
 import { emailAction, emailCodeText, emailPasswordText, emailText } from './steps/email.step.js';
 import { deferralAction, deferralText, openDeferral } from './steps/deferral.step.js';
+import { openReminders, remindersAction } from './steps/reminders.step.js';
 import { forgotConfirmAction, forgotStudentIdAction, forgotStudentIdText } from './steps/forgot.step.js';
 import {
   loginCaptchaAction,
@@ -43,7 +44,10 @@ export function stepAction(state: ConversationState, action: UserAction, env: En
     case 'arrears.detail':
       return backToHomeAction(state, action, env);
     case 'settings':
+      if (action.op === 'remind') return openReminders(state, env);
       return action.op === 'defer' ? openDeferral(state, env) : backToHomeAction(state, action, env);
+    case 'reminders':
+      return remindersAction(state, action, env);
     case 'items':
       return itemsAction(state, step, action, env);
     case 'select':
@@ -111,6 +115,7 @@ export function stepText(state: ConversationState, text: string, env: EngineEnv)
     case 'forgot.confirm':
     case 'home':
     case 'settings':
+    case 'reminders':
     case 'arrears.detail':
     case 'items':
     case 'select':

@@ -1,4 +1,5 @@
 import { onDeferralAnswer } from './steps/deferral.step.js';
+import { onRemindersUpdated } from './steps/reminders.step.js';
 import { assertNever } from '../errors.js';
 import type { TransitionResult } from './effects.js';
 import type { EngineEnv } from './engine-env.js';
@@ -95,6 +96,8 @@ function step(current: ConversationState, event: EngineEvent, env: EngineEnv): T
     case 'deferral.requested':
     case 'deferral.refused':
       return onDeferralAnswer(current, event, env);
+    case 'reminders.updated':
+      return onRemindersUpdated(current, event, env);
     case 'timer.agreementUnlocked':
       return onAgreementTimer(current, event, env);
     case 'timer.idle':

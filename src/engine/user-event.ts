@@ -144,6 +144,7 @@ export function routeAction(state: ConversationState, action: UserAction, env: E
     case 'send':
     case 'defer':
     case 'share':
+    case 'remind':
       return stepAction(state, action, env) ?? reshow(state, env, [ack(state.lang, false, 'action.invalid')]);
     default:
       return assertNever(action.op);

@@ -34,6 +34,6 @@ export function mountDunningUnsubscribeRoutes(app: Hono, deps: { db: Db; secret:
     const scope = scopeOf(c.req.query('c'));
     if (!studentId || !scope) return bad();
     await setOptOut(deps.db, { studentId, scope, optedOut: true, via: { channel: scope === 'all' ? 'email' : scope, chatId: '-' }, now: deps.clock() });
-    return page('<h1>已退订</h1><p class="ok">您将不再收到缴费提醒。You will receive no more fee reminders.</p>');
+    return page('<h1>已退订</h1><p class="ok">您将不再收到缴费提醒。如需恢复，请在聊天中 设置 → 提醒设置 开启。You will receive no more fee reminders; to turn them back on, use Settings → Reminder settings in the chat.</p>');
   });
 }

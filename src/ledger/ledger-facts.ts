@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import { listFeeItemsWithReserved, type FeeItemWithReserved } from '../db/repositories/fee-item.repository.js';
 import { listShownAnnouncements } from '../db/repositories/announcement.repository.js';
 import { activeDeferrals } from '../db/repositories/deferral.repository.js';
+import { optedOutChannels } from '../db/repositories/dunning-optout.repository.js';
 import { listItemPayments } from '../db/repositories/payment-history.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
 import { DEFAULT_TIMEZONE, localDate } from '../local-date.js';
@@ -39,7 +40,10 @@ export async function loadFacts(db: Db, studentId: string, now: number, timezone
   const inArrears = items.some((i) => i.amount_due > i.amount_paid);
   const announcements = await listShownAnnouncements(db, today, student ? { college: student.college, inArrears } : null);
   const payments = await listItemPayments(db, studentId);
+  const optOuts = [...(await optedOutChannels(db, studentId))].sort();
   return {
+    today,
+    ...(optOuts.length > 0 ? { reminderOptOuts: optOuts } : {}),
     ...(payments.length > 0 ? { payments: payments.map((p) => ({ itemId: p.feeItemId, amount: p.amount, paidAt: p.paidAt, receiptToken: p.receiptToken })) } : {}),
     // Only when there are some: facts without announcements look as they always did.
     ...(announcements.length > 0 ? { announcements: announcements.map(({ id, title, body, lang }) => ({ id, title, body, lang })) } : {}),
@@ -59,6 +63,7 @@ export async function loadFacts(db: Db, studentId: string, now: number, timezone
 
 /** What a conversation without a logged-in student sees: the announcements for everyone. */
 export async function loadPublicFacts(db: Db, now: number, timezone: string = DEFAULT_TIMEZONE): Promise<Facts> {
-  const announcements = await listShownAnnouncements(db, localDate(now, timezone), null);
-  return { student: null, items: [], ...(announcements.length > 0 ? { announcements: announcements.map(({ id, title, body, lang }) => ({ id, title, body, lang })) } : {}) };
+  const today = localDate(now, timezone);
+  const announcements = await listShownAnnouncements(db, today, null);
+  return { student: null, items: [], today, ...(announcements.length > 0 ? { announcements: announcements.map(({ id, title, body, lang }) => ({ id, title, body, lang })) } : {}) };
 }

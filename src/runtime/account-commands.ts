@@ -5,6 +5,7 @@ import type { LoginGuard } from '../accounts/login-guard.service.js';
 import type { PasswordResets } from '../accounts/password-reset.service.js';
 import { QueueFullError } from '../accounts/fair-queue.js';
 import type { Command } from '../engine/commands.js';
+import type { OptOutInput } from '../dunning/opt-out.js';
 import { assertNever } from '../errors.js';
 import type { CommandContext, EventWithoutTime } from './runtime-types.js';
 import type { SessionRevoker } from './session-revoker.js';
@@ -19,6 +20,7 @@ export interface AccountCommandDeps {
   audit: Audit;
   maskedRecoveryEmail: (studentId: string) => Promise<string>;
   revokeSessions: SessionRevoker;
+  setReminderOptOut: (input: OptOutInput) => Promise<void>;
 }
 
 /** A password check that could not even queue (the queue is full) has no answer: 'busy'. */
@@ -94,6 +96,11 @@ export function createAccountCommands(deps: AccountCommandDeps) {
       case 'email.confirm': {
         const result = await deps.emailChanges.confirm(command.studentId, command.code, ctx);
         return result.ok ? { kind: 'email.confirmed', ok: true, email: result.email } : { kind: 'email.confirmed', ok: false, problem: result.reason };
+      }
+      case 'reminders.set': {
+        const { studentId, channel, optedOut } = command;
+        await deps.setReminderOptOut({ studentId, scope: channel, optedOut, via: { channel: ctx.channel, chatId: ctx.chatId }, now: ctx.now });
+        return { kind: 'reminders.updated', channel, optedOut };
       }
       case 'session.ended':
         await audit.record({ studentId: command.studentId, event: command.reason === 'revoked' ? 'session.revoked' : 'logout', channel: ctx.channel, chatId: ctx.chatId, detail: command.reason });

@@ -282,11 +282,11 @@ describe('修改邮箱', () => {
 });
 
 describe('设置', () => {
-  it('shows language and email, with password, email, language and 返回', () => {
+  it('shows language and email, with password, email, language, 提醒设置 and 返回', () => {
     const h = homeHarness();
     const result = h.type('设置');
     expect(menuOf(result).text).toContain('语言：中文');
-    expect(labelsOf(menuOf(result))).toEqual(['修改密码', '修改邮箱', 'English', '申请缓缴', '返回']);
+    expect(labelsOf(menuOf(result))).toEqual(['修改密码', '修改邮箱', 'English', '申请缓缴', '提醒设置', '返回']);
     expect(h.press('修改邮箱').state.step).toEqual({ name: 'email.password' });
     h.press('取消');
     h.type('settings');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDeferralDate } from '../../src/engine/steps/deferral.step.js';
-import { T0, commandsOf, defaultItems, homeHarness, labelsOf, makeFacts, makeItem, messageTexts } from './fixtures.js';
+import { commandsOf, defaultItems, homeHarness, labelsOf, loggedInState, makeFacts, makeItem, makeSession, messageTexts, startedHarness } from './fixtures.js';
 
 // 设置 → 申请缓缴: items → date → reason → a deferral.request command; the answer returns home.
 // T0 is 2026-09-01 (UTC).
@@ -70,10 +70,26 @@ describe('申请缓缴 (engine)', () => {
   });
 
   it('accepts only real dates after today and within a year', () => {
-    expect(parseDeferralDate('2026-09-02', T0)).toEqual({ ok: true, date: '2026-09-02' });
-    expect(parseDeferralDate('2027-08-31', T0)).toEqual({ ok: true, date: '2027-08-31' });
-    expect(parseDeferralDate('2027-09-03', T0)).toEqual({ ok: false, problem: 'deferral.dateRange' });
-    expect(parseDeferralDate('2027-02-29', T0)).toEqual({ ok: false, problem: 'deferral.badDate' });
-    expect(parseDeferralDate('2026/12/01', T0)).toEqual({ ok: false, problem: 'deferral.badDate' });
+    expect(parseDeferralDate('2026-09-02', '2026-09-01')).toEqual({ ok: true, date: '2026-09-02' });
+    expect(parseDeferralDate('2027-08-31', '2026-09-01')).toEqual({ ok: true, date: '2027-08-31' });
+    expect(parseDeferralDate('2027-09-03', '2026-09-01')).toEqual({ ok: false, problem: 'deferral.dateRange' });
+    expect(parseDeferralDate('2027-02-29', '2026-09-01')).toEqual({ ok: false, problem: 'deferral.badDate' });
+    expect(parseDeferralDate('2026/12/01', '2026-09-01')).toEqual({ ok: false, problem: 'deferral.badDate' });
+  });
+
+  it("counts from the student's local today (facts.today), not the UTC date: at 23:30 UTC it is already tomorrow in Beijing", () => {
+    // 2026-09-01 23:30 UTC = 2026-09-02 07:30 Asia/Shanghai; the ledger's facts say today is the 2nd.
+    const late = Date.UTC(2026, 8, 1, 23, 30);
+    const h = startedHarness({ facts: { ...makeFacts(), today: '2026-09-02' }, now: late, state: loggedInState({ name: 'home' }, { session: makeSession({ lastActiveAt: late }) }) });
+    h.type('设置');
+    h.press('申请缓缴');
+    h.press('住宿费');
+    h.press('下一步');
+    expect(h.menu().text).toContain('2026-10-02');
+    h.type('2026-09-02');
+    expect(messageTexts(h.last).join()).toContain('今天之后');
+    expect(h.state.step.name).toBe('deferral.until');
+    h.type('2026-09-03');
+    expect(h.state.step).toMatchObject({ name: 'deferral.reason', until: '2026-09-03' });
   });
 });

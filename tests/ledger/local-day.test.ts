@@ -31,6 +31,13 @@ describe('local days (TIMEZONE)', () => {
     expect(spring.to - spring.from).toBe(23 * 3600_000);
   });
 
+  it("fills facts.today with the local date (the 缓缴 step's today): at 23:30 UTC it is the next day in Beijing", async () => {
+    expect((await f.ledger.loadFacts('S1', LATE_UTC)).today).toBe('2026-09-02');
+    expect((await f.ledger.loadPublicFacts(LATE_UTC)).today).toBe('2026-09-02');
+    const utcLedger = createLedger({ db: f.db, orderExpiryMs: EXPIRY_MS, gateway: 'sandbox', timezone: 'UTC' });
+    expect((await utcLedger.loadFacts('S1', LATE_UTC)).today).toBe('2026-09-01');
+  });
+
   it('a deferral until yesterday (local) no longer holds its item at 23:30 UTC; with TIMEZONE=UTC it still does', async () => {
     const requested = await f.ledger.requestDeferral({ studentId: 'S1', itemIds: [f.ids.DORM], until: '2026-09-01', reason: '家庭困难', channel: 'web', chatId: 'c1', now: T0 });
     expect(requested.ok).toBe(true);

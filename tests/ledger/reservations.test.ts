@@ -1,3 +1,4 @@
+import { localDate } from '../../src/local-date.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { upsertFeeItem } from '../../src/db/repositories/fee-item.repository.js';
 import { EXPIRY_MS, T0, itemById, setupLedger, type Fixture } from './ledger-fixture.js';
@@ -30,7 +31,7 @@ describe('loadFacts', () => {
   });
 
   it('returns a null student for an unknown id', async () => {
-    expect(await f.ledger.loadFacts('NOPE', T0)).toEqual({ student: null, items: [] });
+    expect(await f.ledger.loadFacts('NOPE', T0)).toEqual({ student: null, items: [], today: localDate(T0, 'Asia/Shanghai') });
   });
 });
 

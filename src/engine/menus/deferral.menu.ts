@@ -1,5 +1,5 @@
 import type { StepOf } from '../engine-env.js';
-import { deferrableItems, isoDate } from '../steps/deferral.step.js';
+import { deferrableItems, isoDate, todayOf } from '../steps/deferral.step.js';
 import { chunk, type MenuKit, type MenuSpec } from './menu-kit.js';
 
 /** 申请缓缴: the unpaid items as toggles. */
@@ -17,7 +17,7 @@ export function deferralItemsMenu(k: MenuKit, step: StepOf<'deferral.items'>): M
 export function deferralUntilMenu(k: MenuKit, step: StepOf<'deferral.until'>): MenuSpec {
   const { t } = k;
   const items = step.itemIds.map((id) => k.itemLabel(id)).join('、');
-  return { text: t('deferral.untilPrompt', { items, example: isoDate(k.env.at + 30 * 86_400_000) }), buttons: [[k.btn(t('btn.cancel'), 'cancel')]], input: 'text' };
+  return { text: t('deferral.untilPrompt', { items, example: isoDate(Date.parse(`${todayOf(k.env)}T00:00:00Z`) + 30 * 86_400_000) }), buttons: [[k.btn(t('btn.cancel'), 'cancel')]], input: 'text' };
 }
 
 export function deferralReasonMenu(k: MenuKit, step: StepOf<'deferral.reason'>): MenuSpec {

@@ -48,6 +48,7 @@ export function settingsMenu(k: MenuKit): MenuSpec {
     buttons: [
       [k.btn(t('btn.changePassword'), 'pwd'), k.btn(t('btn.changeEmail'), 'email')],
       [k.btn(t('btn.switchLang'), 'lang'), k.btn(t('btn.defer'), 'defer')],
+      [k.btn(t('btn.reminders'), 'remind')],
       [k.btn(t('btn.back'), 'back')],
     ],
   };

@@ -11,6 +11,7 @@ import { forgotConfirmMenu, forgotStudentIdMenu, loginCaptchaMenu, loginPassword
 import { createMenuKit, type MenuSpec } from './menu-kit.js';
 import { orderCreatingMenu, orderPayingMenu, orderProblemMenu, orderReportMenu } from './order.menu.js';
 import { installmentMenu, selectMenu } from './select.menu.js';
+import { remindersMenu } from './reminders.menu.js';
 
 /** The menu of `state.step`, with buttons encoded for revision `rev`; `image` for steps that show a supplied picture. */
 export function renderStep(state: ConversationState, env: EngineEnv, rev: number, image?: ImageSpec): MenuSpec {
@@ -33,6 +34,8 @@ export function renderStep(state: ConversationState, env: EngineEnv, rev: number
       return homeMenu(k);
     case 'settings':
       return settingsMenu(k);
+    case 'reminders':
+      return remindersMenu(k);
     case 'arrears.detail':
       return arrearsDetailMenu(k);
     case 'items':

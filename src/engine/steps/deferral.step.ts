@@ -21,19 +21,28 @@ export function deferrableItems(env: EngineEnv) {
   return payableItems(env.facts.items).filter((item) => !item.deferredUntil);
 }
 
-/** `YYYY-MM-DD` of an instant (UTC calendar; the date only bounds the request, staff decide). */
+/** `YYYY-MM-DD` of an instant on the UTC calendar. */
 export function isoDate(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-/** A real calendar date strictly after today and within a year of it; null otherwise. */
-export function parseDeferralDate(text: string, at: number): { ok: true; date: string } | { ok: false; problem: 'deferral.badDate' | 'deferral.dateRange' } {
+/**
+ * The student's today: the local date in TIMEZONE from the facts. Without it (older callers), the
+ * UTC date, which in Beijing lags by a day between 00:00 and 08:00.
+ */
+export function todayOf(env: EngineEnv): string {
+  return env.facts.today ?? isoDate(env.at);
+}
+
+/** A real calendar date strictly after `today` (`YYYY-MM-DD`) and within a year of it; null otherwise. */
+export function parseDeferralDate(text: string, today: string): { ok: true; date: string } | { ok: false; problem: 'deferral.badDate' | 'deferral.dateRange' } {
   const date = text.trim();
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return { ok: false, problem: 'deferral.badDate' };
   const time = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   if (isoDate(time) !== date) return { ok: false, problem: 'deferral.badDate' };
-  if (date <= isoDate(at) || time > at + MAX_DEFERRAL_DAYS * DAY_MS) return { ok: false, problem: 'deferral.dateRange' };
+  // Both are calendar dates, so comparing them as UTC midnights counts whole days.
+  if (date <= today || time > Date.parse(`${today}T00:00:00Z`) + MAX_DEFERRAL_DAYS * DAY_MS) return { ok: false, problem: 'deferral.dateRange' };
   return { ok: true, date };
 }
 
@@ -70,7 +79,7 @@ export function deferralAction(
 
 export function deferralText(state: ConversationState, step: StepOf<'deferral.until'> | StepOf<'deferral.reason'>, text: string, env: EngineEnv): TransitionResult {
   if (step.name === 'deferral.until') {
-    const parsed = parseDeferralDate(text, env.at);
+    const parsed = parseDeferralDate(text, todayOf(env));
     if (!parsed.ok) return reshow(state, env, [notice(state.lang, parsed.problem)]);
     return showStep(state, { name: 'deferral.reason', itemIds: step.itemIds, until: parsed.date }, env);
   }
