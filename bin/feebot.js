@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// The flag keeps V8's young generation at 2 MB per semi-space instead of growing to 16: ~18 MB less
+// RSS idle and ~25 MB under load, no measurable CPU cost (README "Performance"). It applies when this
+// file is executed (`npx feebot`, `./bin/feebot.js`); with `node bin/feebot.js` pass it to node.
 // One process either way. After `npm run build` the compiled CLI in dist/ runs with plain node
 // (production: less memory, no compiler at start); without a build, or when the sources changed
 // after it, the TypeScript sources run through tsx's loader registered in this same process.

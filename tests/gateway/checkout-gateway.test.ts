@@ -109,6 +109,6 @@ describe('checkout gateway', () => {
     await expect(createRealGateways({ GATEWAYS: 'sandbox,alipay' }, { db, publicBaseUrl: 'https://x', clock: Date.now })).rejects.toThrow(/sandbox cannot be combined/);
     await expect(createRealGateways({ GATEWAYS: 'alipay,alipay' }, { db, publicBaseUrl: 'https://x', clock: Date.now })).rejects.toThrow(/each gateway once/);
     // A listed gateway's settings are checked before its SDK is loaded: a clear error, nothing built.
-    await expect(createRealGateways({ GATEWAYS: 'alipay' }, { db, publicBaseUrl: 'https://x', clock: Date.now })).rejects.toThrow(/ALIPAY_/);
+    await expect(createRealGateways({ GATEWAYS: 'alipay', CHECKOUT_SECRET: SECRET }, { db, publicBaseUrl: 'https://x', clock: Date.now })).rejects.toThrow(/ALIPAY_/);
   });
 });
