@@ -31,8 +31,9 @@ export interface ChannelDeps {
 
 /**
  * An optional channel: its settings loader (null when the channel is not configured; light, run at
- * every start) and its factory (async: it imports the adapter only when the channel is enabled). Each adapter's index exports one; main builds every enabled one, so adding a channel
- * adds a line here, not wiring in main.
+ * every start) and its factory (async: it imports the adapter only when the channel is enabled).
+ * Each adapter's *-module.ts exports one (re-exported by its index); main builds every enabled one,
+ * so adding a channel adds a line here, not wiring in main.
  */
 export interface ChannelModule<C = unknown> {
   readonly name: ChannelName;

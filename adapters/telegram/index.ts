@@ -26,7 +26,7 @@ export interface TelegramAdapterOptions {
   dispatcher?: Dispatcher;
   logger: TelegramLogger;
   /**
-   * Queues the group-chat notice in the outbox (production: see telegramChannel below). Without
+   * Queues the group-chat notice in the outbox (production: see telegramChannel in telegram-module.ts). Without
    * it the notice is not sent: no message leaves except through the outbox.
    */
   sendNotice?: NoticeSender;
