@@ -1,7 +1,9 @@
 import type { DunningReads } from './ports/dunning-reads.port.js';
-import { slackStaffChannel } from '../adapters/slack/index.js';
-import { telegramChannel } from '../adapters/telegram/index.js';
-import { wechatChannel } from '../adapters/wechat/index.js';
+// The *-module files hold only each adapter's settings loader; the adapter itself and its SDK are
+// imported by create(), so a disabled channel costs no memory.
+import { slackStaffChannel } from '../adapters/slack/slack-module.js';
+import { telegramChannel } from '../adapters/telegram/telegram-module.js';
+import { wechatChannel } from '../adapters/wechat/wechat-module.js';
 import type { AccountServices } from './accounts/account-services.js';
 import type { Hono } from 'hono';
 import type { DunningPolicy } from './dunning/policy.js';
@@ -28,14 +30,15 @@ export interface ChannelDeps {
 }
 
 /**
- * An optional channel: its settings loader (null when the channel is not configured) and its
- * factory. Each adapter's index exports one; main builds every enabled one, so adding a channel
- * adds a line here, not wiring in main.
+ * An optional channel: its settings loader (null when the channel is not configured; light, run at
+ * every start) and its factory (async: it imports the adapter only when the channel is enabled).
+ * Each adapter's *-module.ts exports one (re-exported by its index); main builds every enabled one,
+ * so adding a channel adds a line here, not wiring in main.
  */
 export interface ChannelModule<C = unknown> {
   readonly name: ChannelName;
   loadConfig(env: Record<string, string | undefined>): C | null;
-  create(config: C, deps: ChannelDeps): ChannelAdapter;
+  create(config: C, deps: ChannelDeps): Promise<ChannelAdapter>;
 }
 
 export const OPTIONAL_CHANNELS: ReadonlyArray<ChannelModule<never>> = [
@@ -44,12 +47,16 @@ export const OPTIONAL_CHANNELS: ReadonlyArray<ChannelModule<never>> = [
 ];
 
 /** Builds the channels whose settings are present in env. */
-export function createEnabledChannels(env: Record<string, string | undefined>, deps: ChannelDeps): ChannelAdapter[] {
+export async function createEnabledChannels(env: Record<string, string | undefined>, deps: ChannelDeps): Promise<ChannelAdapter[]> {
   const modules = OPTIONAL_CHANNELS as ReadonlyArray<ChannelModule<unknown>>;
-  return modules.flatMap((module) => {
+  // Every configuration is checked before any adapter is loaded: a bad setting fails fast.
+  const enabled = modules.flatMap((module) => {
     const config = module.loadConfig(env);
-    return config === null ? [] : [module.create(config, deps)];
+    return config === null ? [] : [{ module, config }];
   });
+  const adapters: ChannelAdapter[] = [];
+  for (const { module, config } of enabled) adapters.push(await module.create(config, deps));
+  return adapters;
 }
 
 /** What main hands the staff channel: a channel's deps plus the ledger, display zone and outbox wake-up. */
@@ -75,13 +82,13 @@ export interface StaffChannel {
 export interface StaffChannelModule<C = unknown> {
   readonly name: string;
   loadConfig(env: Record<string, string | undefined>): C | null;
-  create(config: C, deps: StaffDeps): StaffChannel;
+  create(config: C, deps: StaffDeps): Promise<StaffChannel>;
 }
 
 export const STAFF_CHANNELS: ReadonlyArray<StaffChannelModule<never>> = [slackStaffChannel as StaffChannelModule<never>];
 
 /** The one staff channel whose settings are present in env, or null. */
-export function createStaffChannel(env: Record<string, string | undefined>, deps: StaffDeps): StaffChannel | null {
+export async function createStaffChannel(env: Record<string, string | undefined>, deps: StaffDeps): Promise<StaffChannel | null> {
   for (const module of STAFF_CHANNELS as ReadonlyArray<StaffChannelModule<unknown>>) {
     const config = module.loadConfig(env);
     if (config !== null) return module.create(config, deps);

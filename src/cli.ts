@@ -17,7 +17,7 @@ import { createLogger } from './logger.js';
 import type { Feebot } from './main.js';
 import { formatReconcileReport } from './runtime/daily-reconcile.js';
 import { dunningCommand } from './dunning/dunning-cli.js';
-import { createWechatApi, loadWechatConfig, WECHAT_MENU } from '../adapters/wechat/index.js';
+import { loadWechatConfig } from '../adapters/wechat/wechat-config.js';
 
 const HELP = `feebot — fee payments in chat
 
@@ -178,6 +178,8 @@ async function wechatCommand(args: string[]): Promise<number> {
     console.error('WeChat is not configured: set WECHAT_APP_ID, WECHAT_APP_SECRET and WECHAT_TOKEN.');
     return 2;
   }
+  // Imported here: the WeChat adapter (XML parser…) is not loaded for every other command.
+  const { createWechatApi, WECHAT_MENU } = await import('../adapters/wechat/index.js');
   const db = openDatabase(loadConfig().DATABASE_URL);
   try {
     await migrateToLatest(db);

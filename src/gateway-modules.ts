@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { alipayGatewayModule } from '../adapters/alipay/index.js';
+import { alipayGatewayModule } from '../adapters/alipay/alipay-module.js';
 import { createCheckoutGateway, loadCheckoutConfig, mountCheckoutPages, type CheckoutConfig, type CheckoutGateway } from '../adapters/checkout/index.js';
 import { createSandboxGateway } from '../adapters/sandbox-gateway/index.js';
-import { wechatpayGatewayModule } from '../adapters/wechatpay/index.js';
+import { wechatpayGatewayModule } from '../adapters/wechatpay/wechatpay-module.js';
 import type { Db } from './db/database.js';
 import { mountGatewayWebhooks } from './http/gateway-webhooks.js';
 import type { ReturnLinks } from './http/return-links.js';
@@ -36,14 +36,16 @@ export interface RealGateways {
 }
 
 /** Null for the sandbox (GATEWAYS unset or `sandbox`); otherwise every listed gateway, validated now. */
-export function createRealGateways(env: Record<string, string | undefined>, deps: { db: Db; publicBaseUrl: string; clock: () => number }): RealGateways | null {
+export async function createRealGateways(env: Record<string, string | undefined>, deps: { db: Db; publicBaseUrl: string; clock: () => number }): Promise<RealGateways | null> {
   const { GATEWAYS } = parseSettings(schema, env, 'configuration');
   if (GATEWAYS.includes('sandbox')) return null;
   const checkoutConfig = loadCheckoutConfig(env);
-  const built = GATEWAYS.map((name) => {
+  // Every listed gateway's settings are checked before any SDK is loaded.
+  const configured = GATEWAYS.map((name) => {
     const module = REAL_GATEWAYS.find((m) => m.name === name) as GatewayModule<unknown>;
-    return module.create(module.loadConfig(env, deps.publicBaseUrl), { clock: deps.clock });
+    return { module, config: module.loadConfig(env, deps.publicBaseUrl) };
   });
+  const built = await Promise.all(configured.map(({ module, config }) => module.create(config, { clock: deps.clock })));
   const methods: PaymentMethod[] = built.flatMap((b) => b.methods);
   const checkout = createCheckoutGateway({ db: deps.db, methods, publicBaseUrl: deps.publicBaseUrl, secret: checkoutConfig.secret, clock: deps.clock });
   return { checkout, checkoutConfig, gateways: built.map((b) => b.gateway) };
@@ -67,8 +69,8 @@ export interface GatewaySetDeps {
  * the configured real gateways. The sandbox's pages and notification route are mounted only when
  * it is the gateway: its secret must never be able to credit a real order.
  */
-export function createGatewaySet(env: Record<string, string | undefined>, deps: GatewaySetDeps) {
-  const real = createRealGateways(env, deps);
+export async function createGatewaySet(env: Record<string, string | undefined>, deps: GatewaySetDeps) {
+  const real = await createRealGateways(env, deps);
   const sandbox = real
     ? null
     : createSandboxGateway({
@@ -104,4 +106,4 @@ export function createGatewaySet(env: Record<string, string | undefined>, deps: 
   };
 }
 
-export type GatewaySet = ReturnType<typeof createGatewaySet>;
+export type GatewaySet = Awaited<ReturnType<typeof createGatewaySet>>;

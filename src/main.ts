@@ -99,7 +99,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     telegram: () => channelsForLinks.find((c) => c.channel === 'telegram')?.chatLink?.() ?? null,
     wechat: () => (channelsForLinks.some((c) => c.channel === 'wechat') ? config.branding.wechatOaUrl : null),
   });
-  const gateways = createGatewaySet(env, {
+  const gateways = await createGatewaySet(env, {
     db, publicBaseUrl: config.publicBaseUrl, sandboxSecret: config.SANDBOX_GATEWAY_SECRET, clock, logger,
     universityName: config.branding.universityName['zh-CN'], returnLinks,
     ...(options.gatewayRetryScheduleMs ? { sandboxRetryScheduleMs: options.gatewayRetryScheduleMs } : {}),
@@ -121,7 +121,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const channelDeps: ChannelDeps = { dispatcher: getDispatcher, accounts: () => accountServices, db, logger, clock, publicBaseUrl: config.publicBaseUrl, lease: leases.lease };
   const channels: ChannelAdapter[] = [
     createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000, branding: config.branding }),
-    ...createEnabledChannels(env, channelDeps),
+    ...(await createEnabledChannels(env, channelDeps)),
     ...(options.channels?.(channelDeps) ?? []),
   ];
   channelsForLinks = channels;
@@ -134,7 +134,7 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
     latestRun: () => latestDunningRun(db),
     listEscalations: (runId) => listRunEscalations(db, runId),
   };
-  const staffChannel = createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued, dunningRuns, dunning: { policy: dunningPolicy, enabled: dunningEnabled } });
+  const staffChannel = await createStaffChannel(env, { ...channelDeps, ledger, timezone: config.TIMEZONE, onEnqueued, dunningRuns, dunning: { policy: dunningPolicy, enabled: dunningEnabled } });
   const transports: Partial<Record<ChannelName, ChannelTransport>> = Object.fromEntries(channels.map((c) => [c.channel, c.transport]));
 
   const intake = createPaymentIntake({ gateway, ledger, clock, logger, onEnqueued });

@@ -1,24 +1,3 @@
-import type { GatewayModule } from '../../src/ports/gateway.port.js';
-import { loadAlipayConfig, type AlipayConfig } from './alipay-config.js';
-import { createAlipayGateway } from './alipay-gateway.js';
-
 export { ALIPAY_GATEWAY_NAME, createAlipayGateway, type AlipayGateway } from './alipay-gateway.js';
 export { loadAlipayConfig, type AlipayConfig } from './alipay-config.js';
-
-const PHONE = /Android|iPhone|iPad|Mobile/i;
-
-/** Alipay: the precreate QR (scan with the Alipay app) and, on a phone, the phone-site payment. */
-export const alipayGatewayModule: GatewayModule<AlipayConfig> = {
-  name: 'alipay',
-  loadConfig: loadAlipayConfig,
-  create(config, deps) {
-    const gateway = createAlipayGateway(config, deps);
-    return {
-      gateway,
-      methods: [
-        { id: 'alipay.qr', gateway, available: () => true, start: async (input) => ({ kind: 'qr', payload: (await gateway.createOrder(input)).qrPayload }) },
-        { id: 'alipay.wap', gateway, available: (payer) => PHONE.test(payer.userAgent), start: async (input) => ({ kind: 'redirect', url: gateway.wapPayUrl(input) }) },
-      ],
-    };
-  },
-};
+export { alipayGatewayModule } from './alipay-module.js';

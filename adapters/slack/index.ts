@@ -1,9 +1,9 @@
 import { App } from '@slack/bolt';
 import type { Hono } from 'hono';
 import { recordInboundUpdate } from '../../src/db/repositories/inbound-update.repository.js';
-import type { StaffChannel, StaffChannelModule, StaffDeps } from '../../src/channel-modules.js';
+import type { StaffChannel, StaffDeps } from '../../src/channel-modules.js';
 import { createCardLoader } from './slack-cards.js';
-import { loadSlackConfig, type SlackConfig } from './slack-config.js';
+import type { SlackConfig } from './slack-config.js';
 import { registerSlackInbound } from './slack-inbound.js';
 import { boltLogger } from './slack-logger.js';
 import { HonoSlackReceiver } from './slack-receiver.js';
@@ -74,9 +74,4 @@ export function createSlackStaffChannel(config: SlackConfig, deps: StaffDeps): S
   };
 }
 
-/** Enabled by SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET; built by main from src/channel-modules.ts. */
-export const slackStaffChannel: StaffChannelModule<SlackConfig> = {
-  name: 'slack',
-  loadConfig: loadSlackConfig,
-  create: createSlackStaffChannel,
-};
+export { slackStaffChannel } from './slack-module.js';

@@ -1,14 +1,13 @@
 import type { Hono } from 'hono';
 import { Telegraf } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
-import type { ChannelModule } from '../../src/channel-modules.js';
 import { storeKind, type Db } from '../../src/db/database.js';
 import type { ChannelAdapter } from '../../src/ports/channel.port.js';
 import type { Dispatcher } from '../../src/runtime/inbound.js';
 import type { Lease } from '../../src/runtime/lease.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { registerBotCommands } from './telegram-commands.js';
-import { loadTelegramConfig, type TelegramConfig } from './telegram-config.js';
+import type { TelegramConfig } from './telegram-config.js';
 import { createUpdateHandler, type NoticeSender } from './telegram-inbound.js';
 import { ALLOWED_UPDATES, createPoller } from './telegram-polling.js';
 import { createDbTurnStore, createRateLimiter, type RateLimiter } from './telegram-rate-limiter.js';
@@ -27,7 +26,7 @@ export interface TelegramAdapterOptions {
   dispatcher?: Dispatcher;
   logger: TelegramLogger;
   /**
-   * Queues the group-chat notice in the outbox (production: see telegramChannel below). Without
+   * Queues the group-chat notice in the outbox (production: see telegramChannel in telegram-module.ts). Without
    * it the notice is not sent: no message leaves except through the outbox.
    */
   sendNotice?: NoticeSender;
@@ -149,19 +148,4 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   };
 }
 
-/** Enabled by TELEGRAM_BOT_TOKEN; built by main from src/channel-modules.ts. */
-export const telegramChannel: ChannelModule<TelegramConfig> = {
-  name: 'telegram',
-  loadConfig: loadTelegramConfig,
-  create: (config, { dispatcher, logger, db, lease }) =>
-    createTelegramAdapter({
-      config,
-      logger,
-      db,
-      // getUpdates serves one poller per bot: only the holder polls; webhooks work on every instance.
-      pollingLease: lease('telegram-polling'),
-      dispatcher: { dispatch: (update) => dispatcher().dispatch(update) },
-      // The group-chat notice goes through the outbox like every other message.
-      sendNotice: (chatId, text) => dispatcher().deliverMessage('telegram', chatId, text),
-    }),
-};
+export { telegramChannel } from './telegram-module.js';

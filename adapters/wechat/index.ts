@@ -1,6 +1,5 @@
 import type { Hono } from 'hono';
 import type { LoginGuard } from '../../src/accounts/login-guard.service.js';
-import type { ChannelModule } from '../../src/channel-modules.js';
 import type { Db } from '../../src/db/database.js';
 import { listConversationsOfStudent } from '../../src/db/repositories/conversation.repository.js';
 import type { Logger } from '../../src/logger.js';
@@ -9,7 +8,7 @@ import type { RuntimeDispatcher } from '../../src/runtime/dispatcher.js';
 import { createWechatApi, type WechatApi } from './wechat-api.js';
 import { BIND_PATH, mountBindPage } from './wechat-bind-page.js';
 import { createBindTokens } from './wechat-bind-token.js';
-import { loadWechatConfig, type WechatConfig } from './wechat-config.js';
+import type { WechatConfig } from './wechat-config.js';
 import { createMessageHandler } from './wechat-inbound.js';
 import { WECHAT_MENU } from './wechat-menu.js';
 import { createPassiveBroker } from './wechat-passive.js';
@@ -99,18 +98,4 @@ export function createWechatAdapter(options: WechatAdapterOptions): WechatAdapte
   };
 }
 
-/** Enabled by WECHAT_APP_ID; built by main from src/channel-modules.ts. */
-export const wechatChannel: ChannelModule<WechatConfig> = {
-  name: 'wechat',
-  loadConfig: loadWechatConfig,
-  create: (config, deps) =>
-    createWechatAdapter({
-      config,
-      db: deps.db,
-      dispatcher: deps.dispatcher,
-      guard: () => deps.accounts().guard,
-      publicBaseUrl: deps.publicBaseUrl,
-      clock: deps.clock,
-      logger: deps.logger,
-    }),
-};
+export { wechatChannel } from './wechat-module.js';

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promises as fs } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration, type SqliteDatabase, type MigrationProvider } from 'kysely';
-import pg from 'pg';
+import type * as Pg from 'pg';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -77,12 +78,23 @@ export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CAC
 // are integer fen and epoch ms, far inside 2^53, so they come back as numbers like on SQLite.
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => toSafeNumber(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-};
+function typeParsers(pg: typeof Pg) {
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => toSafeNumber(value);
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+}
+
+// pg is loaded on the first PostgreSQL open only (a SQLite deployment never needs its ~4 MB);
+// require keeps openDatabase synchronous (pg is CommonJS).
+const requireModule = createRequire(import.meta.url);
+let pgModule: typeof Pg | null = null;
+function loadPg(): typeof Pg {
+  pgModule ??= requireModule('pg') as typeof Pg;
+  return pgModule;
+}
 
 function toSafeNumber(value: string): number {
   const n = Number(value);
@@ -91,11 +103,12 @@ function toSafeNumber(value: string): number {
 }
 
 function openPostgres(url: string, options: OpenDatabaseOptions): Db {
+  const pg = loadPg();
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
-    types: types as pg.CustomTypesConfig,
+    types: typeParsers(pg) as Pg.CustomTypesConfig,
   });
   // An idle connection dropped by the server (restart, failover) must not crash the process; the
   // pool opens a new one for the next query.

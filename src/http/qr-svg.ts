@@ -1,10 +1,10 @@
-import QRCode from 'qrcode';
+import { qrCode } from '../qr-code.js';
 
 // A QR code as inline SVG: synchronous and pure (the page renderer stays a plain function), no
 // image request (the page's CSP stays `img-src` free for it), sharp when printed.
 
 export function qrSvg(text: string, opts: { size?: number; id?: string; label?: string } = {}): string {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const qr = qrCode().create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const quiet = 2;
   let path = '';

@@ -133,9 +133,12 @@ export interface PayerAuth {
   exchange(code: string): Promise<string | null>;
 }
 
-/** A real gateway as configured: the gateway and the checkout methods it offers. */
+/**
+ * A real gateway as configured: the gateway and the checkout methods it offers. loadConfig is light
+ * and checks the settings at start; create may import the gateway's SDK (only enabled gateways load one).
+ */
 export interface GatewayModule<C = unknown> {
   readonly name: string;
   loadConfig(env: Record<string, string | undefined>, publicBaseUrl: string): C;
-  create(config: C, deps: { clock: () => number }): { gateway: PaymentGateway; methods: PaymentMethod[] };
+  create(config: C, deps: { clock: () => number }): Promise<{ gateway: PaymentGateway; methods: PaymentMethod[] }>;
 }

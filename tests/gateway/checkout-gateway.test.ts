@@ -104,9 +104,11 @@ describe('checkout gateway', () => {
     expect(expired).toContain('id="back-telegram"');
   });
 
-  it('GATEWAYS: sandbox alone by default; never sandbox mixed with real gateways', () => {
-    expect(createRealGateways({}, { db, publicBaseUrl: 'https://x', clock: Date.now })).toBeNull();
-    expect(() => createRealGateways({ GATEWAYS: 'sandbox,alipay' }, { db, publicBaseUrl: 'https://x', clock: Date.now })).toThrow(/sandbox cannot be combined/);
-    expect(() => createRealGateways({ GATEWAYS: 'alipay,alipay' }, { db, publicBaseUrl: 'https://x', clock: Date.now })).toThrow(/each gateway once/);
+  it('GATEWAYS: sandbox alone by default; never sandbox mixed with real gateways', async () => {
+    await expect(createRealGateways({}, { db, publicBaseUrl: 'https://x', clock: Date.now })).resolves.toBeNull();
+    await expect(createRealGateways({ GATEWAYS: 'sandbox,alipay' }, { db, publicBaseUrl: 'https://x', clock: Date.now })).rejects.toThrow(/sandbox cannot be combined/);
+    await expect(createRealGateways({ GATEWAYS: 'alipay,alipay' }, { db, publicBaseUrl: 'https://x', clock: Date.now })).rejects.toThrow(/each gateway once/);
+    // A listed gateway's settings are checked before its SDK is loaded: a clear error, nothing built.
+    await expect(createRealGateways({ GATEWAYS: 'alipay', CHECKOUT_SECRET: SECRET }, { db, publicBaseUrl: 'https://x', clock: Date.now })).rejects.toThrow(/ALIPAY_/);
   });
 });
