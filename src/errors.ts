@@ -29,6 +29,16 @@ export class ChannelError extends AppError {
   }
 }
 
+/**
+ * The platform will not take this message now, though the chat is fine (WeChat's 48-hour
+ * customer-service window): a bulk sender records it as not delivered instead of as sent.
+ */
+export class NotDeliveredError extends ChannelError {
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 export class SignatureError extends AppError {
   constructor(message: string) {
     super('BAD_SIGNATURE', message, 401);

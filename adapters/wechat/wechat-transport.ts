@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import type { Db } from '../../src/db/database.js';
 import { findWechatLastInbound, savePassiveReply } from '../../src/db/repositories/wechat.repository.js';
 import type { ImageSpec, NoticeFacts, View } from '../../src/engine/views.js';
-import { ChannelError } from '../../src/errors.js';
+import { ChannelError, NotDeliveredError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { ChannelTransport, Delivery, DeliveryResult } from '../../src/ports/channel.port.js';
 import { WechatApiError, type WechatApi } from './wechat-api.js';
@@ -63,9 +63,11 @@ export function createWechatTransport(deps: WechatTransportDeps): ChannelTranspo
   }
 
   /** The customer-service API is closed to this follower: a notice still gets through another way. */
-  async function outsideWindow(openid: string, view: View, studentId: string | null, lang: 'zh-CN' | 'en'): Promise<void> {
+  async function outsideWindow(openid: string, view: View, studentId: string | null, lang: 'zh-CN' | 'en', priority: Delivery['priority']): Promise<void> {
     const notice = view.notice;
     if (!notice) {
+      // A reminder must not count as sent when nobody saw it; a reply to someone gone is just dropped.
+      if (priority === 'bulk') throw new NotDeliveredError('outside the WeChat customer-service window');
       logger.info({ channel: 'wechat' }, 'wechat message not sent: outside the customer-service window');
       return;
     }
@@ -114,7 +116,7 @@ export function createWechatTransport(deps: WechatTransportDeps): ChannelTranspo
 
       const last = await findWechatLastInbound(db, openid);
       if (last === null || now - last > config.serviceWindowMs) {
-        await outsideWindow(openid, delivery.view, chat.studentId, chat.lang);
+        await outsideWindow(openid, delivery.view, chat.studentId, chat.lang, delivery.priority);
         return {};
       }
       try {
@@ -122,7 +124,7 @@ export function createWechatTransport(deps: WechatTransportDeps): ChannelTranspo
       } catch (error) {
         if (error instanceof WechatApiError && WINDOW_ERRORS.has(error.errcode)) {
           if (delivery.key) progress.delete(delivery.key);
-          await outsideWindow(openid, delivery.view, chat.studentId, chat.lang);
+          await outsideWindow(openid, delivery.view, chat.studentId, chat.lang, delivery.priority);
           return {};
         }
         if (error instanceof WechatApiError && GONE_ERRORS.has(error.errcode)) throw new ChannelError(error.message, undefined, true);

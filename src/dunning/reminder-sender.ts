@@ -4,7 +4,7 @@ import { optedOutChannels } from '../db/repositories/dunning-optout.repository.j
 import { activeDeferrals } from '../db/repositories/deferral.repository.js';
 import { findReminder, outstandingOf, settleReminder } from '../db/repositories/dunning-reminder.repository.js';
 import { findStudentById } from '../db/repositories/student.repository.js';
-import { ChannelError } from '../errors.js';
+import { ChannelError, NotDeliveredError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/mailer.port.js';
 import type { ChannelName, ChannelTransport } from '../ports/channel.port.js';
@@ -81,6 +81,8 @@ export function createReminderSender(deps: ReminderSenderDeps) {
       }
     } catch (error) {
       if (error instanceof ChannelError && error.retryAfter !== undefined) throw error;
+      // The platform refuses it now (WeChat outside the 48-hour window): not sent, the chat stays.
+      if (error instanceof NotDeliveredError) return settleReminder(db, reminder.id, { status: 'failed', reason: 'outsideWindow' }, clock());
       const permanent = error instanceof ChannelError && error.permanent;
       if (permanent || entry.attempts + 1 >= MAX_SEND_ATTEMPTS) {
         deps.logger.warn({ reminderId: reminder.id, channel: d.channel, err: error instanceof Error ? error.message : String(error) }, 'reminder failed');

@@ -7,6 +7,7 @@ import { createCollegeEscalationMailer } from '../../src/dunning/college-escalat
 import type { MailMessage } from '../../src/mail/mailer.port.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../src/dunning/policy.js';
 import type { Delivery } from '../../src/ports/channel.port.js';
+import { NotDeliveredError } from '../../src/errors.js';
 import { openTestDb } from '../support/test-store.js';
 import { addChat, addStudent, at, dunningHarness, recordingTransport } from './dunning-fixture.js';
 
@@ -214,5 +215,20 @@ describe('dunning run', () => {
     expect(mails.map((m) => [m.to, m.subject])).toEqual([['cs-office@uni.edu.cn', '催缴转交名单（计算机学院，3 人）']]);
     expect(mails[0]!.text).toContain('2026003  欠费 ¥10.00  已提醒 2 次');
     expect((await day('2026-12-31')).result).toMatchObject({ escalated: 0, skips: { escalated: 3 } });
+  });
+
+  it('a reminder WeChat refuses outside its 48-hour window is recorded as failed (outsideWindow), never as sent; the chat stays', async () => {
+    await addStudent(db, '2026021', { items: [{ due: 10_000, dueDate: TODAY }] });
+    await addChat(db, '2026021', 'wechat', 'o21');
+    const h = dunningHarness(db, {
+      now: at(TODAY, '10:00'),
+      transports: { wechat: { deliver: async () => Promise.reject(new NotDeliveredError('outside the WeChat customer-service window')), deleteMessage: async () => undefined } },
+    });
+    await h.service.fire('cron:window');
+    h.clock.now += 60_000;
+    await h.outbox.drain();
+    expect((await reminders()).map((r) => [r.student_id, r.status, r.skip_reason])).toEqual([['2026021', 'failed', 'outsideWindow']]);
+    // Not "unreachable": the follower is still there, the chat is not switched off.
+    expect(await db.selectFrom('channel_chats').select('active').where('chat_id', '=', 'o21').where('active', '=', 0).execute()).toEqual([]);
   });
 });

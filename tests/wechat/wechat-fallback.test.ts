@@ -8,7 +8,7 @@ import { saveConversation } from '../../src/db/repositories/conversation.reposit
 import { touchWechatUser } from '../../src/db/repositories/wechat.repository.js';
 import { initialState } from '../../src/engine/state.js';
 import type { View } from '../../src/engine/views.js';
-import { ChannelError } from '../../src/errors.js';
+import { ChannelError, NotDeliveredError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import type { ChannelTransport } from '../../src/ports/channel.port.js';
 import { startFakeWechatApi, type FakeWechatApi } from './fake-wechat-api.js';
@@ -147,6 +147,15 @@ describe('WeChat outside the customer-service window', () => {
     await expect(deliver(transport(), 'o_menu', menu)).resolves.toEqual({});
     expect(fake.sentTo('o_menu')).toEqual([]);
     expect(others).toEqual([]);
+  });
+
+  it('a reminder (bulk) outside the window is refused as not delivered, so it is never counted as sent; the chat stays', async () => {
+    await follower('o_bulk', 49 * 3_600_000);
+    const reminder: View = { placement: 'message', text: '缴费提醒', buttons: [] };
+    const error = await transport().deliver({ channel: 'wechat', chatId: 'o_bulk', view: reminder, menuMessageId: null, key: 'outbox:bulk', priority: 'bulk' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotDeliveredError);
+    expect((error as ChannelError).permanent).toBe(false);
+    expect(fake.sentTo('o_bulk')).toEqual([]);
   });
 
   it('an unsubscribed follower (43004 on the API) makes the chat permanently unreachable', async () => {
