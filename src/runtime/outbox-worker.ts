@@ -109,12 +109,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   async function drainDue(): Promise<void> {
     const active = new Set<Promise<void>>();
     let activeBulk = 0;
+    let finished = 0;
     const start = (head: OutboxEntry, bulk: boolean) => {
       if (bulk) activeBulk++;
       const run: Promise<void> = runOne(head)
         .catch((error: unknown) => logger.error({ err: error }, 'outbox worker error'))
         .finally(() => {
           active.delete(run);
+          finished++;
           if (bulk) activeBulk--;
         });
       active.add(run);
@@ -123,14 +125,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       for (;;) {
         // Claimed before they run, so other workers (processes, instances) skip them. Everything
         // else first: bulk heads are nearly always due and older than a student's reply.
+        const finishedBefore = finished;
         const free = concurrency - active.size;
         const live = free > 0 ? await claimDueLaneHeads(db, clock(), free, clock() + leaseMs, bulkKinds.length > 0 ? { except: bulkKinds } : undefined) : [];
         for (const head of live) start(head, false);
         const freeBulk = bulkKinds.length > 0 ? Math.min(bulkSlots - activeBulk, concurrency - active.size) : 0;
         const bulk = freeBulk > 0 ? await claimDueLaneHeads(db, clock(), freeBulk, clock() + leaseMs, { only: bulkKinds }) : [];
         for (const head of bulk) start(head, true);
-        if (active.size === 0) return;
-        if (woken) {
+        // An entry that finished while the claim ran may have made the next of its lane a head
+        // (on PostgreSQL the claim can read before that entry's done mark commits): claim again.
+        if (active.size === 0 && finished === finishedBefore) return;
+        if (woken || active.size === 0) {
           woken = false;
           continue;
         }

@@ -91,10 +91,13 @@ export async function claimDueLaneHeads(db: Db, now: number, limit: number, leas
     .orderBy('o.id')
     .limit(limit)
     .$if(postgres, (q) => q.forUpdate().skipLocked());
+  // Materialized: PostgreSQL may otherwise rescan a plain `in (subquery)` per row, and each rescan
+  // skips the rows the last one locked, so the claim took far more than `limit` heads.
   const rows = await db
+    .with((w) => w('heads').materialized(), () => heads)
     .updateTable('outbox')
     .set({ run_after: leaseUntil })
-    .where('id', 'in', heads)
+    .where('id', 'in', (q) => q.selectFrom('heads').select('heads.id'))
     .where('status', '=', 'pending')
     .where('run_after', '<=', now)
     .returning(['id', 'lane', 'kind', 'payload_json', 'attempts', 'run_after'])
