@@ -78,7 +78,8 @@ try {
   while (reminders().length < N && Date.now() < deadline) {
     if (during.length < SAMPLES) during.push(...(await sample(1)));
     if (!values.json) process.stderr.write(`\r${reminders().length}/${N} reminders, ${during.length} interactive samples`);
-    else await new Promise((r) => setTimeout(r, 500));
+    // Always yield: the bot runs in this process, and a loop without an await (samples done) starves it.
+    if (during.length >= SAMPLES) await new Promise((r) => setTimeout(r, 500));
   }
   const sent = reminders();
   const times = sent.map((c) => c.at);

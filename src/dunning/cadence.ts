@@ -18,7 +18,11 @@ export function stepOffsets(cadence: DunningPolicy['cadence']): number[] {
  * already reminded about (a run missed over a weekend still sends that step, once). Null when none.
  */
 export function dueStep(steps: readonly number[], dueDate: string, today: string, lastStep: number | null): number | null {
-  const day = daysBetween(dueDate, today);
+  return dueStepOnDay(steps, daysBetween(dueDate, today), lastStep);
+}
+
+/** dueStep for an item `day` days past its due date (the planner computes it once per due date). */
+export function dueStepOnDay(steps: readonly number[], day: number, lastStep: number | null): number | null {
   let due: number | null = null;
   for (const step of steps) {
     if (step > day) break;
@@ -51,6 +55,7 @@ export type CapSkip = 'capDay' | 'capWeek';
 
 /** Whether a student reminded on `history` (local dates of earlier reminders) may be reminded on `today`. */
 export function capSkip(history: readonly string[], today: string, caps: DunningPolicy['caps']): CapSkip | null {
+  if (history.length === 0) return null; // most students: no date arithmetic
   const weekStart = addDays(today, -6);
   let day = 0;
   let week = 0;

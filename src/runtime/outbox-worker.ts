@@ -25,10 +25,19 @@ export interface OutboxWorkerOptions {
   concurrency?: number;
   /** How long a claim lasts; a crashed claimer's entries run again after it (default 60 s). */
   leaseMs?: number;
+  /**
+   * Kinds sent in bulk (a dunning run's reminders): they get at most `concurrency − liveSlots` slots
+   * and are claimed after everything else, so a student's reply never queues behind a run.
+   */
+  bulkKinds?: string[];
+  /** Slots bulk kinds leave for other entries (default 2). */
+  liveSlots?: number;
   /** Called when a chat can no longer be reached (e.g. blocked the bot). */
   onPermanentFailure?: (entry: OutboxEntry) => Promise<void>;
 }
 
+/** A dunning run's reminders (`dunning`, one per student and channel) can number 100,000. */
+const DEFAULT_BULK_KINDS = ['dunning'];
 const DEFAULT_BACKOFF = [1_000, 2_000, 5_000, 15_000, 60_000, 300_000];
 /** Longer than any handler should take (Telegram's handler timeout is 9 s). */
 const LEASE_MS = 60_000;
@@ -39,6 +48,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const maxAttempts = options.maxAttempts ?? 12;
   const concurrency = options.concurrency ?? 8;
   const leaseMs = options.leaseMs ?? LEASE_MS;
+  const bulkKinds = options.bulkKinds ?? DEFAULT_BULK_KINDS;
+  const bulkSlots = Math.max(1, concurrency - (options.liveSlots ?? 2));
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let again = false;
@@ -86,19 +97,68 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   // Entries handed over already claimed (runClaimed), still running: drain and stop wait for them.
   const handedOver = new Set<Promise<void>>();
 
-  /** Works until nothing is due. Lane heads are fetched again after each batch. */
+  // Wakes a drain that waits on running entries when new ones are committed (kick).
+  let wake: (() => void) | null = null;
+  let woken = false; // a kick came while the drain was claiming: claim again before waiting
+
+  /**
+   * Works until nothing is due. A slot is refilled as soon as its entry finishes, not when a whole
+   * claimed batch has: one slow head (a bulk reminder waiting for its turn in the rate limiter) must
+   * not hold the other slots, or a student's reply queued behind a run waits for the slowest of 8.
+   */
   async function drainDue(): Promise<void> {
-    for (;;) {
-      // Claimed before they run, so other workers (processes, instances) skip them.
-      const heads = await claimDueLaneHeads(db, clock(), concurrency, clock() + leaseMs);
-      if (heads.length === 0) return;
-      await Promise.all(heads.map(runOne));
+    const active = new Set<Promise<void>>();
+    let activeBulk = 0;
+    let finished = 0;
+    const start = (head: OutboxEntry, bulk: boolean) => {
+      if (bulk) activeBulk++;
+      const run: Promise<void> = runOne(head)
+        .catch((error: unknown) => logger.error({ err: error }, 'outbox worker error'))
+        .finally(() => {
+          active.delete(run);
+          finished++;
+          if (bulk) activeBulk--;
+        });
+      active.add(run);
+    };
+    try {
+      for (;;) {
+        // Claimed before they run, so other workers (processes, instances) skip them. Everything
+        // else first: bulk heads are nearly always due and older than a student's reply.
+        const finishedBefore = finished;
+        const free = concurrency - active.size;
+        const live = free > 0 ? await claimDueLaneHeads(db, clock(), free, clock() + leaseMs, bulkKinds.length > 0 ? { except: bulkKinds } : undefined) : [];
+        for (const head of live) start(head, false);
+        const freeBulk = bulkKinds.length > 0 ? Math.min(bulkSlots - activeBulk, concurrency - active.size) : 0;
+        const bulk = freeBulk > 0 ? await claimDueLaneHeads(db, clock(), freeBulk, clock() + leaseMs, { only: bulkKinds }) : [];
+        for (const head of bulk) start(head, true);
+        // An entry that finished while the claim ran may have made the next of its lane a head
+        // (on PostgreSQL the claim can read before that entry's done mark commits): claim again.
+        if (active.size === 0 && finished === finishedBefore) return;
+        if (woken || active.size === 0) {
+          woken = false;
+          continue;
+        }
+        // Full, or nothing else due yet: wait for a slot, new entries (kick) or the next poll.
+        let timer: NodeJS.Timeout | undefined;
+        const wakeUp = new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, options.pollMs);
+        });
+        await Promise.race([...active, wakeUp]);
+        clearTimeout(timer);
+        wake = null;
+      }
+    } finally {
+      await Promise.all(active);
     }
   }
 
   function pump(): Promise<void> {
     if (running) {
       again = true;
+      if (wake) wake();
+      else woken = true;
       return running;
     }
     running = (async () => {

@@ -180,4 +180,39 @@ describe('outbox worker', () => {
     for (const chat of lanes) expect(seen.filter((s) => s.startsWith(chat))).toEqual(Array.from({ length: 15 }, (_, n) => `${chat}${n}`));
     expect(await countPendingOutbox(db)).toBe(0);
   });
+
+  it('runs a reply while bulk entries hold their slots, and refills a slot without waiting for the others', async () => {
+    const started: string[] = [];
+    const release: (() => void)[] = [];
+    const w = createOutboxWorker({
+      db,
+      clock,
+      logger: createLogger('silent'),
+      pollMs: 10,
+      concurrency: 4,
+      handlers: {
+        // A reminder waiting for its turn in the rate limiter: slow, until released.
+        dunning: (entry) => {
+          started.push(`bulk:${(entry.payload as { n: number }).n}`);
+          return new Promise<void>((resolve) => release.push(resolve));
+        },
+        send: async (entry) => void started.push(`reply:${(entry.payload as { chat: string }).chat}`),
+      },
+    });
+    await enqueueOutbox(db, Array.from({ length: 12 }, (_, n) => ({ lane: `dunning:1:${n}`, kind: 'dunning', payload: { n }, runAfter: now })), now);
+    const drained = w.drain();
+    await expect.poll(() => started.length).toBe(2); // concurrency 4 − 2 slots kept for everything else
+    await enqueue('student', 1); // newer than every reminder
+    w.kick();
+    await expect.poll(() => started).toContain('reply:student');
+    expect(started.filter((s) => s.startsWith('bulk'))).toHaveLength(2);
+    release.shift()!(); // one reminder done: its slot is refilled at once, the other still runs
+    await expect.poll(() => started.filter((s) => s.startsWith('bulk'))).toHaveLength(3);
+    while (started.filter((s) => s.startsWith('bulk')).length < 12 || release.length > 0) {
+      release.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await drained;
+    expect(await countPendingOutbox(db)).toBe(0);
+  });
 });

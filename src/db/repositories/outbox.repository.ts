@@ -64,14 +64,19 @@ export async function enqueueOutboxClaimingHeads(tx: Db, entries: NewOutboxEntry
  * different heads instead of queueing on the same rows (a head another instance just claimed is
  * re-checked, no longer due, and dropped). SQLite runs one writer at a time, so the statement
  * alone is atomic there.
+ *
+ * `kinds` limits the claim to heads of those kinds (`only`) or of any other kind (`except`): the
+ * worker claims bulk kinds with slots of their own, so they never take every slot.
  */
-export async function claimDueLaneHeads(db: Db, now: number, limit: number, leaseUntil: number): Promise<OutboxEntry[]> {
+export async function claimDueLaneHeads(db: Db, now: number, limit: number, leaseUntil: number, kinds?: { only?: string[]; except?: string[] }): Promise<OutboxEntry[]> {
   const postgres = storeKind(db) === 'postgres';
   const heads = db
     .selectFrom('outbox as o')
     .select('o.id')
     .where('o.status', '=', 'pending')
     .where('o.run_after', '<=', now)
+    .$if((kinds?.only?.length ?? 0) > 0, (q) => q.where('o.kind', 'in', kinds!.only!))
+    .$if((kinds?.except?.length ?? 0) > 0, (q) => q.where('o.kind', 'not in', kinds!.except!))
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -86,10 +91,13 @@ export async function claimDueLaneHeads(db: Db, now: number, limit: number, leas
     .orderBy('o.id')
     .limit(limit)
     .$if(postgres, (q) => q.forUpdate().skipLocked());
+  // Materialized: PostgreSQL may otherwise rescan a plain `in (subquery)` per row, and each rescan
+  // skips the rows the last one locked, so the claim took far more than `limit` heads.
   const rows = await db
+    .with((w) => w('heads').materialized(), () => heads)
     .updateTable('outbox')
     .set({ run_after: leaseUntil })
-    .where('id', 'in', heads)
+    .where('id', 'in', (q) => q.selectFrom('heads').select('heads.id'))
     .where('status', '=', 'pending')
     .where('run_after', '<=', now)
     .returning(['id', 'lane', 'kind', 'payload_json', 'attempts', 'run_after'])
