@@ -49,7 +49,7 @@ describe('web chat flow over HTTP', () => {
     const order = (await app.feebot.ledger.getOrder(orderId))!;
     expect(order.status).toBe('pending');
     // The gateway page names the payer.
-    expect(await (await fetch(`${app.baseUrl}/sandbox-gateway/pay/${orderId}`)).text()).toContain('赵六');
+    expect(await (await fetch(`${app.baseUrl}/sandbox-gateway/pay/${orderId}`)).text()).toContain('赵*（2024****01）'); // masked: the pay link may be forwarded (代付)
     const body = JSON.stringify({ transactionId: `T-${orderId}`, orderId, amount: order.total, status: 'paid', paidAt: Date.now() });
 
     // Forged: tampered body, wrong secret, stale timestamp → 401, order untouched.
