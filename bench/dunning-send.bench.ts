@@ -98,7 +98,7 @@ try {
     capUsedPct: Number(((sent.length / seconds / CAP) * 100).toFixed(1)),
     bulkBudgetUsedPct: Number(((sent.length / seconds / 24) * 100).toFixed(1)),
     maxSendsInAnySecond: maxPerSecond(allSends.map((c) => c.at)),
-    maxPerChatInAnySecond: Math.max(...[...byChat.values()].map(maxPerSecond)),
+    maxPerChatInAnySecond: Math.max(...[...byChat.values()].map((times) => maxPerSecond(times))),
     interactiveP99IdleMs: p99(idle),
     interactiveP99DuringMs: p99(during),
     samples: { idle: idle.length, during: during.length },

@@ -87,7 +87,7 @@ try {
     seconds: Number(seconds.toFixed(1)),
     maxInAnySecond: maxPerSecond(times),
     maxInAlignedSecond: Math.max(...buckets.values()),
-    maxPerChatInAnySecond: Math.max(...[...byChat.values()].map(maxPerSecond)),
+    maxPerChatInAnySecond: Math.max(...[...byChat.values()].map((times) => maxPerSecond(times))),
     meanRate: Number((messages / seconds).toFixed(2)),
     capUsed: Number(((messages / seconds / cap) * 100).toFixed(1)),
     // The same message arriving twice would be a bug (no instance died here).

@@ -31,10 +31,15 @@ async function rowsOf(chat: WebChatClient): Promise<Record<string, number>> {
   };
 }
 
-/** Until every outbox entry due by now has run (idle timers wait for their time). */
+/**
+ * Until every outbox entry due by now has run (idle timers wait for their time). An entry being run
+ * is still pending with run_after pushed to the end of its lease (a claim, or a reply handed to the
+ * worker at commit), so those count too.
+ */
+const LEASE_MS = 60_000;
 async function settled(): Promise<void> {
   const due = async () =>
-    (await app.feebot.db.selectFrom('outbox').select('id').where('status', '=', 'pending').where('run_after', '<=', now).execute()).length;
+    (await app.feebot.db.selectFrom('outbox').select('id').where('status', '=', 'pending').where('run_after', '<=', now + LEASE_MS).execute()).length;
   await expect.poll(due, { timeout: 10_000 }).toBe(0);
 }
 
