@@ -205,12 +205,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     }
   }
 
+  // Chat records being written after a grant; the chat's next acquire here waits for its own.
+  const pendingDelays = new Map<string, Promise<void>>();
+
   return {
     async acquire(chatId, priority = 'interactive') {
       const bulk = priority === 'bulk';
       const tolerance = bulk ? 0 : chatTolerance;
       // The chat's turn is booked now (one delivery per chat runs at a time: its outbox lane).
       const key = `chat:${chatId}`;
+      await pendingDelays.get(key);
       const { first } = await store.book(key, clock(), chatGap, tolerance, 1, Infinity);
       const granted = await new Promise<number>((resolve) => {
         queue.push({ chatId, bulk, readyAt: first - tolerance, tolerance, grant: resolve });
@@ -219,7 +223,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       });
       // Granted after its chat turn (the bot-wide budget was busy): the chat's next turn counts from
       // the real send, so two sends to a chat never come closer than the chat allows.
-      if (granted > first + 1) await store.delay(key, granted + chatGap);
+      // Not awaited: the send goes out in its bot-wide turn, not a database round trip later (a slow
+      // write under load let granted sends reach Telegram together). The chat's next send starts
+      // only after this one is answered (its lane), by which time the record is in.
+      if (granted > first + 1) {
+        const write = store.delay(key, granted + chatGap).catch(() => undefined);
+        pendingDelays.set(key, write);
+        void write.finally(() => {
+          if (pendingDelays.get(key) === write) pendingDelays.delete(key);
+        });
+      }
     },
   };
 }

@@ -63,7 +63,9 @@ describe('password-check queue under a burst from one source', () => {
     );
     // One runs, two wait (the per-source bound); five are refused while the first is still held.
     await until(() => answers.length === 5);
-    expect(scryptCalls.started).toEqual(['wrong-0']);
+    // Which of the eight gets there first is the store's ordering (a pool on PostgreSQL); one only.
+    expect(scryptCalls.started).toHaveLength(1);
+    expect(scryptCalls.started[0]).toMatch(/^wrong-[0-7]$/);
     expect(answers.every((r) => !r.ok && r.reason === 'busy' && r.retryAfterSeconds >= 1)).toBe(true);
 
     // A student from another address queues behind the burst.

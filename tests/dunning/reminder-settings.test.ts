@@ -54,6 +54,8 @@ describe('提醒设置 in the chat', () => {
     await chat.action(chat.buttonCode(menu, '关闭网页聊天提醒'));
     menu = await chat.waitFor(remindersLine('关'));
     expect(menu.payload.text).toContain('Telegram：开');
+    // The toggle is a command run by the outbox: wait until it is committed, not just drawn.
+    await expect.poll(async () => [...(await optedOutChannels(db, STUDENT))], { timeout: 10_000 }).toEqual(['web']);
     first.clock.now += 60_000;
     await first.outbox.drain();
     expect(sent.filter((d) => d.chatId === chatId)).toEqual([]);
@@ -63,6 +65,7 @@ describe('提醒设置 in the chat', () => {
     // On again: the next week's reminder reaches the chat.
     await chat.action(chat.buttonCode(menu, '开启网页聊天提醒'));
     menu = await chat.waitFor(remindersLine('开'));
+    await expect.poll(async () => [...(await optedOutChannels(db, STUDENT))], { timeout: 10_000 }).toEqual([]);
     const second = dunningHarness(db, { policy, now: at(NEXT_WEEK, '10:00'), transports });
     expect((await second.service.fire('k2'))?.result).toMatchObject({ planned: 1 });
     second.clock.now += 60_000;
