@@ -105,3 +105,18 @@ export interface ConversationState {
 export function initialState(lang: Lang): ConversationState {
   return { version: STATE_VERSION, lang, menuRev: 0, session: null, step: { name: 'login.studentId' }, menuCodes: [] };
 }
+
+/** Steps for a student who is not logged in: logging in and 忘记密码. */
+export function isLoginStep(step: Step): boolean {
+  switch (step.name) {
+    case 'login.studentId':
+    case 'login.password':
+    case 'login.captcha':
+    case 'login.proof':
+    case 'forgot.studentId':
+    case 'forgot.confirm':
+      return true;
+    default:
+      return false;
+  }
+}

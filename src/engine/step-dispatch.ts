@@ -143,17 +143,3 @@ export function slashCommandsOnly(step: Step): boolean {
   return expectsSecret(step) || step.name === 'login.captcha';
 }
 
-/** Steps for a student who is not logged in: logging in and 忘记密码. */
-export function isLoginStep(step: Step): boolean {
-  switch (step.name) {
-    case 'login.studentId':
-    case 'login.password':
-    case 'login.captcha':
-    case 'login.proof':
-    case 'forgot.studentId':
-    case 'forgot.confirm':
-      return true;
-    default:
-      return false;
-  }
-}

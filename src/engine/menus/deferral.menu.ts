@@ -1,5 +1,5 @@
 import type { StepOf } from '../engine-env.js';
-import { deferrableItems, isoDate, todayOf } from '../steps/deferral.step.js';
+import { deferrableItems, isoDate, todayOf } from '../env-queries.js';
 import { chunk, type MenuKit, type MenuSpec } from './menu-kit.js';
 
 /** 申请缓缴: the unpaid items as toggles. */

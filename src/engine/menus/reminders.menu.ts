@@ -1,5 +1,5 @@
 import { REMINDER_CHANNELS } from '../commands.js';
-import { remindersOn } from '../steps/reminders.step.js';
+import { remindersOn } from '../env-queries.js';
 import type { MenuKit, MenuSpec } from './menu-kit.js';
 
 /** 提醒设置: one line and one toggle button per channel. */

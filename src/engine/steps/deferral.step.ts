@@ -2,7 +2,7 @@ import { argToInt } from '../action-codec.js';
 import type { TransitionResult } from '../effects.js';
 import type { EngineEnv, StepOf, UserAction } from '../engine-env.js';
 import type { EngineEvent } from '../events.js';
-import { payableItems } from '../fees.js';
+import { deferrableItems, isoDate, todayOf } from '../env-queries.js';
 import { notice, progressNotice, reshow, showStep, stay } from '../present.js';
 import type { ConversationState } from '../state.js';
 import { toHome, toLogin } from './navigation.step.js';
@@ -15,24 +15,6 @@ type EventOf<K extends EngineEvent['kind']> = Extract<EngineEvent, { kind: K }>;
 export const MAX_DEFERRAL_REASON = 300;
 const DAY_MS = 86_400_000;
 const MAX_DEFERRAL_DAYS = 366;
-
-/** Items that may be deferred: unpaid, not held by a live order, not already deferred. */
-export function deferrableItems(env: EngineEnv) {
-  return payableItems(env.facts.items).filter((item) => !item.deferredUntil);
-}
-
-/** `YYYY-MM-DD` of an instant on the UTC calendar. */
-export function isoDate(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
-}
-
-/**
- * The student's today: the local date in TIMEZONE from the facts. Without it (older callers), the
- * UTC date, which in Beijing lags by a day between 00:00 and 08:00.
- */
-export function todayOf(env: EngineEnv): string {
-  return env.facts.today ?? isoDate(env.at);
-}
 
 /** A real calendar date strictly after `today` (`YYYY-MM-DD`) and within a year of it; null otherwise. */
 export function parseDeferralDate(text: string, today: string): { ok: true; date: string } | { ok: false; problem: 'deferral.badDate' | 'deferral.dateRange' } {

@@ -2,6 +2,7 @@ import { REMINDER_CHANNELS, type ReminderChannel } from '../commands.js';
 import type { TransitionResult } from '../effects.js';
 import type { EngineEnv, UserAction } from '../engine-env.js';
 import type { EngineEvent } from '../events.js';
+import { remindersOn } from '../env-queries.js';
 import { translate } from '../i18n/index.js';
 import { notice, reshow, showStep, stay } from '../present.js';
 import type { ConversationState } from '../state.js';
@@ -12,12 +13,6 @@ import { toLogin } from './navigation.step.js';
 
 export function isReminderChannel(value: string): value is ReminderChannel {
   return (REMINDER_CHANNELS as readonly string[]).includes(value);
-}
-
-/** Whether reminders reach the student on `channel`: not when they opted out of it or of all (退订). */
-export function remindersOn(env: EngineEnv, channel: ReminderChannel): boolean {
-  const out = env.facts.reminderOptOuts ?? [];
-  return !out.includes('all') && !out.includes(channel);
 }
 
 export function openReminders(state: ConversationState, env: EngineEnv): TransitionResult {
