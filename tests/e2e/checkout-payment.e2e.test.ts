@@ -1,9 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupAlipay, type AlipaySetup } from '../gateway/fakes/alipay-harness.js';
 import { setupWechatpay, type WechatpaySetup } from '../gateway/fakes/wechatpay-harness.js';
-import { launchChromium } from '../support/browser.js';
-import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+import { bubbleButton as button, lastBubble, useFeebotInChromium } from '../support/chromium-app.js';
 
 // Real gateways end to end in Chromium: feebot configured with GATEWAYS=wechatpay,alipay against
 // the fake WeChat Pay and Alipay servers. The chat's pay link opens our checkout page, which offers
@@ -11,8 +9,6 @@ import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 // receipt. A second payment of the same order through Alipay (paid in the same moment) is held for
 // a refund, and refunded.
 
-let app: TestFeebot;
-let browser: Browser;
 let wx: WechatpaySetup;
 let ali: AlipaySetup;
 
@@ -20,29 +16,25 @@ beforeAll(async () => {
   // The fakes send notifications to the notify_url feebot gives with each order.
   wx = await setupWechatpay({ mode: 'certificate', clock: Date.now, publicBaseUrl: 'http://unused.test', retryScheduleMs: [200, 500] });
   ali = await setupAlipay({ clock: Date.now, publicBaseUrl: 'http://unused.test', retryScheduleMs: [200, 500] });
-  app = await startTestFeebot({
-    AGREEMENT_SECONDS: '1', GATEWAYS: 'wechatpay,alipay', CHECKOUT_SECRET: 'checkout-secret-for-the-e2e-test',
-    CHECKOUT_UNIVERSITY_NAME: '示例大学', ...wx.env, ...ali.env,
-  });
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
   await wx?.close();
   await ali?.close();
 });
 
-const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
-const button = (page: Page, name: string | RegExp) => lastBubble(page).getByRole('button', { name });
+// Started after the fakes above (its env carries their addresses), stopped before them.
+const e2e = useFeebotInChromium(() => ({
+  AGREEMENT_SECONDS: '1', GATEWAYS: 'wechatpay,alipay', CHECKOUT_SECRET: 'checkout-secret-for-the-e2e-test',
+  CHECKOUT_UNIVERSITY_NAME: '示例大学', ...wx.env, ...ali.env,
+}));
 
 describe('checkout page with WeChat Pay and Alipay, end to end in Chromium', () => {
   it('offers both methods, shows a Native QR, the fake WeChat Pay pays, the chat gets 缴费成功 and the receipt', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN' });
+    const context = await e2e.browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(app.baseUrl);
+    await page.goto(e2e.app.baseUrl);
     await expect.poll(() => lastBubble(page).textContent(), { timeout: 10_000 }).toContain('学号');
     await page.getByLabel('输入消息').fill('2024020201');
     await page.getByLabel('输入消息').press('Enter');
@@ -109,9 +101,9 @@ describe('checkout page with WeChat Pay and Alipay, end to end in Chromium', () 
     // Alipay's notification arrives: a second payment, held for the finance office, refunded through Alipay.
     const second = await ali.fake.notify(orderId, alipayNotification.rawBody);
     expect(second.answerBody).toBe('success');
-    const held = await app.feebot.ledger.heldCredits.listHeldCredits({ open: true });
+    const held = await e2e.app.feebot.ledger.heldCredits.listHeldCredits({ open: true });
     expect(held).toEqual([expect.objectContaining({ orderId, gateway: 'alipay', amount: 1_600_000, reason: 'duplicatePayment' })]);
-    const refund = await app.feebot.ledger.heldCredits.refundHeldCredit({ creditId: held[0]!.id, note: '重复缴费退回', actor: 'e2e', now: Date.now() });
+    const refund = await e2e.app.feebot.ledger.heldCredits.refundHeldCredit({ creditId: held[0]!.id, note: '重复缴费退回', actor: 'e2e', now: Date.now() });
     expect(refund.status).toBe('succeeded');
     expect([...ali.fake.trades.get(orderId)!.refunds.values()]).toEqual([1_600_000]);
     await context.close();

@@ -1,32 +1,20 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { lastBubble, useFeebotInChromium } from '../support/chromium-app.js';
 
 // On a shared campus PC the next person must not find the last student's name, 学号 or arrears in
 // the chat: 退出系统 and the idle timeout clear the chat on the screen and on the server, so a
 // reload brings nothing back.
 
-let app: TestFeebot;
-let browser: Browser;
 let now = Date.now();
 
-beforeAll(async () => {
-  app = await startTestFeebot({ IDLE_TIMEOUT_MINUTES: '5' }, { clock: () => now });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useFeebotInChromium({ IDLE_TIMEOUT_MINUTES: '5' }, { clock: () => now });
 
 const STUDENT = { id: '2023010101', name: '张三', password: 'Demo@2026' };
-const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
 const logText = (page: Page) => page.locator('#log').innerText();
 
 async function openAndLogin(page: Page): Promise<void> {
-  await page.goto(app.baseUrl);
+  await page.goto(e2e.app.baseUrl);
   await expect.poll(() => lastBubble(page).textContent(), { timeout: 10_000 }).toContain('学号');
   await page.getByLabel('输入消息').fill(STUDENT.id);
   await page.getByLabel('输入消息').press('Enter');
@@ -47,13 +35,13 @@ function expectNothingOfTheStudent(text: string): void {
 
 /** Everything the server still keeps for the page's chat. */
 async function storedBubbles(): Promise<string> {
-  const rows = await app.feebot.db.selectFrom('web_messages').select('payload_json').execute();
+  const rows = await e2e.app.feebot.db.selectFrom('web_messages').select('payload_json').execute();
   return rows.map((r) => r.payload_json).join('\n');
 }
 
 describe('the web chat forgets the student when the session ends', () => {
   it('退出系统 clears the screen and the server; a reload shows nothing of the student', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN' });
+    const context = await e2e.browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     await openAndLogin(page);
 
@@ -70,7 +58,7 @@ describe('the web chat forgets the student when the session ends', () => {
   });
 
   it('the idle timeout clears them too, on time, with nobody touching the page', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN' });
+    const context = await e2e.browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     await openAndLogin(page);
 

@@ -1,30 +1,18 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { bubbleButton as button, lastBubble, useFeebotInChromium } from '../support/chromium-app.js';
 
 // 代付 in real Chromium: the student shares the pay card's order; a parent opens the link in a
 // browser of their own (a phone), sees only the masked name, the items and the total, pays at the
 // gateway; the student's card turns 已开票 by itself; and the link is dead from then on.
 
-let app: TestFeebot;
-let browser: Browser;
 
-beforeAll(async () => {
-  app = await startTestFeebot({ AGREEMENT_SECONDS: '1' });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useFeebotInChromium({ AGREEMENT_SECONDS: '1' });
 
-const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
-const button = (page: Page, name: string | RegExp) => lastBubble(page).getByRole('button', { name });
 
 async function studentAtPayCard(context: BrowserContext, studentId: string, item: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(app.baseUrl);
+  await page.goto(e2e.app.baseUrl);
   await expect.poll(() => lastBubble(page).textContent(), { timeout: 10_000 }).toContain('学号');
   await page.locator('#input').fill(studentId);
   await page.locator('#input').press('Enter');
@@ -46,7 +34,7 @@ async function studentAtPayCard(context: BrowserContext, studentId: string, item
 
 describe('代付 (a parent pays)', () => {
   it('shows the parent nothing but the masked name, items and total; pays; tells the student; then dies', async () => {
-    const student = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+    const student = await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
     const page = await studentAtPayCard(student, '2023010101', '2025-2026 住宿费');
     const card = lastBubble(page);
     await card.getByRole('button', { name: '分享给家长代付' }).click();
@@ -56,7 +44,7 @@ describe('代付 (a parent pays)', () => {
     expect(url).toMatch(/\/pay-for\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
 
     // The parent: another browser, a phone, nothing of the student's session.
-    const parent = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const parent = await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
     const pp = await parent.newPage();
     const res = await pp.goto(url);
     expect(res?.status()).toBe(200);

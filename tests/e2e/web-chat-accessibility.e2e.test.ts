@@ -1,30 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+import { describe, expect, it } from 'vitest';
+import { lastBubble, useFeebotInChromium } from '../support/chromium-app.js';
 
 // The web chat for people using a keyboard, a screen reader or a small phone, in real Chromium.
 
-let app: TestFeebot;
-let browser: Browser;
 
-beforeAll(async () => {
-  app = await startTestFeebot({ AGREEMENT_SECONDS: '30' });
-  browser = await launchChromium();
-});
+const e2e = useFeebotInChromium({ AGREEMENT_SECONDS: '30' });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
 
 describe('web chat accessibility', () => {
   it('announces messages, labels the input, masks the password, and works by keyboard on a 320 px screen', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 320, height: 640 } });
+    const context = await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 320, height: 640 } });
     const page = await context.newPage();
-    await page.goto(app.baseUrl);
+    await page.goto(e2e.app.baseUrl);
 
     // New and edited bubbles land in a polite live region; acks go to a status region.
     const log = page.getByRole('log');
@@ -71,9 +58,9 @@ describe('web chat accessibility', () => {
 
 describe('web chat in English', () => {
   it('labels the page in English for an English browser', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await e2e.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(app.baseUrl);
+    await page.goto(e2e.app.baseUrl);
     await expect.poll(() => page.locator('.bubble.bot').last().textContent()).toContain('Please enter your');
     expect(await page.getByLabel('Type a message').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Send' }).count()).toBe(1);

@@ -1,25 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { lastBubble, useFeebotInChromium } from '../support/chromium-app.js';
 
 // Issue 14, "a conversation that reads in order", in real Chromium on a phone and a desktop: every
 // answer lands below what the student typed, only the newest bubble is rewritten, and the buttons
 // of menus the conversation has left are visibly disabled.
 
-let app: TestFeebot;
-let browser: Browser;
 
-beforeAll(async () => {
-  app = await startTestFeebot({ AGREEMENT_SECONDS: '30' });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useFeebotInChromium({ AGREEMENT_SECONDS: '30' });
 
-const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
 
 /** The log as the student reads it: who said what, top to bottom. */
 function transcript(page: Page): Promise<{ who: 'bot' | 'user'; text: string; live: number; stale: number }[]> {
@@ -41,9 +30,9 @@ async function typeAndSend(page: Page, text: string): Promise<void> {
 for (const viewport of [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', width: 1280, height: 800 }]) {
   describe(`web chat order (${viewport.name})`, () => {
     it('answers below what was typed, and disables the old menus’ buttons', async () => {
-      const context = await browser.newContext({ locale: 'zh-CN', viewport });
+      const context = await e2e.browser.newContext({ locale: 'zh-CN', viewport });
       const page = await context.newPage();
-      await page.goto(app.baseUrl);
+      await page.goto(e2e.app.baseUrl);
       await expect.poll(() => lastBubble(page).textContent(), { timeout: 10_000 }).toContain('请输入学号');
 
       // 忘记密码 → type a 学号: the dialog appears BELOW the typed 学号, the prompt above is retired.

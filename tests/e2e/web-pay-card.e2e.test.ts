@@ -1,7 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { bubbleButton as button, lastBubble, useFeebotInChromium } from '../support/chromium-app.js';
 
 // Issue 14, "a pay card that lives", in real Chromium: the agreement's countdown (also after a
 // reload), the pay card on screen on a phone, updated in place when the order is paid or fails at
@@ -9,25 +8,14 @@ import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 // while offline is kept and sent when the connection is back.
 
 const AGREEMENT_SECONDS = 8;
-let app: TestFeebot;
-let browser: Browser;
 
-beforeAll(async () => {
-  app = await startTestFeebot({ AGREEMENT_SECONDS: String(AGREEMENT_SECONDS) });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useFeebotInChromium({ AGREEMENT_SECONDS: String(AGREEMENT_SECONDS) });
 
-const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
-const button = (page: Page, name: string | RegExp) => lastBubble(page).getByRole('button', { name });
 const toggle = (label: string) => new RegExp(`^[✓☐] ${label}`);
 
 async function openChat(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(app.baseUrl);
+  await page.goto(e2e.app.baseUrl);
   await expect.poll(() => lastBubble(page).textContent(), { timeout: 10_000 }).toContain('学号');
   return page;
 }
@@ -82,7 +70,7 @@ async function gateway(context: BrowserContext, payUrl: string, outcome: 'pay' |
 
 describe('the pay card, in Chromium', () => {
   it('counts 同意 down from the server’s unlock time, right after a reload too (phone)', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const context = await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
     const page = await openChat(context);
     await login(page, '2025030301');
     await button(page, '网上缴费').click();
@@ -109,7 +97,7 @@ describe('the pay card, in Chromium', () => {
   }, 60_000);
 
   it('shows 去支付 on a phone, and turns the same card 已开票 when paid, without 付款已成功', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const context = await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
     const page = await openChat(context);
     await login(page, '2024020201');
     const payUrl = await toPayCard(page, '2025-2026 住宿费');
@@ -137,7 +125,7 @@ describe('the pay card, in Chromium', () => {
   }, 90_000);
 
   it('pushes a payment that failed at the gateway to the card, with 重新支付 (desktop)', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+    const context = await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
     const page = await openChat(context);
     await login(page, '2023010101');
     const payUrl = await toPayCard(page, '2025-2026 学费');
@@ -150,7 +138,7 @@ describe('the pay card, in Chromium', () => {
   }, 90_000);
 
   it('follows a language switch with the page’s own words, and keeps a message typed offline', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const context = await e2e.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
     const page = await openChat(context);
     expect(await page.locator('#send').textContent()).toBe('发送');
     await button(page, 'English').click();

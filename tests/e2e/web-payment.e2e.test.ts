@@ -1,26 +1,13 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { bubbleButton as button, lastBubble, useFeebotInChromium } from '../support/chromium-app.js';
 
 // The whole student journey in real headless Chromium: the web chat page, the hosted sandbox
-// gateway pages, the receipt page. Nothing here talks to feebot except through the browser.
+// gateway pages, the receipt page. Nothing here talks to feebot except through the e2e.browser.
 
-let app: TestFeebot;
-let browser: Browser;
 
-beforeAll(async () => {
-  app = await startTestFeebot({ AGREEMENT_SECONDS: '3' });
-  browser = await launchChromium();
-});
+const e2e = useFeebotInChromium({ AGREEMENT_SECONDS: '3' });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-const lastBubble = (page: Page) => page.locator('.bubble.bot').last();
-const button = (page: Page, name: string | RegExp) => lastBubble(page).getByRole('button', { name });
 
 /** Chromium's console reports of anything a page's Content-Security-Policy refused, on any page. */
 const cspViolations: string[] = [];
@@ -34,7 +21,7 @@ function watchCsp(context: BrowserContext): BrowserContext {
 async function openChat(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(app.baseUrl);
+  await page.goto(e2e.app.baseUrl);
   await expect.poll(() => lastBubble(page).textContent(), { timeout: 10_000 }).toContain('学号');
   return page;
 }
@@ -129,7 +116,7 @@ async function expectReceipt(context: BrowserContext, page: Page, expected: Expe
 
 describe('web chat, end to end in Chromium', () => {
   it('pays one item in full and one in installments, gets the receipt, sees the history', async () => {
-    const context = watchCsp(await browser.newContext({ locale: 'zh-CN' }));
+    const context = watchCsp(await e2e.browser.newContext({ locale: 'zh-CN' }));
     const page = await openChat(context);
     await login(page, '2023010101', 'Demo@2026');
 
@@ -165,7 +152,7 @@ describe('web chat, end to end in Chromium', () => {
   });
 
   it('lets two students pay at the same time', async () => {
-    const [a, b] = await Promise.all([browser.newContext({ locale: 'zh-CN' }), browser.newContext({ locale: 'zh-CN' })]);
+    const [a, b] = await Promise.all([e2e.browser.newContext({ locale: 'zh-CN' }), e2e.browser.newContext({ locale: 'zh-CN' })]);
     const [pageA, pageB] = await Promise.all([openChat(a), openChat(b)]);
     await Promise.all([login(pageA, '2024020201', 'Demo@2026'), login(pageB, '2025030301', 'Demo@2026')]);
     const [urlA, urlB] = await Promise.all([orderItems(pageA, '2025-2026 学费', null), orderItems(pageB, '2025-2026 住宿费', null)]);
