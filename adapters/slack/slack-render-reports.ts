@@ -1,5 +1,6 @@
 import { formatDateTime } from '../../src/display-time.js';
 import { formatMoney } from '../../src/money.js';
+import type { DunningSummary } from '../../src/dunning/dunning-service.js';
 import type { Difference } from '../../src/runtime/daily-reconcile.js';
 import { context, esc, section, type Block, type SlackMessage } from './slack-render.js';
 
@@ -72,16 +73,8 @@ export function reconcileCard(r: ReconcileCardData): SlackMessage {
 
 // ---- Reminder runs (dunning) ---------------------------------------------------------------------
 
-/** A finished reminder run, as the card shows it (from the run's record and its DunningSummary). */
-export interface DunningSummaryCardData {
-  runId: number;
-  runDate: string;
-  planned: number;
-  sent: number;
-  /** Reminders not sent, by reason (planning and send time). */
-  skipped: Record<string, number>;
-  failed: number;
-  escalated: number;
+/** A finished reminder run, as the card shows it: its summary and when it ran. */
+export interface DunningSummaryCardData extends DunningSummary {
   startedAt: number;
   finishedAt: number | null;
 }

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { formatDateTime } from '../../src/display-time.js';
+import type { StaffDashboard } from '../../src/db/repositories/staff-view.repository.js';
 import { formatMoney } from '../../src/money.js';
 
 // Pure Block Kit builders: data in, `{ text, blocks }` or a view out. No I/O.
@@ -301,17 +302,9 @@ export function paymentsSummary(p: PaymentsSummary): SlackMessage {
 
 // ---- App Home --------------------------------------------------------------------------------
 
-export interface DashboardData {
+export interface DashboardData extends StaffDashboard {
   staffName: string;
   college: string | null;
-  collectedToday: number;
-  collectedPeriod: number;
-  period: string | null;
-  totalArrears: number;
-  openTickets: number;
-  heldCredits: number;
-  heldAmount: number;
-  pendingDeferrals: number;
   /** One line about the latest reminder run; null when there was none (or reminders are not set up). */
   lastReminderRun?: string | null;
 }
