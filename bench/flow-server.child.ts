@@ -35,7 +35,10 @@ if (!s.ok || !f.ok) throw new Error('bench seed failed');
 const benchHash = await hasher.hash(password);
 for (const id of ids) await updatePassword(db, id, benchHash, now);
 
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+// The histogram records the time between two ticks of a 10 ms timer: the delay is what exceeds 10 ms.
+const LOOP_TICK_MS = 10;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
+const lateBy = (ns: number) => Math.max(0, ns / 1e6 - LOOP_TICK_MS);
 let cpuAtMark = process.cpuUsage();
 let session: Session | null = null;
 
@@ -67,7 +70,7 @@ process.on('message', (message: FlowServerRequest) => {
         type: 'stats',
         cpuMs: (cpu.user + cpu.system) / 1000,
         rssBytes: process.memoryUsage().rss,
-        loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+        loopDelayMs: { p50: lateBy(loopDelay.percentile(50)), p99: lateBy(loopDelay.percentile(99)), max: lateBy(loopDelay.max) },
         ...(profile ? { profile } : {}),
       };
       process.send!(stats);
