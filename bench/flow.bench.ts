@@ -1,34 +1,44 @@
-// Drives N simulated students through the whole payment flow against a running feebot over HTTP:
-// web chat endpoints for every step, and signed sandbox gateway notifications for the payment.
-// Usage: npm run bench -- [--students 40] [--concurrency 8] [--hash-cost 17] [--db sqlite|postgres] [--json]
-// --db postgres runs on a fresh database on PG_TEST_URL's server (default postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
+// Drives N simulated students through the whole payment flow against feebot over HTTP: web chat
+// endpoints for every step, and signed sandbox gateway notifications for the payment. feebot runs
+// in a child process (flow-server.child.ts), so its CPU time is measured apart from the students'.
+// A step is one thing a student does (start, 学号, password, a button, or the payment notification)
+// until the bubble answering it has been read over the long poll; a flow is 9 steps.
+// Usage: npm run bench -- [--students 40] [--concurrency 8] [--warmup 8] [--hash-cost 17] [--db sqlite|postgres] [--profile DIR] [--json]
+// --warmup: students run first, untimed (lazy modules, JIT, caches); --profile: a .cpuprofile of the
+// server over the timed window. --db postgres runs on a fresh database on PG_TEST_URL's server
+// (default postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
+import { fork } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { signSandboxPayload } from '../adapters/sandbox-gateway/index.js';
-import { createPasswordHasher } from '../src/accounts/password-hasher.js';
-import { updatePassword } from '../src/db/repositories/student.repository.js';
-import { importFees } from '../src/import/fee-import.js';
-import { importStudents } from '../src/import/student-import.js';
-import { startTestFeebot } from '../tests/support/test-feebot.js';
 import { createWebChatClient } from '../tests/support/web-chat-client.js';
 import { login, placeOrder } from '../tests/support/web-chat-flows.js';
+import type { FlowServerReady, FlowServerStats } from './flow-server-protocol.js';
 
 const { values } = parseArgs({
   options: {
     students: { type: 'string', default: '40' },
     concurrency: { type: 'string', default: '8' },
+    warmup: { type: 'string' },
     json: { type: 'boolean', default: false },
     // scrypt cost exponent: 17 is the OWASP default feebot runs with; lower it to measure the rest.
     'hash-cost': { type: 'string', default: '17' },
     db: { type: 'string', default: 'sqlite' },
+    profile: { type: 'string' },
   },
 });
 const students = Number(values.students);
 const concurrency = Number(values.concurrency);
+const warmup = Number(values.warmup ?? values.concurrency);
 const hashCost = Number(values['hash-cost']);
 const SECRET = 'bench-secret-0123456789abcdef';
 const PASSWORD = 'Bench@2026';
+// Every bench student owes 学费 5000 + 住宿费 1200 yuan (flow-server.child.ts) and pays it all.
+const ORDER_TOTAL_FEN = 620_000;
 
 // The bench never sends mail, but a non-demo feebot must know where mail would go.
 // Every simulated student comes from 127.0.0.1: lift the per-address limits meant for real clients
@@ -50,27 +60,46 @@ if (store === 'postgres') {
   databaseEnv = { DATABASE_URL: url.toString(), DEMO_DATABASE_URL: url.toString() };
 }
 const env = { AGREEMENT_SECONDS: '0', SANDBOX_GATEWAY_SECRET: SECRET, LOG_LEVEL: 'warn', DEV_MAILBOX: 'true', WEB_SEND_PER_MINUTE_PER_ADDRESS: '60000', LOGIN_SOURCE_MAX_FAILURES: '10000', LOGIN_SOURCE_MAX_STUDENTS: '10000', PASSWORD_QUEUE_PER_SOURCE: '1000', PASSWORD_QUEUE_MAX: '1000', ...databaseEnv };
-const app = await startTestFeebot(env, { demo: false, passwordHashCost: hashCost });
-const db = app.feebot.db;
 
-// Bench students: fixed password, no forced change, two fee items each.
-const ids = Array.from({ length: students }, (_, i) => `B${String(i).padStart(6, '0')}`);
-const hasher = createPasswordHasher({ cost: hashCost });
-const now = Date.now();
-const studentCsv = ['student_id,name,college,major,class_name,recovery_email,phone,id_number', ...ids.map((id) => `${id},Bench ${id},Bench,,,,,`)].join('\n');
-const feeCsv = [
-  'student_id,fee_period,code,name,amount_due,installment_allowed,min_installment,due_date',
-  ...ids.flatMap((id) => [`${id},2025-2026,TUITION,学费,5000,1,1000,`, `${id},2025-2026,DORM,住宿费,1200,0,0,`]),
-].join('\n');
-const s = await importStudents(db, studentCsv, { hasher, initialPasswordPolicy: '123456', now });
-const f = await importFees(db, feeCsv, { now });
-if (!s.ok || !f.ok) throw new Error('bench seed failed');
-// One known (non-initial) password for all, so no forced change: one hash serves every student.
-const benchHash = await hasher.hash(PASSWORD);
-for (const id of ids) await updatePassword(db, id, benchHash, now);
+const ids = Array.from({ length: warmup + students }, (_, i) => `B${String(i).padStart(6, '0')}`);
+const profileDir = values.profile ? resolve(values.profile) : undefined;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+const server = fork(join(dirname(fileURLToPath(import.meta.url)), 'flow-server.child.ts'), [], {
+  execArgv: ['--import', 'tsx'],
+  env: {
+    ...process.env,
+    BENCH_STUDENT_IDS: JSON.stringify(ids),
+    BENCH_HASH_COST: String(hashCost),
+    BENCH_PASSWORD: PASSWORD,
+    BENCH_FEEBOT_ENV: JSON.stringify(env),
+    ...(profileDir ? { PROFILE_DIR: profileDir } : {}),
+  },
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+function ask<T>(type: string, answer: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (m: { type: string }) => {
+      if (m.type !== answer) return;
+      server.off('message', listener);
+      resolve(m as T);
+    };
+    server.on('message', listener);
+    server.send({ type });
+  });
+}
+const { baseUrl } = await new Promise<FlowServerReady>((resolve, reject) => {
+  server.once('message', (m) => resolve(m as FlowServerReady));
+  server.once('exit', (code) => reject(new Error(`the bench server exited with ${code} before it was ready`)));
+});
 
-const latencies: number[] = [];
+let latencies: number[] = [];
 let steps = 0;
+let requests = 0;
+const realFetch = globalThis.fetch;
+globalThis.fetch = (...args) => {
+  requests++;
+  return realFetch(...args);
+};
 
 async function timed<T>(work: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -81,44 +110,75 @@ async function timed<T>(work: () => Promise<T>): Promise<T> {
 }
 
 async function flow(studentId: string): Promise<void> {
-  const chat = createWebChatClient(app.baseUrl);
+  const chat = createWebChatClient(baseUrl);
   const timing = { around: timed, timeoutMs: 30_000 };
   await login(chat, studentId, PASSWORD, timing);
   const orderId = await placeOrder(chat, timing);
-  const order = await app.feebot.ledger.getOrder(orderId);
-  const body = JSON.stringify({ transactionId: `BENCH-${orderId}`, orderId, amount: order!.total, status: 'paid', paidAt: Date.now() });
+  const body = JSON.stringify({ transactionId: `BENCH-${orderId}`, orderId, amount: ORDER_TOTAL_FEN, status: 'paid', paidAt: Date.now() });
   await timed(async () => {
-    const res = await fetch(`${app.baseUrl}/webhooks/gateway/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...signSandboxPayload(SECRET, body, Date.now()) }, body });
+    const res = await fetch(`${baseUrl}/webhooks/gateway/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', ...signSandboxPayload(SECRET, body, Date.now()) }, body });
     if (!res.ok) throw new Error(`notification rejected: ${res.status}`);
     return chat.waitFor((m) => m.payload.text.includes('缴费成功'), 30_000);
   });
 }
 
+async function runStudents(batch: string[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
+      while (next < batch.length) await flow(batch[next++]!);
+    }),
+  );
+}
+
+await runStudents(ids.slice(0, warmup));
+latencies = [];
+steps = 0;
+requests = 0;
+await ask('mark', 'marked');
+const clientCpuAtStart = process.cpuUsage();
 const started = performance.now();
-let next = 0;
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < ids.length) await flow(ids[next++]!);
-  }),
-);
+await runStudents(ids.slice(warmup));
 const seconds = (performance.now() - started) / 1000;
-await app.stop();
+const clientCpu = process.cpuUsage(clientCpuAtStart);
+const stats = await ask<FlowServerStats>('stats', 'stats');
+await new Promise<void>((resolve) => {
+  server.once('exit', () => resolve());
+  server.send({ type: 'stop' });
+});
 if (store === 'postgres') await pgAdmin(`drop database if exists "${pgDatabase}" with (force)`);
 
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+const round = (n: number, digits: number) => Number(n.toFixed(digits));
 const result = {
   store,
   students,
   concurrency,
+  warmup,
   hashCost,
-  seconds: Number(seconds.toFixed(2)),
-  flowsPerSecond: Number((students / seconds).toFixed(2)),
-  stepsPerSecond: Number((steps / seconds).toFixed(1)),
-  stepLatencyMs: { p50: Number(pct(50).toFixed(1)), p99: Number(pct(99).toFixed(1)) },
+  steps,
+  seconds: round(seconds, 2),
+  flowsPerSecond: round(students / seconds, 2),
+  stepsPerSecond: round(steps / seconds, 1),
+  stepLatencyMs: { p50: round(pct(50), 1), p99: round(pct(99), 1) },
+  requestsPerStep: round(requests / steps, 2),
+  server: {
+    cpuMsPerStep: round(stats.cpuMs / steps, 2),
+    // Share of one core the server used over the window: near 1 (or more, with scrypt on libuv's threads) means CPU-bound.
+    cpuCores: round(stats.cpuMs / 1000 / seconds, 2),
+    rssMb: round(stats.rssBytes / 2 ** 20, 0),
+    loopDelayMs: { p50: round(stats.loopDelayMs.p50, 1), p99: round(stats.loopDelayMs.p99, 1), max: round(stats.loopDelayMs.max, 1) },
+  },
+  studentsCpuMsPerStep: round((clientCpu.user + clientCpu.system) / 1000 / steps, 2),
+  ...(stats.profile ? { profile: stats.profile } : {}),
 };
 if (values.json) console.log(JSON.stringify(result));
 else {
-  console.log(`feebot flow benchmark (${store}): ${students} students, ${concurrency} at a time, ${steps} steps in ${result.seconds} s`);
-  console.log(`  flows/s ${result.flowsPerSecond}   steps/s ${result.stepsPerSecond}   step latency p50 ${result.stepLatencyMs.p50} ms, p99 ${result.stepLatencyMs.p99} ms`);
+  console.log(`feebot web chat benchmark (${store}, scrypt cost ${hashCost}): ${students} students (+${warmup} warm-up), ${concurrency} at a time, ${steps} steps in ${result.seconds} s`);
+  console.log(`  flows/s ${result.flowsPerSecond}   steps/s ${result.stepsPerSecond}   step latency p50 ${result.stepLatencyMs.p50} ms, p99 ${result.stepLatencyMs.p99} ms   HTTP requests/step ${result.requestsPerStep}`);
+  const s = result.server;
+  console.log(`  server: ${s.cpuMsPerStep} CPU ms/step (${s.cpuCores} cores busy), RSS ${s.rssMb} MB, event-loop delay p50 ${s.loopDelayMs.p50} / p99 ${s.loopDelayMs.p99} / max ${s.loopDelayMs.max} ms`);
+  console.log(`  simulated students: ${result.studentsCpuMsPerStep} CPU ms/step (their own process)`);
+  if (result.profile) console.log(`  profile: ${result.profile}`);
 }

@@ -1,7 +1,7 @@
-import QRCode from 'qrcode';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { ImageSpec } from '../../src/engine/views.js';
 import { ChannelError } from '../../src/errors.js';
+import { qrPng } from '../../src/qr-code.js';
 import type { ChannelTransport, Delivery, DeliveryPriority, DeliveryResult } from '../../src/ports/channel.port.js';
 import type { TelegramApi, TelegramLogger } from './telegram-api.js';
 import { describes, isBadRequest, toChannelError } from './telegram-errors.js';
@@ -175,24 +175,9 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
   };
 }
 
-/** QR images drawn, by payload (a pay link per order): a retry or a second pay card reuses them. */
-const QR_CACHE_SIZE = 256;
-const qrCache = new Map<string, Promise<Buffer>>();
-
 export async function imageBytes(image: ImageSpec): Promise<Buffer> {
   if (image.kind === 'png') return Buffer.from(image.base64, 'base64');
-  // Drawing one takes ~15 ms of CPU, during which no other chat is served: once per order.
-  let drawn = qrCache.get(image.payload);
-  if (drawn) qrCache.delete(image.payload);
-  else drawn = QRCode.toBuffer(image.payload, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 });
-  qrCache.set(image.payload, drawn);
-  if (qrCache.size > QR_CACHE_SIZE) qrCache.delete(qrCache.keys().next().value!);
-  try {
-    return await drawn;
-  } catch (error) {
-    qrCache.delete(image.payload);
-    throw error;
-  }
+  return qrPng(image.payload, { width: 480, margin: 2 });
 }
 
 function errorText(error: unknown): string {

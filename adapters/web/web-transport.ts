@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { qrCode } from '../../src/qr-code.js';
+import { qrPng } from '../../src/qr-code.js';
 import type { Db } from '../../src/db/database.js';
 import { appendWebMessage, clearWebMessages } from '../../src/db/repositories/web-message.repository.js';
 import type { ChannelTransport, Delivery, DeliveryResult } from '../../src/ports/channel.port.js';
@@ -17,7 +17,7 @@ export function createWebTransport(db: Db, clock: () => number) {
   const transport: ChannelTransport = {
     async deliver(delivery: Delivery): Promise<DeliveryResult> {
       const message = renderWebMessage(delivery.view);
-      if (message.qr) message.imageDataUrl = await qrCode().toDataURL(message.qr, { margin: 1, width: 240 });
+      if (message.qr) message.imageDataUrl = `data:image/png;base64,${qrPng(message.qr, { width: 240, margin: 1 }).toString('base64')}`;
       const isMenu = delivery.view.placement === 'menu';
       // Drawn over the bubble it replaces (the menu, or a progress notice it is the outcome of); a new
       // bubble's key comes from the outbox entry, so a delivery run twice (a crash before it was

@@ -58,3 +58,25 @@ export function encodePng(image: RgbImage): Buffer {
   }
   return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
 }
+
+export interface BitmapImage {
+  width: number;
+  height: number;
+  /** Row by row, ceil(width / 8) bytes each, most significant bit first: 1 white, 0 black. */
+  bits: Uint8Array;
+}
+
+/** A black-and-white image as a 1-bit greyscale PNG: a 240 px QR code deflates ~7 KB, not ~170 KB of RGB. */
+export function encodeBitmapPng(image: BitmapImage): Buffer {
+  const { width, height, bits } = image;
+  const stride = Math.ceil(width / 8);
+  if (bits.length !== stride * height) throw new Error(`encodeBitmapPng: expected ${stride * height} bytes, got ${bits.length}`);
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 1; // bit depth
+  ihdr[9] = 0; // colour type: greyscale
+  const raw = Buffer.alloc((stride + 1) * height);
+  for (let y = 0; y < height; y += 1) raw.set(bits.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+}
