@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { qrCode } from '../../src/qr-code.js';
+import { qrPng } from '../../src/qr-code.js';
 import { formatDateTime } from '../../src/display-time.js';
 import { AppError } from '../../src/errors.js';
 import { renderReturnLinks, RETURN_LINKS_STYLE, type ReturnLinks } from '../../src/http/return-links.js';
@@ -189,7 +189,7 @@ ${buttons}
         // A link, not a 303: form-action 'self' would stop a redirect to the gateway's origin.
         return c.html(page('前往支付', universityName, `<h1>前往支付宝</h1>${summary(order, timezone)}<p><a id="continue" href="${escapeHtml(started.url)}">继续前往支付宝完成支付 · Continue to Alipay</a></p>`), 200, headers());
       case 'qr': {
-        const img = await qrCode().toDataURL(started.payload, { margin: 1, width: 240 });
+        const img = `data:image/png;base64,${qrPng(started.payload, { margin: 1, width: 240 }).toString('base64')}`;
         const label = LABELS[String(form.method)]?.zh ?? '';
         return c.html(page('扫码支付', universityName, `<h1>${escapeHtml(label)}</h1>${summary(order, timezone)}
 <img class="qr" id="pay-qr" alt="支付二维码" src="${img}" data-payload="${escapeHtml(started.payload)}">
