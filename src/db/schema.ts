@@ -507,6 +507,13 @@ export interface DunningOptoutsTable {
   updated_at: number;
 }
 
+export interface PayLinkUsesTable {
+  /** The signed link's MAC: one row per link opened. */
+  link_key: string;
+  student_id: string;
+  used_at: number;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -553,4 +560,5 @@ export interface Database {
   dunning_reminders: DunningRemindersTable;
   dunning_escalations: DunningEscalationsTable;
   dunning_optouts: DunningOptoutsTable;
+  pay_link_uses: PayLinkUsesTable;
 }
