@@ -59,7 +59,7 @@ export function createReminderSender(deps: ReminderSenderDeps) {
     });
     if (items.length === 0) return settleReminder(db, reminder.id, { status: 'skipped', reason: 'paid' }, now);
     const student = await findStudentById(db, reminder.studentId);
-    const facts = { name: student?.name ?? reminder.studentId, items, finalNotice: reminder.finalNotice, optedOut: d.optedOut, payUrl: deps.payUrl(d.channel, reminder.studentId, reminder.id) };
+    const facts = { name: student?.name ?? reminder.studentId, items, finalNotice: reminder.finalNotice, optedOut: d.optedOut, payUrl: deps.payUrl(d.channel, reminder.studentId, reminder.id), ref: String(reminder.id) };
     try {
       if (d.channel === 'email') {
         if (!deps.mailer) throw new Error('no mailer');
