@@ -123,6 +123,7 @@ try {
     // Over the cap (30/s) and over 1/s per chat, counting every send too many; stalls of this process left out.
     violationsPerSecond: violations(allSends.map((c) => c.at), CAP, stalls),
     violationsPerChat: [...byChat.values()].reduce((sum, times) => sum + violations(times, 1, stalls), 0),
+    chatsOver1PerSec: [...byChat.entries()].filter(([, times]) => violations(times, 1, stalls) > 0).map(([chat]) => chat).slice(0, 5),
     violationsRaw: { perSecond: violations(allSends.map((c) => c.at), CAP, []), perChat: [...byChat.values()].reduce((sum, times) => sum + violations(times, 1, []), 0) },
     stalls: { count: watch.stalls.length, totalMs: Math.round(watch.stalls.reduce((s, st) => s + st.end - st.start, 0)) },
     interactiveP99IdleMs: p99(idle),

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prunePayLinks } from '../../adapters/web/web-pay-link.js';
+import { claimPayLink } from '../../src/db/repositories/pay-link.repository.js';
 import { payLinkToken, PAY_LINK_TTL_MS } from '../../src/dunning/pay-link-token.js';
 import { startTestFeebot, type TestFeebot } from '../support/test-feebot.js';
 import { createWebChatClient, type WebChatClient } from '../support/web-chat-client.js';
@@ -98,5 +100,15 @@ describe('the signed pay link in the web chat', () => {
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await fetch(`${app.baseUrl}/api/chat/pay-link`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-chat-token': chat.token }, body: JSON.stringify({ token: 'x' }) })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('uses older than a link\'s lifetime are pruned (such links are refused as expired anyway)', async () => {
+    const { db } = app.feebot;
+    await claimPayLink(db, 'k'.repeat(32), '2023010101', now - PAY_LINK_TTL_MS - 1);
+    await claimPayLink(db, 'm'.repeat(32), '2023010101', now - PAY_LINK_TTL_MS + 60_000);
+    await prunePayLinks(db, now);
+    const keys = (await db.selectFrom('pay_link_uses').select('link_key').execute()).map((r) => r.link_key);
+    expect(keys).not.toContain('k'.repeat(32));
+    expect(keys).toContain('m'.repeat(32));
   });
 });
