@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { maxPerSecond } from '../tests/fleet/fleet-harness.js';
+import { maxPerSecond, watchStalls, type Stall } from '../tests/fleet/fleet-harness.js';
 import { fakeApiChat, waitForBotMessage, withText } from '../tests/telegram-e2e/telegram-chat-driver.js';
 import { startFeebotOnFakeBotApi } from '../tests/telegram-e2e/telegram-feebot.js';
 
@@ -16,6 +16,22 @@ const { values } = parseArgs({ options: { reminders: { type: 'string', default: 
 const N = Number(values.reminders);
 const SAMPLES = Number(values.samples);
 const CAP = 30;
+
+/**
+ * Sends beyond `cap` in the 1 s before them (each one over is one violation). Windows this process
+ * slept through are left out (`stalls`): what arrived then was stamped together when it woke.
+ */
+function violations(times: number[], cap: number, stalls: readonly Stall[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let over = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= 1000) j++;
+    if (i - j + 1 <= cap) continue;
+    if (stalls.some((st) => st.end > sorted[i]! - 1000 && st.start <= sorted[i]!)) continue;
+    over++;
+  }
+  return over;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'dunning-send-'));
 writeFileSync(join(dir, 'policy.json'), JSON.stringify({ quietHours: { start: '00:00', end: '00:00' } }));
@@ -67,6 +83,7 @@ try {
   const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)]!;
 
   const idle = await sample(SAMPLES);
+  const watch = watchStalls();
   const before = fake.callsOf('sendMessage').length;
   const fired = await feebot.dunning.service.runNow();
   feebot.outbox.kick();
@@ -81,6 +98,10 @@ try {
     // Always yield: the bot runs in this process, and a loop without an await (samples done) starves it.
     if (during.length >= SAMPLES) await new Promise((r) => setTimeout(r, 500));
   }
+  watch.stop();
+  // The watcher stamps with Date.now(), the fake with performance.now().
+  const offset = Date.now() - performance.now();
+  const stalls = watch.stalls.map((st) => ({ start: st.start - offset, end: st.end - offset }));
   const sent = reminders();
   const times = sent.map((c) => c.at);
   const allSends = fake.calls.filter((c) => c.at >= started && (c.method === 'sendMessage' || c.method === 'editMessageText' || c.method === 'sendPhoto'));
@@ -99,6 +120,12 @@ try {
     bulkBudgetUsedPct: Number(((sent.length / seconds / 24) * 100).toFixed(1)),
     maxSendsInAnySecond: maxPerSecond(allSends.map((c) => c.at)),
     maxPerChatInAnySecond: Math.max(...[...byChat.values()].map((times) => maxPerSecond(times))),
+    // Over the cap (30/s) and over 1/s per chat, counting every send too many; stalls of this process left out.
+    violationsPerSecond: violations(allSends.map((c) => c.at), CAP, stalls),
+    violationsPerChat: [...byChat.values()].reduce((sum, times) => sum + violations(times, 1, stalls), 0),
+    chatsOver1PerSec: [...byChat.entries()].filter(([, times]) => violations(times, 1, stalls) > 0).map(([chat]) => chat).slice(0, 5),
+    violationsRaw: { perSecond: violations(allSends.map((c) => c.at), CAP, []), perChat: [...byChat.values()].reduce((sum, times) => sum + violations(times, 1, []), 0) },
+    stalls: { count: watch.stalls.length, totalMs: Math.round(watch.stalls.reduce((s, st) => s + st.end - st.start, 0)) },
     interactiveP99IdleMs: p99(idle),
     interactiveP99DuringMs: p99(during),
     samples: { idle: idle.length, during: during.length },

@@ -119,15 +119,17 @@ export async function createFeebot(config: Config, options: FeebotOptions = {}) 
   const jobsLease = leases.lease('background-jobs');
   // accountServices is built below (it needs the outbox kick); channels only call this later.
   const channelDeps: ChannelDeps = { dispatcher: getDispatcher, accounts: () => accountServices, db, logger, clock, publicBaseUrl: config.publicBaseUrl, lease: leases.lease };
+  // Signs reminders' links (unsubscribe, 网上缴费), which the web chat verifies.
+  const dunningConfig = loadDunningConfig(env, config.SANDBOX_GATEWAY_SECRET);
   const channels: ChannelAdapter[] = [
-    createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000, branding: config.branding }),
+    createWebAdapter({ db, config: loadWebConfig(env), clock, dispatcher: getDispatcher, idleTimeoutMs: config.IDLE_TIMEOUT_MINUTES * 60_000, branding: config.branding, payLinkSecret: dunningConfig.linkSecret }),
     ...(await createEnabledChannels(env, channelDeps)),
     ...(options.channels?.(channelDeps) ?? []),
   ];
   channelsForLinks = channels;
   // Read before the staff channel, which shows the policy (/fees dunning) and applies its quiet hours.
   const dunningPolicy = loadPolicy(env);
-  const dunningEnabled = loadDunningConfig(env, config.SANDBOX_GATEWAY_SECRET).enabled;
+  const dunningEnabled = dunningConfig.enabled;
   // Reminder runs for the staff cards and App Home (tests may pass their own).
   const dunningRuns: DunningReads = options.dunningReads ?? {
     findRun: (id) => findDunningRun(db, id),

@@ -14,7 +14,8 @@ import { buildArrearsReport, buildPaymentsReport, loadStudentCard } from './slac
 import { ACTIONS, arrearsSummary, dashboardView, paymentsSummary, ordersList, refusalView, studentCard, MODALS } from './slack-render.js';
 import { remindModal } from './slack-modals.js';
 import { latestDunningRun } from '../../src/db/repositories/dunning-run.repository.js';
-import { describeDunning, manualReminderGate } from '../../src/dunning/manual-reminder.js';
+import { findChatLang } from '../../src/db/repositories/conversation.repository.js';
+import { describeDunning, manualReminderGate, manualReminderText } from '../../src/dunning/manual-reminder.js';
 import { DEFAULT_POLICY, type DunningPolicy } from '../../src/dunning/policy.js';
 import { canAct, canSeeCollege, type StaffDirectory, type StaffMember } from './slack-staff.js';
 import { SLACK_TEXTS as T } from './slack-texts.js';
@@ -62,13 +63,15 @@ export function createGate(staff: StaffDirectory): Gate {
 }
 
 /** Reminder text and the chats that reach the student; null when the student is not visible to `member`. */
-export async function reminderFor(db: Db, studentId: string, now: number, timezone: string): Promise<{ text: string; total: number; chats: { channel: string; chatId: string }[]; college: string } | null> {
+export async function reminderFor(db: Db, studentId: string, now: number, timezone: string): Promise<{ text: string; textIn: (lang: string | null) => string; total: number; chats: { channel: string; chatId: string }[]; college: string } | null> {
   const card = await loadStudentCard(db, studentId, now, timezone);
   if (!card) return null;
   // Items under an approved 缓缴 are not reminded about until it runs out.
   const total = card.unpaid.filter((i) => !i.deferredUntil).reduce((sum, i) => sum + i.arrears, 0);
   const reach = await findStudentReach(db, studentId);
-  return { text: T.reminder(card.student.name, formatMoney(total)), total, chats: reach.chats, college: card.student.college };
+  const textIn = (lang: string | null) => manualReminderText(lang, card.student.name, formatMoney(total));
+  // `text`: what staff confirm in the modal; each chat gets it in its student's language.
+  return { text: textIn('zh-CN'), textIn, total, chats: reach.chats, college: card.student.college };
 }
 
 /** Registers `/fees`, the card buttons and modals, and App Home on the Bolt app. */
@@ -190,7 +193,7 @@ export function registerSlackInbound(app: App, deps: SlackInboundDeps): void {
     await ack();
     if (allowed.quiet) return;
     reminder.chats = allowed.chats;
-    for (const chat of reminder.chats) await deps.deliverMessage(chat.channel as ChannelName, chat.chatId, reminder.text);
+    for (const chat of reminder.chats) await deps.deliverMessage(chat.channel as ChannelName, chat.chatId, reminder.textIn(await findChatLang(db, chat.channel, chat.chatId)));
     await staff.audit(member, body.user.id, 'student.remind', { studentId, detail: `${reminder.chats.length} chats` });
   });
 

@@ -27,5 +27,4 @@ export const SLACK_TEXTS = {
   replyRequired: '请填写回复内容。',
   reminderSent: (id: string, n: number) => `已向 ${id} 发送提醒（${n} 个渠道）。`,
   noReach: (id: string) => `学生 ${id} 目前没有可送达的聊天渠道（未在任何渠道登录）。`,
-  reminder: (name: string, total: string) => `【缴费提醒】${name}同学，您目前仍有 ${total} 费用未缴清。请登录后点击“网上缴费”完成缴费，如有困难请联系财务处。`,
 } as const;

@@ -9,6 +9,7 @@ import type { ChannelAdapter } from '../../src/ports/channel.port.js';
 import type { Dispatcher } from '../../src/runtime/inbound.js';
 import type { WebConfig } from './web-config.js';
 import { mountWebInbound } from './web-inbound.js';
+import { mountWebPayLink, prunePayLinks } from './web-pay-link.js';
 import { createWebTransport } from './web-transport.js';
 import { drawWebIcon, FAVICON_SVG, webManifest } from './web-icons.js';
 
@@ -43,6 +44,8 @@ export function createWebAdapter(deps: {
   idleTimeoutMs: number;
   /** The university's name (and logo) in the page's title and header instead of "feebot". */
   branding?: Branding;
+  /** Verifies reminders' signed 网上缴费 links (DUNNING_LINK_SECRET); without it they are not served. */
+  payLinkSecret?: string;
 }): ChannelAdapter {
   const web = createWebTransport(deps.db, deps.clock);
   const files = Object.fromEntries(Object.entries(ASSETS).map(([route, file]) => [route, readFileSync(join(PUBLIC_DIR, file), 'utf8')]));
@@ -55,6 +58,7 @@ export function createWebAdapter(deps: {
       const idleMs = Math.max(deps.config.WEB_CHAT_IDLE_HOURS * HOUR, deps.idleTimeoutMs);
       await pruneIdleWebChats(deps.db, now - idleMs);
       await pruneOldWebMessages(deps.db, now - deps.config.WEB_MESSAGE_RETENTION_DAYS * 24 * HOUR);
+      await prunePayLinks(deps.db, now);
     },
     mount(app: Hono) {
       for (const [route, body] of Object.entries(files)) {
@@ -80,6 +84,8 @@ export function createWebAdapter(deps: {
         config: deps.config,
         clock: deps.clock,
       });
+      const dispatcher = { dispatch: (update: Parameters<Dispatcher['dispatch']>[0]) => deps.dispatcher().dispatch(update) };
+      if (deps.payLinkSecret) mountWebPayLink(app, { db: deps.db, dispatcher, transport: web, secret: deps.payLinkSecret, clock: deps.clock });
     },
   };
 }

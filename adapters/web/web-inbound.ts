@@ -51,7 +51,7 @@ export function parseWebSend(
   return { ok: true, id: m.id, lang: m.lang, event };
 }
 
-function chatIdOf(c: Context): string | null {
+export function chatIdOf(c: Context): string | null {
   const token = c.req.header('x-chat-token') ?? '';
   return TOKEN.test(token) ? chatIdForToken(token) : null;
 }

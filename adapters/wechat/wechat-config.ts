@@ -6,7 +6,7 @@ export const DEFAULT_WECHAT_API_ROOT = 'https://api.weixin.qq.com';
 export const DEFAULT_WECHAT_OAUTH_ROOT = 'https://open.weixin.qq.com';
 
 /** Where a template field's value comes from (see README "WeChat Official Account"). */
-export const TEMPLATE_SOURCES = ['title', 'orderId', 'amount', 'receiptNo', 'time', 'studentId'] as const;
+export const TEMPLATE_SOURCES = ['title', 'orderId', 'amount', 'receiptNo', 'time', 'studentId', 'items', 'dueDate'] as const;
 export type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 
 export interface TemplateConfig {
@@ -35,7 +35,8 @@ export interface WechatConfig {
   /** Create the custom menu at start. */
   createMenu: boolean;
   timezone: string;
-  templates: { paymentConfirmed: TemplateConfig | null; orderExpired: TemplateConfig | null };
+  /** `reminder`: scheduled reminders (催缴) outside the window; unset, they are recorded as not delivered. */
+  templates: { paymentConfirmed: TemplateConfig | null; orderExpired: TemplateConfig | null; reminder: TemplateConfig | null };
 }
 
 const FIELDS_PATTERN = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=\s*[A-Za-z]+\s*(,\s*[A-Za-z_][A-Za-z0-9_]*\s*=\s*[A-Za-z]+\s*)*$/;
@@ -59,6 +60,8 @@ const schema = z.object({
   WECHAT_TEMPLATE_PAYMENT_FIELDS: z.string().regex(FIELDS_PATTERN, 'must be key=source pairs, e.g. thing1=title,amount2=amount').default('thing1=title,character_string2=orderId,amount3=amount,time4=time'),
   WECHAT_TEMPLATE_EXPIRED_ID: z.string().trim().min(1).optional(),
   WECHAT_TEMPLATE_EXPIRED_FIELDS: z.string().regex(FIELDS_PATTERN, 'must be key=source pairs, e.g. thing1=title,character_string2=orderId').default('thing1=title,character_string2=orderId,time3=time'),
+  WECHAT_REMINDER_TEMPLATE_ID: z.string().trim().min(1).optional(),
+  WECHAT_REMINDER_TEMPLATE_FIELDS: z.string().regex(FIELDS_PATTERN, 'must be key=source pairs, e.g. thing1=items,amount2=amount').default('thing1=title,character_string2=studentId,thing3=items,amount4=amount,time5=dueDate'),
   TIMEZONE: z.string().default('Asia/Shanghai'),
 });
 
@@ -89,6 +92,7 @@ export function loadWechatConfig(env: Record<string, string | undefined> = proce
     templates: {
       paymentConfirmed: template(c.WECHAT_TEMPLATE_PAYMENT_ID, c.WECHAT_TEMPLATE_PAYMENT_FIELDS, 'WECHAT_TEMPLATE_PAYMENT_FIELDS'),
       orderExpired: template(c.WECHAT_TEMPLATE_EXPIRED_ID, c.WECHAT_TEMPLATE_EXPIRED_FIELDS, 'WECHAT_TEMPLATE_EXPIRED_FIELDS'),
+      reminder: template(c.WECHAT_REMINDER_TEMPLATE_ID, c.WECHAT_REMINDER_TEMPLATE_FIELDS, 'WECHAT_REMINDER_TEMPLATE_FIELDS'),
     },
   };
 }

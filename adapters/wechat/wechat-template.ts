@@ -19,11 +19,15 @@ export interface TemplateContext {
 function source(notice: NoticeFacts, from: TemplateSource, ctx: TemplateContext): string {
   switch (from) {
     case 'title':
-      return WECHAT_TEXTS[ctx.lang].templateTitle[notice.kind === 'payment.confirmed' ? 'paymentConfirmed' : 'orderExpired'];
+      return WECHAT_TEXTS[ctx.lang].templateTitle[notice.kind === 'payment.confirmed' ? 'paymentConfirmed' : notice.kind === 'order.expired' ? 'orderExpired' : 'reminder'];
     case 'orderId':
-      return notice.orderId;
+      return notice.kind === 'dunning.reminder' ? '-' : notice.orderId;
     case 'amount':
-      return notice.kind === 'payment.confirmed' ? `¥${formatYuan(notice.total).replace(/,/g, '')}` : '-';
+      return notice.kind === 'order.expired' ? '-' : `¥${formatYuan(notice.total).replace(/,/g, '')}`;
+    case 'items':
+      return notice.kind === 'dunning.reminder' ? notice.items : '-';
+    case 'dueDate':
+      return notice.kind === 'dunning.reminder' ? (notice.dueDate ?? '-') : '-';
     case 'receiptNo':
       return notice.kind === 'payment.confirmed' ? notice.receiptNo : '-';
     case 'time':

@@ -15,7 +15,7 @@ interface WechatTexts {
   noPasswordHere: string;
   /** Pictures, voice, locations… */
   textOnly: string;
-  templateTitle: { paymentConfirmed: string; orderExpired: string };
+  templateTitle: { paymentConfirmed: string; orderExpired: string; reminder: string };
 }
 
 export const WECHAT_TEXTS: Record<Lang, WechatTexts> = {
@@ -27,7 +27,7 @@ export const WECHAT_TEXTS: Record<Lang, WechatTexts> = {
     webLink: '打开网页版',
     noPasswordHere: '请不要在微信中发送密码（微信聊天记录无法撤回），您发送的内容未被使用。请通过下方链接操作：',
     textOnly: '暂时只支持文字消息。请回复菜单中的序号，或使用底部菜单。',
-    templateTitle: { paymentConfirmed: '网上缴费成功', orderExpired: '缴费订单已过期' },
+    templateTitle: { paymentConfirmed: '网上缴费成功', orderExpired: '缴费订单已过期', reminder: '缴费提醒：您有费用尚未缴清' },
   },
   en: {
     option: (n, label) => `Reply ${n}: ${label}`,
@@ -37,6 +37,6 @@ export const WECHAT_TEXTS: Record<Lang, WechatTexts> = {
     webLink: 'Open the web version',
     noPasswordHere: 'Please do not send passwords in WeChat (the chat history cannot be deleted); what you sent was not used. Use the link below instead:',
     textOnly: 'Only text messages are supported. Reply with an option number or use the menu below.',
-    templateTitle: { paymentConfirmed: 'Fee payment successful', orderExpired: 'Payment order expired' },
+    templateTitle: { paymentConfirmed: 'Fee payment successful', orderExpired: 'Payment order expired', reminder: 'Fee reminder: unpaid fees' },
   },
 };

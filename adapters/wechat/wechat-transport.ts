@@ -65,6 +65,12 @@ export function createWechatTransport(deps: WechatTransportDeps): ChannelTranspo
   /** The customer-service API is closed to this follower: a notice still gets through another way. */
   async function outsideWindow(openid: string, view: View, studentId: string | null, lang: 'zh-CN' | 'en', priority: Delivery['priority']): Promise<void> {
     const notice = view.notice;
+    if (notice?.kind === 'dunning.reminder') {
+      // A reminder goes as its template (WECHAT_REMINDER_TEMPLATE_ID) or not at all: the reminder
+      // sender counts it as not delivered and the student's other channels carry theirs.
+      if (await sendTemplate(openid, notice, studentId, lang)) return;
+      throw new NotDeliveredError('outside the WeChat customer-service window');
+    }
     if (!notice) {
       // A reminder must not count as sent when nobody saw it; a reply to someone gone is just dropped.
       if (priority === 'bulk') throw new NotDeliveredError('outside the WeChat customer-service window');
@@ -77,19 +83,20 @@ export function createWechatTransport(deps: WechatTransportDeps): ChannelTranspo
       logger.info({ channel: 'wechat', notice: notice.kind }, 'wechat notice sent through the student’s other channel');
       return;
     }
-    logger.warn({ channel: 'wechat', notice: notice.kind, orderId: notice.orderId }, 'wechat notice undeliverable: outside the window, no template, no other channel');
+    logger.warn({ channel: 'wechat', notice: notice.kind, ...('orderId' in notice ? { orderId: notice.orderId } : {}) }, 'wechat notice undeliverable: outside the window, no template, no other channel');
   }
 
   async function sendTemplate(openid: string, notice: NoticeFacts, studentId: string | null, lang: 'zh-CN' | 'en'): Promise<boolean> {
-    const template = notice.kind === 'payment.confirmed' ? config.templates.paymentConfirmed : config.templates.orderExpired;
+    const template = notice.kind === 'payment.confirmed' ? config.templates.paymentConfirmed : notice.kind === 'order.expired' ? config.templates.orderExpired : config.templates.reminder;
     if (!template) return false;
+    const url = notice.kind === 'payment.confirmed' ? notice.receiptUrl : notice.kind === 'dunning.reminder' ? notice.payUrl : null;
     try {
       await api.sendTemplate(openid, {
         templateId: template.templateId,
         data: templateData(template, notice, { studentId, lang, now: clock(), timezone: config.timezone }),
-        ...(notice.kind === 'payment.confirmed' ? { url: notice.receiptUrl } : {}),
+        ...(url ? { url } : {}),
         // One template per notice: WeChat drops a repeat of the same openid + client_msg_id.
-        clientMsgId: `${notice.kind}:${notice.orderId}`.slice(0, 64),
+        clientMsgId: `${notice.kind}:${notice.kind === 'dunning.reminder' ? notice.ref : notice.orderId}`.slice(0, 64),
       });
       return true;
     } catch (error) {

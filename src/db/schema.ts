@@ -16,6 +16,13 @@ export type * from './schema/dunning.js';
 // Row shapes of the tables created in migrations/, one file per area under schema/; Database maps
 // each table name to its row shape for kysely. Money in fen, times in epoch milliseconds.
 
+export interface PayLinkUsesTable {
+  /** The signed link's MAC: one row per link opened. */
+  link_key: string;
+  student_id: string;
+  used_at: number;
+}
+
 export interface Database {
   students: StudentsTable;
   fee_items: FeeItemsTable;
@@ -62,4 +69,5 @@ export interface Database {
   dunning_reminders: DunningRemindersTable;
   dunning_escalations: DunningEscalationsTable;
   dunning_optouts: DunningOptoutsTable;
+  pay_link_uses: PayLinkUsesTable;
 }

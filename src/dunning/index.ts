@@ -9,6 +9,7 @@ import { createDunningScheduler } from './dunning-scheduler.js';
 import { createDunningService } from './dunning-service.js';
 import { loadPolicy, type DunningPolicy } from './policy.js';
 import { createReminderSender } from './reminder-sender.js';
+import { PAY_LINK_TTL_MS, payLinkToken } from './pay-link-token.js';
 import { unsubscribeToken } from './unsubscribe-token.js';
 
 export { loadPolicy, parsePolicy, DEFAULT_POLICY, PolicyError, type DunningPolicy } from './policy.js';
@@ -37,14 +38,15 @@ export function createDunning(deps: DunningDeps) {
   const config: DunningConfig = loadDunningConfig(deps.env, deps.fallbackSecret);
   const policy: DunningPolicy = deps.policy ?? loadPolicy(deps.env);
   const service = createDunningService({ db: deps.db, policy, timezone: deps.timezone, defaultLang: deps.defaultLang, clock: deps.clock, logger: deps.logger, ...(deps.onEnqueued ? { onEnqueued: deps.onEnqueued } : {}) });
-  const webPay = `${deps.publicBaseUrl}/?start=pay`;
+  // The web chat and e-mail link is signed, one-time and expires (adapters/web/web-pay-link.ts checks it).
+  const webPay = (studentId: string, reminderId: number) => `${deps.publicBaseUrl}/?paylink=${payLinkToken(config.linkSecret, studentId, reminderId.toString(36), deps.clock() + PAY_LINK_TTL_MS)}`;
   const sender = createReminderSender({
     db: deps.db,
     policy,
     timezone: deps.timezone,
     transports: deps.transports,
     ...(deps.mailer ? { mailer: deps.mailer } : {}),
-    payUrl: (channel) => (channel === 'telegram' && config.telegramBotUsername ? `https://t.me/${config.telegramBotUsername}?start=pay` : webPay),
+    payUrl: (channel, studentId, reminderId) => (channel === 'telegram' && config.telegramBotUsername ? `https://t.me/${config.telegramBotUsername}?start=pay` : webPay(studentId, reminderId)),
     unsubscribeUrl: (studentId, channel) => `${deps.publicBaseUrl}/dunning/unsubscribe?t=${unsubscribeToken(config.linkSecret, studentId)}${channel ? `&c=${channel}` : ''}`,
     clock: deps.clock,
     logger: deps.logger,

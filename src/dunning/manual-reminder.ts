@@ -14,6 +14,13 @@ export async function manualReminderGate<C extends { channel: string }>(db: Db, 
   return { quiet, chats, optedOut: chats.length === 0 && input.chats.length > 0 };
 }
 
+/** The hand-sent reminder (Slack `/fees remind`), in the language the student last used in that chat. */
+export function manualReminderText(lang: string | null, name: string, total: string): string {
+  return lang === 'en'
+    ? `[Fee reminder] Hello ${name}, you still have ${total} in unpaid fees. Please log in and choose Pay online to pay; if you have difficulties, contact the finance office.`
+    : `【缴费提醒】${name}同学，您目前仍有 ${total} 费用未缴清。请登录后点击“网上缴费”完成缴费，如有困难请联系财务处。`;
+}
+
 /** The policy and the last run, as plain text (zh-CN, for the finance office). */
 export function describeDunning(policy: DunningPolicy, enabled: boolean, last: DunningRun | null): string {
   const c = policy.cadence;

@@ -1,5 +1,5 @@
 import type { Lang } from '../engine/state.js';
-import type { View } from '../engine/views.js';
+import type { NoticeFacts, View } from '../engine/views.js';
 import { escapeHtml, type RenderedMail } from '../mail/mail-templates.js';
 import { formatMoney } from '../money.js';
 
@@ -16,6 +16,8 @@ export interface ReminderFacts {
   payUrl: string;
   /** The signed page that stops reminders on this channel (the 退订提醒 button). */
   unsubscribeUrl?: string;
+  /** The reminder's id: a channel that sends the facts another way (a WeChat template) sends them once. */
+  ref?: string;
 }
 
 const T = {
@@ -63,9 +65,23 @@ function lines(lang: Lang, f: ReminderFacts): string[] {
   ];
 }
 
+/** The reminder as data, for a channel that cannot send the text (WeChat outside its 48-hour window). */
+function reminderNotice(f: ReminderFacts): NoticeFacts {
+  const due = f.items.flatMap((i) => (i.dueDate ? [i.dueDate] : [])).sort();
+  return {
+    kind: 'dunning.reminder',
+    ref: f.ref ?? '',
+    total: f.items.reduce((sum, i) => sum + i.outstanding, 0),
+    items: f.items.map((i) => i.name).join('、'),
+    dueDate: due[0] ?? null,
+    payUrl: f.payUrl,
+  };
+}
+
 /** The chat message: text, the one-tap 网上缴费 button, and how to stop reminders. */
 export function reminderView(lang: Lang, f: ReminderFacts): View {
   return {
+    notice: reminderNotice(f),
     placement: 'message',
     text: [...lines(lang, f), ...(f.optedOut ? [] : [T[lang].stop])].join('\n'),
     buttons: [[{ label: T[lang].pay, url: f.payUrl }], ...(f.unsubscribeUrl && !f.optedOut ? [[{ label: T[lang].stopButton, url: f.unsubscribeUrl }]] : [])],

@@ -24,8 +24,8 @@ export interface ReminderSenderDeps {
   timezone: string;
   transports: Partial<Record<ChannelName, ChannelTransport>>;
   mailer?: Mailer;
-  /** The link that opens 网上缴费 on this channel (Telegram deep link, web chat link). */
-  payUrl: (channel: DunningDelivery['channel']) => string;
+  /** The link that opens 网上缴费 on this channel (Telegram deep link, signed web chat link). */
+  payUrl: (channel: DunningDelivery['channel'], studentId: string, reminderId: number) => string;
   /** The signed opt-out page; `channel` limits it to that channel (the chat button), else all. */
   unsubscribeUrl: (studentId: string, channel?: DunningDelivery['channel']) => string;
   clock: () => number;
@@ -59,7 +59,7 @@ export function createReminderSender(deps: ReminderSenderDeps) {
     });
     if (items.length === 0) return settleReminder(db, reminder.id, { status: 'skipped', reason: 'paid' }, now);
     const student = await findStudentById(db, reminder.studentId);
-    const facts = { name: student?.name ?? reminder.studentId, items, finalNotice: reminder.finalNotice, optedOut: d.optedOut, payUrl: deps.payUrl(d.channel) };
+    const facts = { name: student?.name ?? reminder.studentId, items, finalNotice: reminder.finalNotice, optedOut: d.optedOut, payUrl: deps.payUrl(d.channel, reminder.studentId, reminder.id), ref: String(reminder.id) };
     try {
       if (d.channel === 'email') {
         if (!deps.mailer) throw new Error('no mailer');

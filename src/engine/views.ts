@@ -8,7 +8,9 @@ import type { Fen } from '../money.js';
  */
 export type NoticeFacts =
   | { kind: 'payment.confirmed'; orderId: string; total: Fen; receiptNo: string; receiptUrl: string }
-  | { kind: 'order.expired'; orderId: string };
+  | { kind: 'order.expired'; orderId: string }
+  /** A scheduled reminder (催缴): `ref` is the reminder's id, `payUrl` its signed 网上缴费 link. */
+  | { kind: 'dunning.reminder'; ref: string; total: Fen; items: string; dueDate: string | null; payUrl: string };
 
 export type Button =
   /** `unlocksAt` (epoch ms): a disabled button that the server enables then; pages may count down to it. */
@@ -47,6 +49,6 @@ export interface View {
   fresh?: boolean;
   /** The conversation's language when the menu was drawn: pages set their own words by it. */
   lang?: 'zh-CN' | 'en';
-  /** Set on proactive notices (payment confirmed, order expired). */
+  /** Set on proactive notices (payment confirmed, order expired, reminders). */
   notice?: NoticeFacts;
 }

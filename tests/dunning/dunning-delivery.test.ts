@@ -45,11 +45,12 @@ describe('reminders through real channels', () => {
     expect(reminder.payload.text).toContain('张三同学');
     expect(reminder.payload.text).toMatch(/合计：¥[\d,]+\.\d\d/);
     const payUrl = chat.buttonUrl(reminder, '网上缴费');
-    expect(payUrl).toBe(`${app.baseUrl}/?start=pay`);
+    expect(payUrl).toMatch(new RegExp(`^${app.baseUrl}/\\?paylink=[\\w-]+\\.[0-9a-z]+\\.[\\w-]+\\.[\\w-]{32}$`));
     const stopButton = chat.buttonUrl(reminder, '退订提醒');
     expect(stopButton).toMatch(/\/dunning\/unsubscribe\?t=[\w-]+\.[\w-]+&c=web$/);
-    // The page opens with ?start=pay: the chat goes straight to the items to pay.
-    await chat.start(new URL(payUrl).searchParams.get('start')!);
+    // The page opens with ?paylink=…, which it posts: this chat is logged in as 张三, so straight to the items to pay.
+    const opened = await fetch(`${app.baseUrl}/api/chat/pay-link`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-chat-token': chat.token }, body: JSON.stringify({ token: new URL(payUrl).searchParams.get('paylink') }) });
+    expect(await opened.json()).toEqual({ ok: true });
     await chat.waitFor((m) => m.payload.text.startsWith('网上缴费\n请勾选本次要缴费的项目') && m.id > reminder.id);
 
     // 王五 (no chat, a recovery e-mail in the demo data) gets one too.
@@ -57,6 +58,7 @@ describe('reminders through real channels', () => {
     expect(mail!.mail.subject).toContain('缴费提醒');
     expect(mail!.mail.text).toContain('赵六同学');
     expect(mail!.mail.html).toContain('网上缴费');
+    expect(mail!.mail.text).toMatch(/网上缴费: http:\/\/[^\s]+\/\?paylink=[\w.-]+/);
     const header = (name: string) => mail!.mail.headerLines.find((h) => h.key === name)?.line ?? '';
     const link = /<(http[^>]+)>/.exec(header('list-unsubscribe'))?.[1] ?? '';
     expect(link).toMatch(/\/dunning\/unsubscribe\?t=/);

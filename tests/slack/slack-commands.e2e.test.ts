@@ -72,15 +72,22 @@ describe('/fees commands', () => {
     expect(text(await response('pay2'))).toContain('YYYY-MM-DD');
   });
 
-  it('remind: a confirmation modal with the text and channels, then the student gets it through the outbox', async () => {
+  it('remind: a confirmation modal with the text and channels, then the student gets it through the outbox, in each chat\'s language', async () => {
     const chat = createWebChatClient(env.app.baseUrl);
     await login(chat, '2024020201');
+    // A second chat of the student's, switched to English: the reminder there is in English.
+    const english = createWebChatClient(env.app.baseUrl);
+    await login(english, '2024020201');
+    await english.text('language');
+    await english.waitFor((m) => m.payload.text.includes('Total arrears'));
     await env.command('U0OFFICER', 'remind 2024020201', 'rem1');
     const modal = await waitUntil(() => env.slack.views.find((v) => v.view.callback_id === 'student.remind'), 'the remind modal');
     expect(text(modal.view)).toContain('缴费提醒');
     expect(text(modal.view)).toContain('web');
     await env.submit('U0OFFICER', 'student.remind', '2024020201', {});
     await chat.waitFor((m) => m.payload.text.includes('【缴费提醒】赵六同学'));
+    const inEnglish = await english.waitFor((m) => m.payload.text.startsWith('[Fee reminder]'));
+    expect(inEnglish.payload.text).toMatch(/^\[Fee reminder\] Hello 赵六, you still have ¥[\d,]+\.\d\d in unpaid fees\. Please log in and choose Pay online/);
     const audit = await listStaffAudit(env.app.feebot.db, 50);
     expect(audit.some((a) => a.action === 'student.remind' && a.studentId === '2024020201')).toBe(true);
     // Viewers cannot send reminders.

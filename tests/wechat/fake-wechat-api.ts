@@ -5,7 +5,8 @@ import { freePort } from '../support/free-port.js';
 
 // A fake of the WeChat Official Account API speaking its wire format: stable_token,
 // message/custom/send, message/template/send, menu/create and media/upload (multipart), with
-// errcode injection (45015, 45047, 40001, -1…) and the 48-hour window played per openid. Also the
+// errcode injection (45015, 45047, 40001, -1…), the 48-hour window played per openid, the OA's
+// template ids (40037 for others) and followers refusing templates (43101). Also the
 // OA's web authorisation as WeChat's browser meets it: open.weixin.qq.com/connect/oauth2/authorize
 // (snsapi_base: no consent page, a 302 straight back to redirect_uri?code=CODE&state=STATE, only
 // inside WeChat, only to the configured 网页授权域名) and sns/oauth2/access_token (code → openid;
@@ -43,6 +44,10 @@ export interface FakeWechatApi {
   tokenIssues: { forceRefresh: boolean }[];
   /** Followers outside the customer-service window (custom/send answers 45015). */
   windowClosed: Set<string>;
+  /** The OA's template ids (its 我的模板): when any are listed, template/send with another answers 40037. */
+  templates: Set<string>;
+  /** Followers who refused this OA's template messages (template/send answers 43101). */
+  refusesTemplates: Set<string>;
   /** The next calls of `method` answer these errcodes, in order. */
   inject(method: string, ...errcodes: number[]): void;
   /** The current token stops working (as if it expired early): the next call gets 40001. */
@@ -65,6 +70,7 @@ const ERRMSG: Record<number, string> = {
   45047: 'out of response count limit',
   43004: 'require subscribe',
   40037: 'invalid template_id',
+  43101: 'user refuse to accept the msg',
 };
 
 export async function startFakeWechatApi(appId = 'wxfeebot0000000001', appSecret = 'fake-app-secret'): Promise<FakeWechatApi> {
@@ -73,6 +79,8 @@ export async function startFakeWechatApi(appId = 'wxfeebot0000000001', appSecret
   const calls: FakeWechatApi['calls'] = [];
   const tokenIssues: FakeWechatApi['tokenIssues'] = [];
   const windowClosed = new Set<string>();
+  const templates = new Set<string>();
+  const refusesTemplates = new Set<string>();
   const injected = new Map<string, number[]>();
   const media = new Map<string, Buffer>();
   const templateIds = new Set<string>();
@@ -125,7 +133,8 @@ export async function startFakeWechatApi(appId = 'wxfeebot0000000001', appSecret
     const refused = gate(c, 'message/template/send');
     if (refused) return refused;
     const body = (await c.req.json()) as { touser: string; template_id: string; data: Record<string, { value: string }>; url?: string; client_msg_id?: string };
-    if (typeof body.template_id !== 'string' || body.template_id === '') return error(c, 40037);
+    if (typeof body.template_id !== 'string' || body.template_id === '' || (templates.size > 0 && !templates.has(body.template_id))) return error(c, 40037);
+    if (refusesTemplates.has(body.touser)) return error(c, 43101);
     for (const [key, { value }] of Object.entries(body.data ?? {})) {
       // WeChat's rules for the newer templates: thing ≤ 20 characters, no line breaks anywhere.
       if (/\n/.test(value) || (key.startsWith('thing') && [...value].length > 20)) return c.json({ errcode: 47003, errmsg: `argument invalid! data.${key}.value invalid` });
@@ -217,6 +226,8 @@ export async function startFakeWechatApi(appId = 'wxfeebot0000000001', appSecret
     calls,
     tokenIssues,
     windowClosed,
+    templates,
+    refusesTemplates,
     webAuth,
     webAuthCalls,
     inject(method, ...errcodes) {

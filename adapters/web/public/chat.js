@@ -251,8 +251,14 @@
     });
   });
 
+  // A reminder's signed 网上缴费 link: the server checks it and steers this chat to login, then pay.
+  var payLink = new URLSearchParams(location.search).get('paylink');
+  if (payLink) history.replaceState(null, '', location.pathname);
+
   poll(true).then(function (messages) {
-    if (messages.length === 0) {
+    if (payLink) {
+      api('/api/chat/pay-link', { token: payLink, lang: lang }).catch(function () {});
+    } else if (messages.length === 0) {
       var payload = new URLSearchParams(location.search).get('start');
       send(payload ? { kind: 'start', payload: payload } : { kind: 'start' });
     }
