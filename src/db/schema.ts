@@ -4,7 +4,7 @@ import type { LoginFailuresTable, InitialPasswordLoginsTable, LoginProofsTable, 
 import type { StaffTable, StaffAuditTable, SlackCardsTable } from './schema/staff.js';
 import type { SandboxOrdersTable, SandboxRefundsTable, CheckoutOrdersTable, CheckoutAttemptsTable } from './schema/gateways.js';
 import type { WechatTokensTable, WechatUsersTable, WechatPassiveRepliesTable, LeasesTable, SendTurnsTable, SendProgressTable } from './schema/platforms.js';
-import type { DunningRunsTable, DunningRemindersTable, DunningEscalationsTable, DunningOptoutsTable } from './schema/dunning.js';
+import type { DunningRunsTable, DunningRemindersTable, DunningEscalationsTable, DunningOptoutsTable, PayLinkUsesTable } from './schema/dunning.js';
 export type * from './schema/ledger.js';
 export type * from './schema/conversations.js';
 export type * from './schema/accounts.js';
@@ -15,13 +15,6 @@ export type * from './schema/dunning.js';
 
 // Row shapes of the tables created in migrations/, one file per area under schema/; Database maps
 // each table name to its row shape for kysely. Money in fen, times in epoch milliseconds.
-
-export interface PayLinkUsesTable {
-  /** The signed link's MAC: one row per link opened. */
-  link_key: string;
-  student_id: string;
-  used_at: number;
-}
 
 export interface Database {
   students: StudentsTable;

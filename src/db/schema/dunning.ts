@@ -58,3 +58,11 @@ export interface DunningOptoutsTable {
   opted_out: number;
   updated_at: number;
 }
+
+/** A reminder's signed pay link, once opened (a link works once). */
+export interface PayLinkUsesTable {
+  /** The signed link's MAC: one row per link opened. */
+  link_key: string;
+  student_id: string;
+  used_at: number;
+}
