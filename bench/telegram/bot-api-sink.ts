@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { chatBucket, TELEGRAM_LIMITS, type TelegramLimits } from './telegram-limits.js';
 
 // A local Bot API for the benchmark: answers the methods both bots call in Telegram's JSON format,
 // tells the driver when a chat got an answer, and counts sends against Telegram's limits.
@@ -14,13 +15,7 @@ export interface SinkSend {
   buttons: { text: string; data: string }[];
 }
 
-export interface SinkLimits {
-  /** Any 1 s window may hold at most this many sends bot-wide (Telegram: 30). */
-  globalPerSec: number;
-  /** Per chat: a bucket of `chatBurst` sends refilled at `chatPerSec` (Telegram allows short bursts). */
-  chatPerSec: number;
-  chatBurst: number;
-}
+export type SinkLimits = TelegramLimits;
 
 export interface BotApiSink {
   apiRoot: string;
@@ -36,11 +31,11 @@ export interface BotApiSink {
 
 const SENDS = new Set(['sendMessage', 'editMessageText', 'sendPhoto', 'editMessageReplyMarkup']);
 
-export async function startBotApiSink(limits: SinkLimits = { globalPerSec: 30, chatPerSec: 1, chatBurst: 3 }): Promise<BotApiSink> {
+export async function startBotApiSink(limits: SinkLimits = TELEGRAM_LIMITS): Promise<BotApiSink> {
   const token = '1234567:bench-token';
   let nextMessageId = 1;
   const window: number[] = []; // send times in the last second, bot-wide
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const buckets = new Map<string, ReturnType<typeof chatBucket>>();
   let globalViolations = 0;
   let chatViolations = 0;
   let sends: Record<string, number> = {};
@@ -49,13 +44,9 @@ export async function startBotApiSink(limits: SinkLimits = { globalPerSec: 30, c
     while (window.length > 0 && window[0]! <= at - 1000) window.shift();
     window.push(at);
     if (window.length > limits.globalPerSec) globalViolations++;
-    const b = buckets.get(chatId) ?? { tokens: limits.chatBurst, at };
-    b.tokens = Math.min(limits.chatBurst, b.tokens + ((at - b.at) / 1000) * limits.chatPerSec);
-    b.at = at;
-    // A hair of tolerance for timer jitter between the bot's clock and ours.
-    if (b.tokens < 1 - 0.02) chatViolations++;
-    b.tokens = Math.max(0, b.tokens - 1);
-    buckets.set(chatId, b);
+    let bucket = buckets.get(chatId);
+    if (!bucket) buckets.set(chatId, (bucket = chatBucket(limits)));
+    if (bucket.take(at)) chatViolations++;
   }
 
   const sink: BotApiSink = {
