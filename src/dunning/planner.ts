@@ -173,7 +173,7 @@ export interface PlanResult {
   decisions?: PreviewDecision[];
 }
 
-const STUDENT_BATCH = 2_000;
+export const STUDENT_BATCH = 1_000;
 /**
  * Outbox lanes a run's reminders share: at most this many reminders are due lane heads at once
  * (one lane per reminder would put the whole backlog ahead of a student's newer reply, since the
@@ -184,16 +184,10 @@ const SEND_LANES = 12;
 /** Rows per INSERT: 8 columns × 1,000 stays under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 1_000;
 
-async function loadContext(db: Db, policy: DunningPolicy, today: string, now: number, runId: number, defaultLang: 'zh-CN' | 'en'): Promise<PlanContext> {
-  const [deferred, live, history, chats, optOuts, escalated] = await Promise.all([
-    deferredItemIds(db, today),
-    liveOrderItemIds(db, now),
-    loadReminderHistory(db, runId),
-    loadStudentChats(db),
-    loadOptOuts(db),
-    escalatedStudentIds(db),
-  ]);
-  return { today, steps: stepOffsets(policy.cadence), deferred, live, history, chats, optOuts, escalated, defaultLang };
+// What every page needs (small sets); a page's students' history and chats are loaded with the page.
+async function loadContext(db: Db, policy: DunningPolicy, today: string, now: number, defaultLang: 'zh-CN' | 'en'): Promise<PlanContext> {
+  const [deferred, live, optOuts, escalated] = await Promise.all([deferredItemIds(db, today), liveOrderItemIds(db, now), loadOptOuts(db), escalatedStudentIds(db)]);
+  return { today, steps: stepOffsets(policy.cadence), deferred, live, history: new Map(), chats: new Map(), optOuts, escalated, defaultLang };
 }
 
 
@@ -201,7 +195,7 @@ export function createPlanner(deps: PlannerDeps) {
   const { db, policy, clock } = deps;
 
   async function* decisions(today: string, runId: number, onProgress?: (done: number, total: number) => void): AsyncGenerator<StudentDecision[]> {
-    const ctx = await loadContext(db, policy, today, clock(), runId, deps.defaultLang);
+    const ctx = await loadContext(db, policy, today, clock(), deps.defaultLang);
     const total = await countStudents(db);
     let after = '';
     let done = 0;
@@ -210,6 +204,9 @@ export function createPlanner(deps: PlannerDeps) {
       if (page.last === null) return;
       after = page.last;
       done += page.students.length;
+      const range = { from: page.students[0]!.studentId, to: page.last };
+      // Loaded per page, not per run: memory stays flat however many students and reminders there are.
+      [ctx.history, ctx.chats] = await Promise.all([loadReminderHistory(db, runId, range), loadStudentChats(db, range)]);
       const batch: StudentDecision[] = [];
       for (const s of page.students) {
         const d = decideStudent(s, policy, ctx);

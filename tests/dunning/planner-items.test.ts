@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { claimDunningRun } from '../../src/db/repositories/dunning-run.repository.js';
-import { createPlanner } from '../../src/dunning/planner.js';
+import { createPlanner, STUDENT_BATCH } from '../../src/dunning/planner.js';
 import { DEFAULT_POLICY, parsePolicy, type DunningPolicy } from '../../src/dunning/policy.js';
 import { openTestDb } from '../support/test-store.js';
 import { addChat, addStudent, at } from './dunning-fixture.js';
@@ -92,5 +92,25 @@ describe('dunning planner: items and inserts', () => {
       '2026-2027 学费 10000 2026-12-17 -7',
     ]);
     expect(result.skips).toEqual({ notDue: 1 });
+  });
+
+  it('loads chats and history page by page: the students of the last page get theirs', async () => {
+    const n = STUDENT_BATCH + 2;
+    const ids = Array.from({ length: n }, (_, i) => `P${String(i).padStart(5, '0')}`);
+    for (let i = 0; i < n; i += 500) {
+      const page = ids.slice(i, i + 500);
+      await db.insertInto('students').values(page.map((id) => ({ student_id: id, name: id, college: '计算机学院', major: 'CS', class_name: '1', recovery_email: null, phone: null, id_number: null, password_hash: 'x', must_change_password: 0, password_changed_at: null, created_at: 0, updated_at: 0 }))).execute();
+      await db.insertInto('fee_items').values(page.map((id) => ({ student_id: id, fee_period: '2026-2027', code: 'F0', name: '学费', amount_due: 1_000, amount_paid: 0, installment_allowed: 0, min_installment: 0, due_date: TODAY, updated_at: 0 }))).execute();
+      await db.insertInto('conversations').values(page.map((id) => ({ channel: 'web', chat_id: `w${id}`, state_version: 1, revision: 1, state_json: JSON.stringify({ lang: 'en', session: { studentId: id } }), student_id: id, updated_at: 0 }))).execute();
+    }
+    // The last student's only chat went inactive (blocked the bot): nothing reaches them.
+    await db.insertInto('channel_chats').values({ channel: 'web', chat_id: `w${ids[n - 1]}`, menu_message_id: null, progress_message_id: null, active: 0, updated_at: 0 }).execute();
+    const first = await claimDunningRun(db, 'k1', TODAY, NOW);
+    expect(await planner().plan(first.run)).toEqual({ students: n, planned: n - 1, skips: { noChannel: 1 }, escalated: 0 });
+    const lastPlanned = await db.selectFrom('outbox').select('payload_json').where('kind', '=', 'dunning').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(JSON.parse(lastPlanned.payload_json)).toMatchObject({ address: `w${ids[n - 2]}`, lang: 'en' });
+    // A second run the same day: each item's step was reminded about already, on every page.
+    const second = await claimDunningRun(db, 'k2', TODAY, NOW);
+    expect(await planner().plan(second.run)).toEqual({ students: n, planned: 0, skips: { notDue: n - 1, noChannel: 1 }, escalated: 0 });
   });
 });

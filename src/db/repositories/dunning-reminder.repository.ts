@@ -115,11 +115,19 @@ export interface StudentHistory {
   sent: number;
 }
 
-/** Every student's reminder history, except the run being planned (its rows are its own, resumed). */
-export async function loadReminderHistory(db: Db, exceptRunId: number): Promise<Map<string, StudentHistory>> {
+/** Students `from`…`to` (inclusive, keyset order): a page of a run, loaded page by page so memory stays flat. */
+export interface StudentRange {
+  from: string;
+  to: string;
+}
+
+/** The reminder history of a page of students, except the run being planned (its rows are its own, resumed). */
+export async function loadReminderHistory(db: Db, exceptRunId: number, range: StudentRange): Promise<Map<string, StudentHistory>> {
   const rows = await db
     .selectFrom('dunning_reminders')
     .select(['student_id', 'run_date', 'item_steps', 'status'])
+    .where('student_id', '>=', range.from)
+    .where('student_id', '<=', range.to)
     .where('run_id', '!=', exceptRunId)
     .where('status', '!=', 'skipped')
     .execute();
@@ -166,14 +174,23 @@ export interface StudentChat {
 // The language sits in the state JSON; a match is far cheaper than parsing 100,000 states.
 const LANG = /"lang":"(zh-CN|en)"/;
 
-/** Chats where each student is logged in, with the conversation's language. */
-export async function loadStudentChats(db: Db): Promise<Map<string, StudentChat[]>> {
-  const rows = await db.selectFrom('conversations').select(['student_id', 'channel', 'chat_id', 'state_json', 'updated_at']).where('student_id', 'is not', null).orderBy('updated_at', 'desc').execute();
-  const inactive = await db.selectFrom('channel_chats').select(['channel', 'chat_id']).where('active', '=', 0).execute();
-  const dead = new Set(inactive.map((r) => `${r.channel}:${r.chat_id}`));
+/** Chats where each student of a page is logged in (latest first), with the conversation's language; not chats marked inactive. */
+export async function loadStudentChats(db: Db, range: StudentRange): Promise<Map<string, StudentChat[]>> {
+  const rows = await db
+    .selectFrom('conversations as v')
+    .select(['v.student_id', 'v.channel', 'v.chat_id', 'v.state_json'])
+    .where('v.student_id', '>=', range.from)
+    .where('v.student_id', '<=', range.to)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('channel_chats as c').select('c.chat_id').whereRef('c.channel', '=', 'v.channel').whereRef('c.chat_id', '=', 'v.chat_id').where('c.active', '=', 0))),
+    )
+    .orderBy('v.updated_at', 'desc')
+    .orderBy('v.channel')
+    .orderBy('v.chat_id')
+    .execute();
   const byStudent = new Map<string, StudentChat[]>();
   for (const row of rows) {
-    if (!row.student_id || dead.has(`${row.channel}:${row.chat_id}`)) continue;
+    if (!row.student_id) continue;
     let list = byStudent.get(row.student_id);
     if (!list) byStudent.set(row.student_id, (list = []));
     list.push({ channel: row.channel, chatId: row.chat_id, lang: (LANG.exec(row.state_json)?.[1] as 'zh-CN' | 'en' | undefined) ?? null });
