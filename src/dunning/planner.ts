@@ -81,7 +81,9 @@ export interface PlanContext {
   steps: number[];
   deferred: Set<number>;
   live: Set<number>;
+  /** Of the page of students being decided (loaded with it). */
   history: Map<string, StudentHistory>;
+  /** Of the page of students being decided (loaded with it). */
   chats: Map<string, StudentChat[]>;
   optOuts: Map<string, Set<string>>;
   escalated: Set<string>;
