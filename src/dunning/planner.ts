@@ -3,13 +3,16 @@ import { escalatedStudentIds, insertEscalations, listRunEscalations, type Escala
 import { loadOptOuts } from '../db/repositories/dunning-optout.repository.js';
 import {
   deferredItemIds,
+  enqueueDunningDeliveries,
   insertNewReminders,
+  itemLabels,
   listStudentsWithDueItems,
   liveOrderItemIds,
   loadReminderHistory,
   loadStudentChats,
   countStudents,
   type DunningStudent,
+  type NewDelivery,
   type NewReminder,
   type StudentChat,
   type StudentHistory,
@@ -33,10 +36,20 @@ export interface ReminderTarget {
   lang: 'zh-CN' | 'en';
 }
 
-export interface PlannedReminder {
+export interface PlannedItem {
+  id: number;
+  outstanding: number;
+  dueDate: string;
+  step: number;
+}
+
+/** An item as a preview shows it. */
+export type LabelledItem = PlannedItem & { feePeriod: string; name: string };
+
+export interface PlannedReminder<Item extends PlannedItem = PlannedItem> {
   studentId: string;
   name: string;
-  items: { id: number; feePeriod: string; name: string; outstanding: number; dueDate: string; step: number }[];
+  items: Item[];
   total: number;
   targets: ReminderTarget[];
   finalNotice: boolean;
@@ -47,6 +60,9 @@ export type StudentDecision =
   | { kind: 'remind'; reminder: PlannedReminder }
   | { kind: 'skip'; studentId: string; reason: SkipReason }
   | { kind: 'escalate'; escalation: Omit<Escalation, 'runId' | 'createdAt'> };
+
+/** A decision as a preview lists it: reminders name their items. */
+export type PreviewDecision = Exclude<StudentDecision, { kind: 'remind' }> | { kind: 'remind'; reminder: PlannedReminder<LabelledItem> };
 
 /** Payload of an outbox entry of kind `dunning` (one channel of one reminder). */
 export interface DunningDelivery {
@@ -65,7 +81,9 @@ export interface PlanContext {
   steps: number[];
   deferred: Set<number>;
   live: Set<number>;
+  /** Of the page of students being decided (loaded with it). */
   history: Map<string, StudentHistory>;
+  /** Of the page of students being decided (loaded with it). */
   chats: Map<string, StudentChat[]>;
   optOuts: Map<string, Set<string>>;
   escalated: Set<string>;
@@ -85,6 +103,13 @@ function daysPastDue(ctx: PlanContext, dueDate: string): number {
   return day;
 }
 
+const channelSets = new WeakMap<readonly string[], Set<string>>();
+function channelSet(channels: readonly string[]): Set<string> {
+  let set = channelSets.get(channels);
+  if (!set) channelSets.set(channels, (set = new Set(channels)));
+  return set;
+}
+
 /** Pure: what to do about one student today. */
 export function decideStudent(s: DunningStudent, policy: DunningPolicy, ctx: PlanContext): StudentDecision | null {
   if (s.items.length === 0) return null;
@@ -98,7 +123,7 @@ export function decideStudent(s: DunningStudent, policy: DunningPolicy, ctx: Pla
     else {
       owing.push(item);
       const step = dueStepOnDay(ctx.steps, daysPastDue(ctx, item.dueDate), history.lastStep.get(item.id) ?? null);
-      if (step !== null) due.push({ ...item, step });
+      if (step !== null) due.push({ id: item.id, outstanding: item.outstanding, dueDate: item.dueDate, step });
     }
   }
   if (ctx.escalated.has(s.studentId)) return { kind: 'skip', studentId: s.studentId, reason: 'escalated' };
@@ -111,7 +136,7 @@ export function decideStudent(s: DunningStudent, policy: DunningPolicy, ctx: Pla
   if (cap) return { kind: 'skip', studentId: s.studentId, reason: cap };
 
   const finalNotice = k > 0 && history.sent === k - 1;
-  const allowed = new Set<string>(policy.channels);
+  const allowed = channelSet(policy.channels);
   const chats = (ctx.chats.get(s.studentId) ?? []).filter((c) => allowed.has(c.channel));
   const reach: ReminderTarget[] = chats.map((c) => ({ channel: c.channel as ReminderTarget['channel'], address: c.chatId, lang: c.lang ?? ctx.defaultLang }));
   // E-mail is for students who never used a chat channel.
@@ -147,10 +172,10 @@ export interface PlanResult {
   skips: Partial<Record<SkipReason, number>>;
   escalated: number;
   /** Preview only: every decision. */
-  decisions?: StudentDecision[];
+  decisions?: PreviewDecision[];
 }
 
-const STUDENT_BATCH = 2_000;
+export const STUDENT_BATCH = 1_000;
 /**
  * Outbox lanes a run's reminders share: at most this many reminders are due lane heads at once
  * (one lane per reminder would put the whole backlog ahead of a student's newer reply, since the
@@ -158,19 +183,13 @@ const STUDENT_BATCH = 2_000;
  * waits for a whole claimed batch, so one slow head (a chat's 1/s turn) holds every lane up.
  */
 const SEND_LANES = 12;
-/** Rows per INSERT: 10 columns × 1,000 stays under SQLite's and PostgreSQL's bound-parameter limits. */
+/** Rows per INSERT: 8 columns × 1,000 stays under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 1_000;
 
-async function loadContext(db: Db, policy: DunningPolicy, today: string, now: number, runId: number, defaultLang: 'zh-CN' | 'en'): Promise<PlanContext> {
-  const [deferred, live, history, chats, optOuts, escalated] = await Promise.all([
-    deferredItemIds(db, today),
-    liveOrderItemIds(db, now),
-    loadReminderHistory(db, runId),
-    loadStudentChats(db),
-    loadOptOuts(db),
-    escalatedStudentIds(db),
-  ]);
-  return { today, steps: stepOffsets(policy.cadence), deferred, live, history, chats, optOuts, escalated, defaultLang };
+// What every page needs (small sets); a page's students' history and chats are loaded with the page.
+async function loadContext(db: Db, policy: DunningPolicy, today: string, now: number, defaultLang: 'zh-CN' | 'en'): Promise<PlanContext> {
+  const [deferred, live, optOuts, escalated] = await Promise.all([deferredItemIds(db, today), liveOrderItemIds(db, now), loadOptOuts(db), escalatedStudentIds(db)]);
+  return { today, steps: stepOffsets(policy.cadence), deferred, live, history: new Map(), chats: new Map(), optOuts, escalated, defaultLang };
 }
 
 
@@ -178,7 +197,7 @@ export function createPlanner(deps: PlannerDeps) {
   const { db, policy, clock } = deps;
 
   async function* decisions(today: string, runId: number, onProgress?: (done: number, total: number) => void): AsyncGenerator<StudentDecision[]> {
-    const ctx = await loadContext(db, policy, today, clock(), runId, deps.defaultLang);
+    const ctx = await loadContext(db, policy, today, clock(), deps.defaultLang);
     const total = await countStudents(db);
     let after = '';
     let done = 0;
@@ -187,6 +206,9 @@ export function createPlanner(deps: PlannerDeps) {
       if (page.last === null) return;
       after = page.last;
       done += page.students.length;
+      const range = { from: page.students[0]!.studentId, to: page.last };
+      // Loaded per page, not per run: memory stays flat however many students and reminders there are.
+      [ctx.history, ctx.chats] = await Promise.all([loadReminderHistory(db, runId, range), loadStudentChats(db, range)]);
       const batch: StudentDecision[] = [];
       for (const s of page.students) {
         const d = decideStudent(s, policy, ctx);
@@ -202,7 +224,12 @@ export function createPlanner(deps: PlannerDeps) {
     const result: PlanResult = { students: 0, planned: 0, skips: {}, escalated: 0, decisions: [] };
     for await (const batch of decisions(today, -1)) {
       for (const d of batch) tally(result, d);
-      result.decisions!.push(...batch);
+      const ids = batch.flatMap((d) => (d.kind === 'remind' ? d.reminder.items.map((i) => i.id) : []));
+      const labels = await itemLabels(db, ids);
+      for (const d of batch) {
+        if (d.kind !== 'remind') result.decisions!.push(d);
+        else result.decisions!.push({ kind: 'remind', reminder: { ...d.reminder, items: d.reminder.items.map((i) => ({ ...i, name: labels.get(i.id)?.name ?? '', feePeriod: labels.get(i.id)?.feePeriod ?? '' })) } });
+      }
     }
     return result;
   }
@@ -222,13 +249,13 @@ export function createPlanner(deps: PlannerDeps) {
         tally(result, d);
         if (d.kind === 'remind') {
           const r = d.reminder;
-          reminders.push({ row: { key: reminderKey(r), runId: run.id, studentId: r.studentId, runDate: run.runDate, itemSteps: r.items.map((i) => [i.id, i.step]), channels: r.targets.map((t) => t.channel), total: r.total, finalNotice: r.finalNotice }, planned: r });
+          reminders.push({ row: { key: reminderKey(r), runId: run.id, studentId: r.studentId, runDate: run.runDate, items: r.items, channels: r.targets.map((t) => t.channel), total: r.total, finalNotice: r.finalNotice }, planned: r });
         } else if (d.kind === 'escalate') {
           escalations.push({ ...d.escalation, runId: run.id, createdAt: clock() });
         }
       }
       await inTransaction(db, async (tx) => {
-        const entries: NewOutboxEntry[] = [];
+        const entries: NewDelivery[] = [];
         for (let i = 0; i < reminders.length; i += INSERT_CHUNK) {
           const chunk = reminders.slice(i, i + INSERT_CHUNK);
           const ids = await insertNewReminders(tx, chunk.map((c) => c.row));
@@ -237,12 +264,12 @@ export function createPlanner(deps: PlannerDeps) {
             if (reminderId === undefined) continue; // planned before this attempt: already in the outbox
             for (const t of planned.targets) {
               const payload: DunningDelivery = { reminderId, runId: run.id, channel: t.channel, address: t.address, lang: t.lang, optedOut: planned.optedOut, seq };
-              entries.push({ lane: `dunning:${run.id}:${seq % SEND_LANES}`, kind: 'dunning', payload, runAfter: Math.round(sendFrom + seq * gapMs) });
+              entries.push({ lane: `dunning:${run.id}:${seq % SEND_LANES}`, payloadJson: JSON.stringify(payload), runAfter: Math.round(sendFrom + seq * gapMs) });
               seq += 1;
             }
           }
         }
-        for (let i = 0; i < entries.length; i += INSERT_CHUNK) await enqueueOutbox(tx, entries.slice(i, i + INSERT_CHUNK), start);
+        for (let i = 0; i < entries.length; i += INSERT_CHUNK) await enqueueDunningDeliveries(tx, entries.slice(i, i + INSERT_CHUNK), start);
         await insertEscalations(tx, escalations);
       });
     }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Db } from '../database.js';
+import { CompiledQuery, sql } from 'kysely';
+import { storeKind, type Db } from '../database.js';
 
 // Reminders planned by dunning runs, and what the planner needs to know about the past and the present.
 
@@ -8,7 +8,8 @@ export interface NewReminder {
   runId: number;
   studentId: string;
   runDate: string;
-  itemSteps: [number, number][];
+  /** Stored as `[[id,step],…]`. */
+  items: readonly { id: number; step: number }[];
   channels: string[];
   total: number;
   finalNotice: boolean;
@@ -21,27 +22,59 @@ export interface NewReminder {
 export async function insertNewReminders(db: Db, reminders: NewReminder[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (reminders.length === 0) return ids;
-  const rows = await db
-    .insertInto('dunning_reminders')
-    .values(
-      reminders.map((r) => ({
-        reminder_key: r.key,
-        run_id: r.runId,
-        student_id: r.studentId,
-        run_date: r.runDate,
-        item_steps: JSON.stringify(r.itemSteps),
-        channels: r.channels.join(','),
-        total: r.total,
-        final_notice: r.finalNotice ? 1 : 0,
-        skip_reason: null,
-        sent_at: null,
-      })),
-    )
-    .onConflict((oc) => oc.column('reminder_key').doNothing())
-    .returning(['id', 'reminder_key'])
-    .execute();
+  const params: unknown[] = [];
+  for (const r of reminders) {
+    params.push(r.key, r.runId, r.studentId, r.runDate, itemStepsJson(r.items), r.channels.join(','), r.total, r.finalNotice ? 1 : 0);
+  }
+  const text = `insert into dunning_reminders (reminder_key, run_id, student_id, run_date, item_steps, channels, total, final_notice) values ${valueRows(db, reminders.length, 8)} on conflict (reminder_key) do nothing returning id, reminder_key`;
+  const { rows } = await db.executeQuery<{ id: number; reminder_key: string }>(CompiledQuery.raw(text, params));
   for (const row of rows) ids.set(row.reminder_key, Number(row.id));
   return ids;
+}
+
+// `[[id,step],…]` straight from the items (no pair array per item: a run writes ~600,000).
+function itemStepsJson(items: NewReminder['items']): string {
+  let out = '[';
+  for (const { id, step } of items) out += `${out.length === 1 ? '' : ','}[${id},${step}]`;
+  return `${out}]`;
+}
+
+export interface NewDelivery {
+  lane: string;
+  /** The outbox payload, already JSON. */
+  payloadJson: string;
+  runAfter: number;
+}
+
+/**
+ * Outbox entries of kind `dunning` (what enqueueOutbox writes, as one multi-row statement of raw
+ * SQL: a run writes ~100,000 of them, and building each row as a query tree was a fifth of planning).
+ */
+export async function enqueueDunningDeliveries(db: Db, entries: NewDelivery[], now: number): Promise<void> {
+  if (entries.length === 0) return;
+  const params: unknown[] = [];
+  for (const e of entries) params.push(e.lane, 'dunning', e.payloadJson, e.runAfter, now);
+  const text = `insert into outbox (lane, kind, payload_json, run_after, created_at) values ${valueRows(db, entries.length, 5)}`;
+  await db.executeQuery(CompiledQuery.raw(text, params));
+}
+
+/** `(?, ?), (?, ?)` or `($1, $2), ($3, $4)`: the same text for the same shape, so prepared once. */
+const valueRowsCache = new Map<string, string>();
+function valueRows(db: Db, rows: number, columns: number): string {
+  const postgres = storeKind(db) === 'postgres';
+  const key = `${postgres ? 'p' : 's'}${rows}x${columns}`;
+  let text = valueRowsCache.get(key);
+  if (text === undefined) {
+    const parts: string[] = [];
+    for (let r = 0; r < rows; r += 1) {
+      const cells: string[] = [];
+      for (let c = 1; c <= columns; c += 1) cells.push(postgres ? `$${r * columns + c}` : '?');
+      parts.push(`(${cells.join(', ')})`);
+    }
+    text = parts.join(', ');
+    if (valueRowsCache.size < 64) valueRowsCache.set(key, text);
+  }
+  return text;
 }
 
 export interface ReminderRecord {
@@ -82,11 +115,19 @@ export interface StudentHistory {
   sent: number;
 }
 
-/** Every student's reminder history, except the run being planned (its rows are its own, resumed). */
-export async function loadReminderHistory(db: Db, exceptRunId: number): Promise<Map<string, StudentHistory>> {
+/** Students `from`…`to` (inclusive, keyset order): a page of a run, loaded page by page so memory stays flat. */
+export interface StudentRange {
+  from: string;
+  to: string;
+}
+
+/** The reminder history of a page of students, except the run being planned (its rows are its own, resumed). */
+export async function loadReminderHistory(db: Db, exceptRunId: number, range: StudentRange): Promise<Map<string, StudentHistory>> {
   const rows = await db
     .selectFrom('dunning_reminders')
     .select(['student_id', 'run_date', 'item_steps', 'status'])
+    .where('student_id', '>=', range.from)
+    .where('student_id', '<=', range.to)
     .where('run_id', '!=', exceptRunId)
     .where('status', '!=', 'skipped')
     .execute();
@@ -133,14 +174,23 @@ export interface StudentChat {
 // The language sits in the state JSON; a match is far cheaper than parsing 100,000 states.
 const LANG = /"lang":"(zh-CN|en)"/;
 
-/** Chats where each student is logged in, with the conversation's language. */
-export async function loadStudentChats(db: Db): Promise<Map<string, StudentChat[]>> {
-  const rows = await db.selectFrom('conversations').select(['student_id', 'channel', 'chat_id', 'state_json', 'updated_at']).where('student_id', 'is not', null).orderBy('updated_at', 'desc').execute();
-  const inactive = await db.selectFrom('channel_chats').select(['channel', 'chat_id']).where('active', '=', 0).execute();
-  const dead = new Set(inactive.map((r) => `${r.channel}:${r.chat_id}`));
+/** Chats where each student of a page is logged in (latest first), with the conversation's language; not chats marked inactive. */
+export async function loadStudentChats(db: Db, range: StudentRange): Promise<Map<string, StudentChat[]>> {
+  const rows = await db
+    .selectFrom('conversations as v')
+    .select(['v.student_id', 'v.channel', 'v.chat_id', 'v.state_json'])
+    .where('v.student_id', '>=', range.from)
+    .where('v.student_id', '<=', range.to)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('channel_chats as c').select('c.chat_id').whereRef('c.channel', '=', 'v.channel').whereRef('c.chat_id', '=', 'v.chat_id').where('c.active', '=', 0))),
+    )
+    .orderBy('v.updated_at', 'desc')
+    .orderBy('v.channel')
+    .orderBy('v.chat_id')
+    .execute();
   const byStudent = new Map<string, StudentChat[]>();
   for (const row of rows) {
-    if (!row.student_id || dead.has(`${row.channel}:${row.chat_id}`)) continue;
+    if (!row.student_id) continue;
     let list = byStudent.get(row.student_id);
     if (!list) byStudent.set(row.student_id, (list = []));
     list.push({ channel: row.channel, chatId: row.chat_id, lang: (LANG.exec(row.state_json)?.[1] as 'zh-CN' | 'en' | undefined) ?? null });
@@ -148,41 +198,59 @@ export async function loadStudentChats(db: Db): Promise<Map<string, StudentChat[
   return byStudent;
 }
 
+export interface DueItem {
+  id: number;
+  outstanding: number;
+  dueDate: string;
+}
+
 export interface DunningStudent {
   studentId: string;
   name: string;
   college: string;
   email: string | null;
-  items: { id: number; feePeriod: string; name: string; outstanding: number; dueDate: string }[];
+  /** Sorted by due date, then id. */
+  items: DueItem[];
 }
 
-/** The next `limit` students after `after` (keyset order) with their items that owe and have a due date. */
+/**
+ * The next `limit` students after `after` (keyset order) with their items that owe and have a due
+ * date, sorted by due date then id. One row per student, its items aggregated as a JSON array of
+ * `[id, outstanding, due date]`: a run reads ~600,000 items, and a row object per item (with its
+ * student id again) cost more than the query. Names are itemLabels' job (a preview's).
+ */
 export async function listStudentsWithDueItems(db: Db, after: string, limit: number, feePeriods: string[], minOutstanding: number): Promise<{ students: DunningStudent[]; last: string | null }> {
-  const students = await db.selectFrom('students').select(['student_id', 'name', 'college', 'recovery_email']).where('student_id', '>', after).orderBy('student_id').limit(limit).execute();
-  if (students.length === 0) return { students: [], last: null };
-  const first = students[0]!.student_id;
-  const last = students[students.length - 1]!.student_id;
-  const items = await db
-    .selectFrom('fee_items')
-    .select(['id', 'student_id', 'fee_period', 'name', 'amount_due', 'amount_paid', 'due_date'])
-    .where('student_id', '>=', first)
-    .where('student_id', '<=', last)
-    .where('due_date', 'is not', null)
-    .where(sql<boolean>`amount_due - amount_paid >= ${minOutstanding}`)
-    .$if(feePeriods.length > 0, (q) => q.where('fee_period', 'in', feePeriods))
-    .execute();
-  const byStudent = new Map<string, DunningStudent['items']>();
-  for (const i of items) {
-    let list = byStudent.get(i.student_id);
-    if (!list) byStudent.set(i.student_id, (list = []));
-    list.push({ id: Number(i.id), feePeriod: i.fee_period, name: i.name, outstanding: Number(i.amount_due) - Number(i.amount_paid), dueDate: i.due_date! });
+  const postgres = storeKind(db) === 'postgres';
+  const item = sql`f.id, f.amount_due - f.amount_paid, f.due_date`;
+  // "C": the order JavaScript compares strings in (PostgreSQL's default collation ignores dashes).
+  const items = postgres
+    ? sql`coalesce(json_agg(json_build_array(${item}) order by f.due_date collate "C", f.id), '[]')::text`
+    : sql`json_group_array(json_array(${item}) order by f.due_date, f.id)`;
+  const periods = feePeriods.length > 0 ? sql`and f.fee_period in (${sql.join(feePeriods)})` : sql``;
+  const { rows } = await sql<{ student_id: string; name: string; college: string; recovery_email: string | null; items: string }>`
+    select s.student_id, s.name, s.college, s.recovery_email,
+      (select ${items} from fee_items f
+        where f.student_id = s.student_id and f.due_date is not null and f.amount_due - f.amount_paid >= ${minOutstanding} ${periods}) as items
+    from students s where s.student_id > ${after} order by s.student_id limit ${limit}`.execute(db);
+  if (rows.length === 0) return { students: [], last: null };
+  const students = rows.map((s) => ({
+    studentId: s.student_id,
+    name: s.name,
+    college: s.college,
+    email: s.recovery_email,
+    items: (JSON.parse(s.items) as [number, number, string][]).map(([id, outstanding, dueDate]) => ({ id, outstanding, dueDate })),
+  }));
+  return { students, last: rows[rows.length - 1]!.student_id };
+}
+
+/** Name and 收费期间 of fee items (what a preview shows). */
+export async function itemLabels(db: Db, itemIds: number[]): Promise<Map<number, { name: string; feePeriod: string }>> {
+  const out = new Map<number, { name: string; feePeriod: string }>();
+  for (let i = 0; i < itemIds.length; i += 1_000) {
+    const rows = await db.selectFrom('fee_items').select(['id', 'name', 'fee_period']).where('id', 'in', itemIds.slice(i, i + 1_000)).execute();
+    for (const r of rows) out.set(Number(r.id), { name: r.name, feePeriod: r.fee_period });
   }
-  // Sorted here rather than in SQL: the index gives rows by student, a sort by due date would need a temp B-tree.
-  for (const list of byStudent.values()) if (list.length > 1) list.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.id - b.id));
-  return {
-    students: students.map((s) => ({ studentId: s.student_id, name: s.name, college: s.college, email: s.recovery_email, items: byStudent.get(s.student_id) ?? [] })),
-    last,
-  };
+  return out;
 }
 
 /** What each item of a reminder still owes now (the send-time check: paid since planning?). */
