@@ -13,9 +13,18 @@ function zoneOffset(at: number, timezone: string): number {
   return asUtc - Math.floor(at / 1000) * 1000;
 }
 
+// Building an Intl.DateTimeFormat costs ~60× a format() call, and facts need today's date on every
+// update: one formatter per timezone (a handful at most).
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `YYYY-MM-DD` of instant `at` in `timezone`. */
 export function localDate(at: number, timezone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timezone, format);
+  }
+  return format.format(new Date(at));
 }
 
 /** [start, end) of a calendar day in `timezone`, as epoch ms; null for a malformed or impossible date. */
