@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { affectedRows, prepared } from '../../src/db/prepared.js';
 import { findConversation, findConversationUnlessHandled, saveConversation } from '../../src/db/repositories/conversation.repository.js';
+import { updateChannelChat } from '../../src/db/repositories/channel-chat.repository.js';
 import { recordInboundUpdate } from '../../src/db/repositories/inbound-update.repository.js';
 import { openTestDb } from '../support/test-store.js';
 
@@ -34,16 +35,20 @@ describe('prepared queries', () => {
 
   it('read a conversation and whether an update was handled in one go', async () => {
     db = await openTestDb();
-    expect(await findConversationUnlessHandled(db, 'telegram', '7', 'u1')).toEqual({ handled: false, conversation: undefined });
+    expect(await findConversationUnlessHandled(db, 'telegram', '7', 'u1')).toEqual({ handled: false, conversation: undefined, chatInactive: false });
     await saveConversation(db, { channel: 'telegram', chatId: '7', stateVersion: 3, stateJson: '{"a":1}', studentId: null, expectedRevision: 0, now: 1 });
     const stored = await findConversation(db, 'telegram', '7');
     expect(stored).toEqual({ stateVersion: 3, revision: 1, stateJson: '{"a":1}' });
-    expect(await findConversationUnlessHandled(db, 'telegram', '7', 'u1')).toEqual({ handled: false, conversation: stored });
+    expect(await findConversationUnlessHandled(db, 'telegram', '7', 'u1')).toEqual({ handled: false, conversation: stored, chatInactive: false });
     expect(await recordInboundUpdate(db, 'telegram', 'u1', 2)).toBe(true);
     expect(await recordInboundUpdate(db, 'telegram', 'u1', 3)).toBe(false);
     expect(await findConversationUnlessHandled(db, 'telegram', '7', 'u1')).toEqual({ handled: true });
     // Another channel's update with the same id is not this one.
-    expect(await findConversationUnlessHandled(db, 'wechat', '7', 'u1')).toEqual({ handled: false, conversation: undefined });
+    expect(await findConversationUnlessHandled(db, 'wechat', '7', 'u1')).toEqual({ handled: false, conversation: undefined, chatInactive: false });
+    // The chat marked unreachable (it blocked the bot) shows in the same read.
+    await updateChannelChat(db, 'telegram', '7', { active: false }, 5);
+    expect(await findConversationUnlessHandled(db, 'telegram', '7', 'u2')).toEqual({ handled: false, conversation: stored, chatInactive: true });
+    expect(await findConversationUnlessHandled(db, 'telegram', '7', undefined)).toEqual({ handled: false, conversation: stored, chatInactive: true });
     expect(await saveConversation(db, { channel: 'telegram', chatId: '7', stateVersion: 3, stateJson: '{"a":2}', studentId: null, expectedRevision: 0, now: 4 })).toBe(false);
     expect(await saveConversation(db, { channel: 'telegram', chatId: '7', stateVersion: 3, stateJson: '{"a":2}', studentId: null, expectedRevision: 1, now: 4 })).toBe(true);
     expect(await saveConversation(db, { channel: 'telegram', chatId: '7', stateVersion: 3, stateJson: '{"a":3}', studentId: null, expectedRevision: 1, now: 5 })).toBe(false);

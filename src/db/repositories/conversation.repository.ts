@@ -17,25 +17,29 @@ export async function findConversation(db: Db, channel: string, chatId: string):
   return row && { stateVersion: row.state_version, revision: row.revision, stateJson: row.state_json };
 }
 
-// One statement for both reads an update starts with: was it handled already, and the chat's
-// conversation. The one-row `x` keeps a row when neither exists.
-const selectConversationUnlessHandled = prepared((db, a: { channel: string; chatId: string; updateId: string }) =>
+// One statement for the three reads an update starts with: was it handled already, the chat's
+// conversation, and whether the chat was marked unreachable. The one-row `x` keeps a row when
+// none exists.
+const selectConversationUnlessHandled = prepared((db, a: { channel: string; chatId: string; updateId: string | null }) =>
   db
     .selectFrom(sql<{ one: number }>`(select 1 as one)`.as('x'))
     .leftJoin('inbound_updates as u', (j) => j.on('u.channel', '=', a.channel).on('u.update_id', '=', a.updateId))
     .leftJoin('conversations as c', (j) => j.on('c.channel', '=', a.channel).on('c.chat_id', '=', a.chatId))
-    .select(['u.update_id', 'c.state_version', 'c.revision', 'c.state_json']),
+    .leftJoin('channel_chats as h', (j) => j.on('h.channel', '=', a.channel).on('h.chat_id', '=', a.chatId))
+    .select(['u.update_id', 'c.state_version', 'c.revision', 'c.state_json', 'h.active']),
 );
 
+export type ConversationRead = { handled: true } | { handled: false; conversation: StoredConversation | undefined; chatInactive: boolean };
+
 /**
- * The chat's conversation, or `handled` when the platform update `updateId` was recorded already
- * (a redelivery, to be ignored).
+ * The chat's conversation and whether its chat is marked inactive (channel_chats), or `handled`
+ * when the platform update `updateId` was recorded already (a redelivery, to be ignored).
  */
-export async function findConversationUnlessHandled(db: Db, channel: string, chatId: string, updateId: string): Promise<{ handled: true } | { handled: false; conversation: StoredConversation | undefined }> {
-  const row = (await selectConversationUnlessHandled(db, { channel, chatId, updateId })).rows[0]!;
+export async function findConversationUnlessHandled(db: Db, channel: string, chatId: string, updateId: string | undefined): Promise<ConversationRead> {
+  const row = (await selectConversationUnlessHandled(db, { channel, chatId, updateId: updateId ?? null })).rows[0]!;
   if (row.update_id !== null) return { handled: true };
   const conversation = row.revision === null ? undefined : { stateVersion: row.state_version!, revision: row.revision, stateJson: row.state_json! };
-  return { handled: false, conversation };
+  return { handled: false, conversation, chatInactive: row.active === 0 };
 }
 
 type ConversationValues = { channel: string; chatId: string; stateVersion: number; stateJson: string; studentId: string | null; now: number };
