@@ -85,6 +85,8 @@ async function startBot(kind: BotKind, sink: BotApiSink, limits: 'raised' | 'def
   };
 }
 
+let redelivered = 0;
+
 /** The stream one chat sends: a typed command, then presses on the menu it got, over and over. */
 class ChatDriver {
   private updateId = 0;
@@ -127,13 +129,19 @@ class ChatDriver {
         resolve(performance.now() - started);
       };
     });
-    const res = await fetch(this.bot.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': this.bot.secret },
-      body: JSON.stringify(update),
-    });
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+    // A 5xx means "not handled, send it again", as Telegram does (counted: `redelivered`).
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(this.bot.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': this.bot.secret },
+        body: JSON.stringify(update),
+      });
+      await res.arrayBuffer();
+      if (res.ok) break;
+      if (res.status < 500 || attempt >= 5) throw new Error(`webhook answered ${res.status}`);
+      redelivered++;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
     return replied;
   }
 }
@@ -146,6 +154,8 @@ interface RunResult {
   rssIdleMb: number;
   rssLoadMb: number;
   lost: number;
+  /** Updates the bot answered 5xx (not handled) and were sent again. */
+  redelivered: number;
   violations: { global: number; chat: number };
   sendsPerUpdate: number;
   sends: Record<string, number>;
@@ -172,6 +182,7 @@ async function measure(kind: BotKind, limits: 'raised' | 'default', drive: (driv
     }));
     await new Promise((r) => setTimeout(r, 1_500)); // quiet the per-chat limits before measuring
     sink.resetCounts();
+    redelivered = 0;
     const before = await bot.stats();
     const { latencies, lost, seconds } = await drive(drivers);
     const after = await bot.stats();
@@ -184,6 +195,7 @@ async function measure(kind: BotKind, limits: 'raised' | 'default', drive: (driv
       rssIdleMb: mb(idle.rssBytes),
       rssLoadMb: mb(after.rssBytes),
       lost,
+      redelivered,
       violations: sink.violations(),
       sendsPerUpdate: Object.values(sink.sends()).reduce((a, b) => a + b, 0) / (latencies.length + lost),
       sends: sink.sends(),
@@ -263,7 +275,7 @@ for (let run = 0; run < RUNS; run++) {
   for (const kind of run % 2 === 0 ? kinds : [...kinds].reverse()) {
     const r = await measure(kind, 'raised', saturate);
     results[kind].push(r);
-    if (!values.json) console.error(`  run ${run + 1} ${kind}: ${r.updatesPerSec.toFixed(0)} updates/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.cpuMsPerUpdate.toFixed(2)} CPU ms/update, RSS ${r.rssLoadMb.toFixed(0)} MB${r.lost ? `, ${r.lost} unanswered` : ''}`);
+    if (!values.json) console.error(`  run ${run + 1} ${kind}: ${r.updatesPerSec.toFixed(0)} updates/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.cpuMsPerUpdate.toFixed(2)} CPU ms/update, RSS ${r.rssLoadMb.toFixed(0)} MB${r.lost ? `, ${r.lost} unanswered` : ''}${r.redelivered ? `, ${r.redelivered} answered 5xx and sent again` : ''}`);
   }
 }
 
