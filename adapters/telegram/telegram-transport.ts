@@ -124,21 +124,27 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
 
   /**
    * Sends the steps not sent yet for this delivery key (a retry resumes after the last part that
-   * got through) and returns the last message's id.
+   * got through) and returns the last message's id. Progress is recorded only while parts remain:
+   * after the last one it would be cleared at once, and a one-part send that fails has nothing to
+   * resume (two statements less per new message).
    */
-  async function sendNew(chatId: string, priority: DeliveryPriority, rendered: TelegramRendered, key: string | undefined): Promise<number> {
+  async function sendNew(chatId: string, priority: DeliveryPriority, rendered: TelegramRendered, key: string | undefined, start: { sent: number; lastId: number | null }): Promise<number> {
     const steps = await sendSteps(chatId, priority, rendered);
-    let { sent, lastId } = await progress.get(key);
+    let { sent, lastId } = start;
+    let recorded = sent > 0;
     try {
       for (; sent < steps.length; sent++) {
         lastId = await steps[sent]!();
-        await progress.record(key, sent + 1, lastId);
+        if (sent + 1 < steps.length) {
+          await progress.record(key, sent + 1, lastId);
+          recorded = true;
+        }
       }
     } catch (error) {
-      if (error instanceof ChannelError && error.permanent) await progress.clear(key);
+      if (recorded && error instanceof ChannelError && error.permanent) await progress.clear(key);
       throw error;
     }
-    await progress.clear(key);
+    if (recorded) await progress.clear(key);
     return lastId ?? 0;
   }
 
@@ -149,7 +155,8 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       const rendered = renderView(view);
       const menuId = delivery.menuMessageId === null ? NaN : Number(delivery.menuMessageId);
       // A retry that already sent some parts goes on with the rest; it never edits instead.
-      const resuming = (await progress.get(delivery.key)).sent > 0;
+      const start = await progress.get(delivery.key);
+      const resuming = start.sent > 0;
       const editable = !resuming && Number.isSafeInteger(menuId) && !rendered.photo && rendered.text.length <= MAX_TEXT;
       const isMenu = view.placement === 'menu';
       if (editable && (await tryEdit(chatId, priority, menuId, rendered.text, rendered.reply_markup, view.keepsImage === true))) {
@@ -163,7 +170,7 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       }
       const replaced = Number(delivery.replacesMenuMessageId ?? NaN);
       if (!resuming && Number.isSafeInteger(replaced) && replaced !== menuId) await removeKeyboard(chatId, priority, replaced);
-      const sentId = await sendNew(chatId, priority, rendered, delivery.key);
+      const sentId = await sendNew(chatId, priority, rendered, delivery.key, start);
       // A standalone message pushes the old menu up; the next menu should be a new one below it.
       return { menuMessageId: isMenu ? String(sentId) : null, messageId: String(sentId) };
     },

@@ -5,7 +5,10 @@
 //   --updates: updates per chat per run (closed loop: each chat waits for its reply, then sends again)
 //   --rate: updates/s of the default-limits run (open loop, chats in turn, some tapping twice), 0 skips it
 //   --only bare|feebot, --paced-limits raised (the paced run without Telegram's limits),
-//   --dist (feebot from the production build: `npm run build` first)
+//   --dist (feebot from the production build: `npm run build` first),
+//   --db sqlite|postgres (feebot's store; postgres: a fresh database on 127.0.0.1:5432 per run, dropped after),
+//   --baseline DIR (a third bot, "base": feebot from another build, e.g. a copy of dist/ from before a
+//   change kept inside the checkout, run alternately with the others to compare in one session)
 import { fork, type ChildProcess } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +30,8 @@ const { values } = parseArgs({
     'paced-limits': { type: 'string', default: 'default' },
     // feebot from the production build (dist/, plain node; run `npm run build` first)
     dist: { type: 'boolean', default: false },
+    db: { type: 'string', default: 'sqlite' },
+    baseline: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -36,7 +41,7 @@ const RUNS = Number(values.runs);
 const RATE = Number(values.rate);
 const PACED_SECONDS = Number(values['paced-seconds']);
 const here = dirname(fileURLToPath(import.meta.url));
-type BotKind = 'bare' | 'feebot';
+type BotKind = 'bare' | 'feebot' | 'base';
 
 interface Bot {
   child: ChildProcess;
@@ -46,11 +51,18 @@ interface Bot {
 }
 
 async function startBot(kind: BotKind, sink: BotApiSink, limits: 'raised' | 'default'): Promise<Bot> {
-  const dist = kind === 'feebot' && values.dist;
+  const dist = (kind === 'feebot' && values.dist) || kind === 'base';
   const file = join(here, kind === 'bare' ? 'bare-bot.child.ts' : dist ? 'feebot-dist.child.mjs' : 'feebot.child.ts');
   const child = fork(file, [], {
     execArgv: [...(dist ? [] : ['--import', 'tsx']), ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : [])],
-    env: { ...process.env, BOT_TOKEN: sink.token, API_ROOT: sink.apiRoot, LIMITS: limits },
+    env: {
+      ...process.env,
+      BOT_TOKEN: sink.token,
+      API_ROOT: sink.apiRoot,
+      LIMITS: limits,
+      BENCH_DB: values.db,
+      ...(kind === 'base' ? { FEEBOT_DIST: values.baseline } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<ChildReady>((resolve, reject) => {
@@ -72,6 +84,8 @@ async function startBot(kind: BotKind, sink: BotApiSink, limits: 'raised' | 'def
       }),
   };
 }
+
+let redelivered = 0;
 
 /** The stream one chat sends: a typed command, then presses on the menu it got, over and over. */
 class ChatDriver {
@@ -115,13 +129,19 @@ class ChatDriver {
         resolve(performance.now() - started);
       };
     });
-    const res = await fetch(this.bot.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': this.bot.secret },
-      body: JSON.stringify(update),
-    });
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+    // A 5xx means "not handled, send it again", as Telegram does (counted: `redelivered`).
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(this.bot.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': this.bot.secret },
+        body: JSON.stringify(update),
+      });
+      await res.arrayBuffer();
+      if (res.ok) break;
+      if (res.status < 500 || attempt >= 5) throw new Error(`webhook answered ${res.status}`);
+      redelivered++;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
     return replied;
   }
 }
@@ -134,6 +154,8 @@ interface RunResult {
   rssIdleMb: number;
   rssLoadMb: number;
   lost: number;
+  /** Updates the bot answered 5xx (not handled) and were sent again. */
+  redelivered: number;
   violations: { global: number; chat: number };
   sendsPerUpdate: number;
   sends: Record<string, number>;
@@ -160,6 +182,7 @@ async function measure(kind: BotKind, limits: 'raised' | 'default', drive: (driv
     }));
     await new Promise((r) => setTimeout(r, 1_500)); // quiet the per-chat limits before measuring
     sink.resetCounts();
+    redelivered = 0;
     const before = await bot.stats();
     const { latencies, lost, seconds } = await drive(drivers);
     const after = await bot.stats();
@@ -172,6 +195,7 @@ async function measure(kind: BotKind, limits: 'raised' | 'default', drive: (driv
       rssIdleMb: mb(idle.rssBytes),
       rssLoadMb: mb(after.rssBytes),
       lost,
+      redelivered,
       violations: sink.violations(),
       sendsPerUpdate: Object.values(sink.sends()).reduce((a, b) => a + b, 0) / (latencies.length + lost),
       sends: sink.sends(),
@@ -245,13 +269,13 @@ async function paced(drivers: ChatDriver[]) {
   return { latencies, lost, seconds: (performance.now() - started) / 1000 };
 }
 
-const results: Record<BotKind, RunResult[]> = { bare: [], feebot: [] };
-const kinds: BotKind[] = values.only === 'feebot' ? ['feebot'] : values.only === 'bare' ? ['bare'] : ['bare', 'feebot'];
+const results: Record<BotKind, RunResult[]> = { bare: [], feebot: [], base: [] };
+const kinds: BotKind[] = [...(values.only === 'feebot' ? ['feebot' as const] : values.only === 'bare' ? ['bare' as const] : ['bare' as const, 'feebot' as const]), ...(values.baseline ? ['base' as const] : [])];
 for (let run = 0; run < RUNS; run++) {
   for (const kind of run % 2 === 0 ? kinds : [...kinds].reverse()) {
     const r = await measure(kind, 'raised', saturate);
     results[kind].push(r);
-    if (!values.json) console.error(`  run ${run + 1} ${kind}: ${r.updatesPerSec.toFixed(0)} updates/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.cpuMsPerUpdate.toFixed(2)} CPU ms/update, RSS ${r.rssLoadMb.toFixed(0)} MB${r.lost ? `, ${r.lost} unanswered` : ''}`);
+    if (!values.json) console.error(`  run ${run + 1} ${kind}: ${r.updatesPerSec.toFixed(0)} updates/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.cpuMsPerUpdate.toFixed(2)} CPU ms/update, RSS ${r.rssLoadMb.toFixed(0)} MB${r.lost ? `, ${r.lost} unanswered` : ''}${r.redelivered ? `, ${r.redelivered} answered 5xx and sent again` : ''}`);
   }
 }
 
@@ -262,6 +286,7 @@ function summary(runs: RunResult[]) {
 }
 const bare = summary(results.bare);
 const feebot = summary(results.feebot);
+const base = summary(results.base);
 let pacedResult: RunResult | null = null;
 if (RATE > 0 && kinds.includes('feebot')) pacedResult = await measure('feebot', values['paced-limits'] === 'raised' ? 'raised' : 'default', paced);
 
@@ -269,8 +294,10 @@ const out = {
   chats: CHATS,
   updatesPerChat: UPDATES_PER_CHAT,
   runs: RUNS,
+  db: values.db,
   bare,
   feebot,
+  base,
   ratio: bare && feebot ? { updatesPerSec: Number((feebot.updatesPerSec / bare.updatesPerSec).toFixed(2)), p99: Number((feebot.p99 / bare.p99).toFixed(2)) } : null,
   defaultLimits: pacedResult && { rate: RATE, updatesPerSec: Number(pacedResult.updatesPerSec.toFixed(1)), p50: Number(pacedResult.p50.toFixed(1)), p99: Number(pacedResult.p99.toFixed(1)), violations: pacedResult.violations, lost: pacedResult.lost, sends: pacedResult.sends },
 };
@@ -278,9 +305,10 @@ if (values.json) console.log(JSON.stringify(out));
 else {
   const row = (name: string, s: ReturnType<typeof summary>) =>
     s && console.log(`  ${name.padEnd(7)} ${s.updatesPerSec.toFixed(0).padStart(6)} updates/s   reply p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms   ${s.cpuMsPerUpdate.toFixed(2)} CPU ms/update   RSS idle ${s.rssIdleMb.toFixed(0)} MB, load ${s.rssLoadMb.toFixed(0)} MB`);
-  console.log(`Telegram side by side (webhook, ${CHATS} chats × ${UPDATES_PER_CHAT} updates, medians of ${RUNS} alternating runs, limits raised):`);
+  console.log(`Telegram side by side (webhook, ${CHATS} chats × ${UPDATES_PER_CHAT} updates, medians of ${RUNS} alternating runs, limits raised, feebot on ${values.db}):`);
   row('bare', bare);
   row('feebot', feebot);
+  row('base', base);
   if (out.ratio) console.log(`  ratio   feebot/bare updates/s ${out.ratio.updatesPerSec}×, reply p99 ${out.ratio.p99}×`);
   if (out.defaultLimits) {
     const d = out.defaultLimits;
@@ -288,4 +316,4 @@ else {
   }
 }
 // An update never answered is a broken bot, not a slow one: fail (CI smoke-runs this bench).
-if ([...results.bare, ...results.feebot, ...(pacedResult ? [pacedResult] : [])].some((r) => r.lost > 0)) process.exitCode = 1;
+if ([...results.bare, ...results.feebot, ...results.base, ...(pacedResult ? [pacedResult] : [])].some((r) => r.lost > 0)) process.exitCode = 1;

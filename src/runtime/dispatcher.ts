@@ -5,9 +5,9 @@ import type { EngineConfig } from '../engine/facts.js';
 import { STATE_VERSION, initialState, type ConversationState, type Lang } from '../engine/state.js';
 import { transition } from '../engine/transition.js';
 import { inTransaction, type Db } from '../db/database.js';
-import { findChannelChat, updateChannelChat } from '../db/repositories/channel-chat.repository.js';
-import { findConversation, saveConversation } from '../db/repositories/conversation.repository.js';
-import { isInboundUpdateRecorded, recordInboundUpdate } from '../db/repositories/inbound-update.repository.js';
+import { updateChannelChat } from '../db/repositories/channel-chat.repository.js';
+import { findConversation, findConversationUnlessHandled, saveConversation } from '../db/repositories/conversation.repository.js';
+import { recordInboundUpdate } from '../db/repositories/inbound-update.repository.js';
 import { completeClaimedOutbox, enqueueOutbox, enqueueOutboxClaimingHeads, type NewOutboxEntry, type OutboxEntry } from '../db/repositories/outbox.repository.js';
 import type { Logger } from '../logger.js';
 import type { ChannelName } from '../ports/channel.port.js';
@@ -58,6 +58,8 @@ interface HandleOptions {
   updateId?: string;
   /** The outbox entry whose event this is: marked done with its effects. */
   completes?: OutboxEntry;
+  /** The user wrote: a chat marked unreachable (it had blocked the bot) is reachable again. */
+  reactivates?: boolean;
 }
 
 /** What one handling produced, committed in one transaction. */
@@ -173,11 +175,18 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
   /** Returns the acks, or null when the update or entry turned out to be handled already. */
   async function handle(channel: ChannelName, chatId: string, event: EventWithoutTime, options: HandleOptions): Promise<DispatchOutcome['acks'] | null> {
     return withLock(`${channel}:${chatId}`, async () => {
-      // Checked under the chat's lock: a concurrent redelivery waits for the first and then stops here.
-      if (options.updateId !== undefined && (await isInboundUpdateRecorded(db, channel, options.updateId))) return null;
       const answers = new Map<string, EventWithoutTime | null>();
       for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
-        const stored = await findConversation(db, channel, chatId);
+        let stored: Awaited<ReturnType<typeof findConversation>>;
+        if (attempt === 0 && (options.updateId !== undefined || options.reactivates)) {
+          // Checked under the chat's lock, in the same read as the conversation: a concurrent
+          // redelivery waits for the first and then stops here, before running anything.
+          const read = await findConversationUnlessHandled(db, channel, chatId, options.updateId);
+          if (read.handled) return null;
+          // Writing to the bot again (e.g. after unblocking it) makes an inactive chat reachable again.
+          if (options.reactivates && read.chatInactive) await updateChannelChat(db, channel, chatId, { active: true }, clock());
+          stored = read.conversation;
+        } else stored = await findConversation(db, channel, chatId);
         const state = parseState(stored?.stateJson, stored?.stateVersion, options.languageHint ?? deps.defaultLanguage);
         const outcome = await run(channel, chatId, event, state, options, answers);
         const at = clock();
@@ -223,15 +232,13 @@ export function createDispatcher(deps: DispatcherDeps): RuntimeDispatcher {
         logger.info({ channel: update.channel, updateId: update.updateId }, 'duplicate update ignored');
         return { duplicate: true, acks: [] };
       };
-      // Writing to the bot again (e.g. after unblocking it) makes an inactive chat reachable again.
-      const chat = await findChannelChat(db, update.channel, update.chatId);
-      if (!chat.active) await updateChannelChat(db, update.channel, update.chatId, { active: true }, clock());
       const acks = await handle(update.channel, update.chatId, update.event, {
         inboundMessageId: update.inboundMessageId,
         languageHint: update.languageHint,
         source: update.source,
         freshMenu: update.event.kind !== 'action',
         updateId: update.updateId,
+        reactivates: true,
       });
       return acks === null ? duplicate() : { duplicate: false, acks };
     },

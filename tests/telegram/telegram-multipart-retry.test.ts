@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter } from '../../adapters/telegram/index.js';
 import { MAX_TEXT } from '../../adapters/telegram/telegram-render.js';
@@ -93,5 +94,30 @@ describe('multi-part deliveries retried by the outbox', () => {
     await worker.drain();
     expect(await countPendingOutbox(db)).toBe(0);
     expect(textsTo(chat).join('\n')).toBe(`${LONG}\n${LONG}`);
+  });
+});
+
+describe('send progress of one-part messages', () => {
+  it('is neither written nor cleared: nothing to resume, two statements less per new message', async () => {
+    const fake = await startFakeBotApi();
+    const db = openDatabase(':memory:');
+    await migrateToLatest(db);
+    // Counts every write to send_progress, even one cleared right after.
+    await sql`create table progress_writes (op text not null)`.execute(db);
+    await sql`create trigger progress_ins after insert on send_progress begin insert into progress_writes values ('insert'); end`.execute(db);
+    await sql`create trigger progress_del after delete on send_progress begin insert into progress_writes values ('delete'); end`.execute(db);
+    const adapter = createTelegramAdapter({ config: testConfig(fake.apiRoot, fake.token), logger: silentLogger, db });
+    try {
+      const chat = '3201';
+      await adapter.transport.deliver({ channel: 'telegram', chatId: chat, view: { placement: 'message', text: '你好', buttons: [] }, menuMessageId: null, key: 'k1' });
+      expect([...fake.messages.values()].filter((m) => m.chat_id === chat).map((m) => m.text)).toEqual(['你好']);
+      expect((await sql<{ op: string }>`select op from progress_writes`.execute(db)).rows).toEqual([]);
+      // A long text still records its parts while some remain (the retry tests above), then clears.
+      await adapter.transport.deliver({ channel: 'telegram', chatId: chat, view: { placement: 'message', text: LONG, buttons: [] }, menuMessageId: null, key: 'k2' });
+      expect((await sql<{ op: string }>`select op from progress_writes`.execute(db)).rows.map((r) => r.op)).toEqual(['insert', 'delete']);
+    } finally {
+      await db.destroy();
+      await fake.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from '../database.js';
+import { prepared } from '../prepared.js';
 
 export interface ChannelChat {
   menuMessageId: string | null;
@@ -9,13 +10,12 @@ export interface ChannelChat {
   active: boolean;
 }
 
+const selectChannelChat = prepared((db, a: { channel: string; chatId: string }) =>
+  db.selectFrom('channel_chats').select(['menu_message_id', 'menu_detached', 'progress_message_id', 'active']).where('channel', '=', a.channel).where('chat_id', '=', a.chatId),
+);
+
 export async function findChannelChat(db: Db, channel: string, chatId: string): Promise<ChannelChat> {
-  const row = await db
-    .selectFrom('channel_chats')
-    .select(['menu_message_id', 'menu_detached', 'progress_message_id', 'active'])
-    .where('channel', '=', channel)
-    .where('chat_id', '=', chatId)
-    .executeTakeFirst();
+  const row = (await selectChannelChat(db, { channel, chatId })).rows[0];
   return { menuMessageId: row?.menu_message_id ?? null, menuDetached: row?.menu_detached === 1,
     progressMessageId: row?.progress_message_id ?? null,
     active: row ? row.active === 1 : true };

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { storeKind, type Db } from '../database.js';
+import { prepared } from '../prepared.js';
 import type { StaffEvent } from '../../ports/staff.port.js';
 
 export interface OutboxEntry {
@@ -34,21 +35,25 @@ export async function enqueueOutbox(db: Db, entries: NewOutboxEntry[], now: numb
  * transaction that commits the entries' cause; on PostgreSQL (SERIALIZABLE) two writers heading
  * the same lane conflict and one retries.
  */
+const selectPendingInLane = prepared((db, a: { lane: string }) => db.selectFrom('outbox').select('id').where('status', '=', 'pending').where('lane', '=', a.lane).limit(1));
+const insertEntry = prepared((db, a: { lane: string; kind: string; payloadJson: string; runAfter: number; now: number }) =>
+  db.insertInto('outbox').values({ lane: a.lane, kind: a.kind, payload_json: a.payloadJson, run_after: a.runAfter, created_at: a.now }).returning('id'),
+);
+
 export async function enqueueOutboxClaimingHeads(tx: Db, entries: NewOutboxEntry[], now: number, leaseUntil: number): Promise<OutboxEntry[]> {
   if (entries.length === 0) return [];
-  const lanes = [...new Set(entries.map((e) => e.lane))];
-  const busy = await tx.selectFrom('outbox').select('lane').distinct().where('status', '=', 'pending').where('lane', 'in', lanes).execute();
-  const headed = new Set(busy.map((r) => r.lane));
+  // Whether each lane has a pending entry already; only due entries' lanes matter (one query each, a
+  // prepared one: an update's entries are nearly always all on its chat's lane).
+  const headed = new Set<string>();
+  for (const lane of new Set(entries.filter((e) => e.runAfter <= now).map((e) => e.lane))) {
+    if ((await selectPendingInLane(tx, { lane })).rows.length > 0) headed.add(lane);
+  }
   const claimed: OutboxEntry[] = [];
   for (const e of entries) {
     const claim = !headed.has(e.lane) && e.runAfter <= now;
     headed.add(e.lane); // later entries of this lane wait behind this one
     const runAfter = claim ? leaseUntil : e.runAfter;
-    const row = await tx
-      .insertInto('outbox')
-      .values({ lane: e.lane, kind: e.kind, payload_json: JSON.stringify(e.payload), run_after: runAfter, created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = (await insertEntry(tx, { lane: e.lane, kind: e.kind, payloadJson: JSON.stringify(e.payload), runAfter, now })).rows[0]!;
     if (claim) claimed.push({ id: row.id, lane: e.lane, kind: e.kind, payload: e.payload, attempts: 0, runAfter });
   }
   return claimed;
@@ -129,8 +134,10 @@ export async function completeClaimedOutbox(db: Db, entry: Pick<OutboxEntry, 'id
   return Number(result.numUpdatedRows) === 1;
 }
 
+const markDone = prepared((db, a: { id: number }) => db.updateTable('outbox').set({ status: 'done', last_error: null }).where('id', '=', a.id));
+
 export async function markOutboxDone(db: Db, id: number): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'done', last_error: null }).where('id', '=', id).execute();
+  await markDone(db, { id });
 }
 
 export async function rescheduleOutbox(db: Db, id: number, runAfter: number, attempts: number, error: string): Promise<void> {
