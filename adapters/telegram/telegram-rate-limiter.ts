@@ -131,7 +131,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const globalGap = 1000 / rate;
   const globalTolerance = (burst - 1) * globalGap;
   const lateness = globalGap / 4;
-  const bulkGap = globalGap / (options.bulkShare ?? 0.8);
+  // Bulk's share is of Telegram's nominal cap (0.8 × 30 = 24/s), within the sustained rate; its turns
+  // may come one gap early, so a pump that wakes late catches up instead of losing the turn.
+  const bulkGap = Math.max(globalGap, 1000 / (cap * (options.bulkShare ?? 0.8)));
   const queue: Waiter[] = [];
   let turns: Turn[] = [];
   let pumping = false;
@@ -184,15 +186,22 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         }
         const bulk = queue.find((w) => w.bulk && readyAt(w) <= now);
         if (bulk) {
-          const share = await store.book('bulk', now, bulkGap, 0, 1, now);
+          const share = await store.book('bulk', now, bulkGap, bulkGap, 1, now);
           if (share.booked === 0) {
-            await nap(share.first - now);
+            await nap(share.first - bulkGap - now);
             continue;
           }
           // No tolerance and not ahead of time: only when no interactive turn is booked ahead.
           const turn = await store.book('global', now, globalGap, 0, 1, now);
           if (turn.booked === 0) {
             await nap(turn.first - now);
+            continue;
+          }
+          // The chat's turn is booked only now, when the send can go: booked at acquire, a bulk send
+          // waiting behind replies would push the chat's own replies back for as long as it waits.
+          const chatTurn = await store.book(`chat:${bulk.chatId}`, now, chatGap, 0, 1, now);
+          if (chatTurn.booked === 0) {
+            bulk.readyAt = chatTurn.first;
             continue;
           }
           grant(bulk);
@@ -215,7 +224,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       // The chat's turn is booked now (one delivery per chat runs at a time: its outbox lane).
       const key = `chat:${chatId}`;
       await pendingDelays.get(key);
-      const { first } = await store.book(key, clock(), chatGap, tolerance, 1, Infinity);
+      // Bulk books its chat turn when granted (in pump); a reply books it now, burst included.
+      const { first } = bulk ? { first: clock() } : await store.book(key, clock(), chatGap, tolerance, 1, Infinity);
       const granted = await new Promise<number>((resolve) => {
         queue.push({ chatId, bulk, readyAt: first - tolerance, tolerance, grant: resolve });
         if (!pumping) void pump();
@@ -226,7 +236,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       // Not awaited: the send goes out in its bot-wide turn, not a database round trip later (a slow
       // write under load let granted sends reach Telegram together). The chat's next send starts
       // only after this one is answered (its lane), by which time the record is in.
-      if (granted > first + 1) {
+      if (!bulk && granted > first + 1) {
         const write = store.delay(key, granted + chatGap).catch(() => undefined);
         pendingDelays.set(key, write);
         void write.finally(() => {

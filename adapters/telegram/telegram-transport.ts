@@ -88,6 +88,11 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
     }
   }
 
+  /** Not awaited by the delivery (see `deliver`); a failure leaves the keyboard, which is harmless. */
+  function removeKeyboardLater(chatId: string, messageId: number): void {
+    void removeKeyboard(chatId, 'bulk', messageId).catch((error: unknown) => logger.info({ chatId, messageId, err: errorText(error) }, 'telegram old keyboard left (removal failed)'));
+  }
+
   async function deleteOld(chatId: string, id: number): Promise<void> {
     try {
       await api.deleteMessage(chatId, id);
@@ -162,15 +167,16 @@ export function createTelegramTransport(deps: TelegramTransportDeps): ChannelTra
       if (editable && (await tryEdit(chatId, priority, menuId, rendered.text, rendered.reply_markup, view.keepsImage === true))) {
         return isMenu ? { menuMessageId: String(menuId), messageId: String(menuId) } : { menuMessageId: null, messageId: String(menuId) };
       }
-      // A new message takes over: a progress notice it answers goes away; an old menu loses its
-      // keyboard. Both before the send, so a retry after a failed send leaves neither behind.
-      if (!resuming && Number.isSafeInteger(menuId)) {
-        if (delivery.menuMessageIsProgress) await deleteOld(chatId, menuId);
-        else if (isMenu) await removeKeyboard(chatId, priority, menuId);
-      }
+      // A new message takes over: a progress notice it answers goes away first (before the send, so
+      // a retry after a failed send leaves none behind). An old menu loses its keyboard *after* the
+      // answer, in the background and behind every reply (bulk): the student's answer never waits a
+      // send for it, nor does the chat's next one (its lane is free). Best effort — a button left on
+      // an old menu is refused by the engine when pressed (its menu revision is outdated).
+      if (!resuming && Number.isSafeInteger(menuId) && delivery.menuMessageIsProgress) await deleteOld(chatId, menuId);
       const replaced = Number(delivery.replacesMenuMessageId ?? NaN);
-      if (!resuming && Number.isSafeInteger(replaced) && replaced !== menuId) await removeKeyboard(chatId, priority, replaced);
+      const bareAfter = resuming ? [] : [...new Set([isMenu && !delivery.menuMessageIsProgress ? menuId : NaN, replaced])].filter(Number.isSafeInteger);
       const sentId = await sendNew(chatId, priority, rendered, delivery.key, start);
+      for (const id of bareAfter) removeKeyboardLater(chatId, id);
       // A standalone message pushes the old menu up; the next menu should be a new one below it.
       return { menuMessageId: isMenu ? String(sentId) : null, messageId: String(sentId) };
     },

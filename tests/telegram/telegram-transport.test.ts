@@ -109,10 +109,17 @@ describe('telegram transport against the fake Bot API', () => {
     const old = await deliver(menu('旧菜单'));
     await deliver({ placement: 'message', text: '通知', buttons: [] });
     const next = await adapter.transport.deliver({ channel: 'telegram', chatId: CHAT, view: menu('新菜单'), menuMessageId: null, replacesMenuMessageId: old.menuMessageId });
-    expect(fake.messages.get(Number(old.menuMessageId))).toMatchObject({ text: '旧菜单', reply_markup: undefined });
+    // After the new menu is sent, behind it (the answer does not wait for the old keyboard).
+    await expect.poll(() => fake.messages.get(Number(old.menuMessageId))?.reply_markup, { timeout: 5_000 }).toBeUndefined();
+    expect(fake.messages.get(Number(old.menuMessageId))?.text).toBe('旧菜单');
+    const bareAt = fake.callsOf('editMessageReplyMarkup').at(-1)!;
+    const sentAt = fake.callsOf('sendMessage').find((c) => c.params.text === '新菜单')!;
+    expect(fake.calls.indexOf(bareAt)).toBeGreaterThan(fake.calls.indexOf(sentAt));
     expect(fake.messages.get(Number(next.menuMessageId))).toMatchObject({ text: '新菜单', reply_markup: { inline_keyboard: [[{ text: '主菜单' }]] } });
     // A retry of the same take-over finds the keyboard gone already ("not modified") and carries on.
+    const removals = fake.callsOf('editMessageReplyMarkup').length;
     await adapter.transport.deliver({ channel: 'telegram', chatId: CHAT, view: menu('再一版'), menuMessageId: null, replacesMenuMessageId: old.menuMessageId });
+    await expect.poll(() => fake.callsOf('editMessageReplyMarkup').length, { timeout: 5_000 }).toBe(removals + 1);
     expect(fake.messages.get(Number(old.menuMessageId))?.reply_markup).toBeUndefined();
   });
 
