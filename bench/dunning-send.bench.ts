@@ -125,6 +125,10 @@ try {
     reminderRate: Number((sent.length / seconds).toFixed(2)),
     capUsedPct: Number(((sent.length / seconds / CAP) * 100).toFixed(1)),
     bulkBudgetUsedPct: Number(((sent.length / seconds / 24) * 100).toFixed(1)),
+    // The bulk budget is what live conversations leave: the live student's answers in the run's span
+    // took turns the reminders then could not (each reply goes first).
+    liveSendsDuringRun: allSends.filter((c) => c.at >= Math.min(...times) && c.at <= Math.max(...times)).length - sent.length,
+    bulkBudgetUsedWithLivePct: Number(((allSends.filter((c) => c.at >= Math.min(...times) && c.at <= Math.max(...times)).length / seconds / 24) * 100).toFixed(1)),
     maxSendsInAnySecond: maxPerSecond(allSends.map((c) => c.at)),
     maxPerChatInAnySecond: Math.max(...[...byChat.values()].map((times) => maxPerSecond(times))),
     // Over the cap (30/s) and over the per-chat allowance, counting every send too many; stalls of this process left out.

@@ -137,6 +137,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const queue: Waiter[] = [];
   let turns: Turn[] = [];
   let pumping = false;
+  let bulkShareHeld = false;
   let wake: (() => void) | null = null;
 
   /** Sleeps, but a new waiter ends the nap early (it may be ready now). */
@@ -186,10 +187,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         }
         const bulk = queue.find((w) => w.bulk && readyAt(w) <= now);
         if (bulk) {
-          const share = await store.book('bulk', now, bulkGap, bulkGap, 1, now);
-          if (share.booked === 0) {
-            await nap(share.first - bulkGap - now);
-            continue;
+          // A share turn booked while the bot-wide turn was busy is kept for the next try, not lost.
+          if (!bulkShareHeld) {
+            const share = await store.book('bulk', now, bulkGap, bulkGap, 1, now);
+            if (share.booked === 0) {
+              await nap(share.first - bulkGap - now);
+              continue;
+            }
+            bulkShareHeld = true;
           }
           // No tolerance and not ahead of time: only when no interactive turn is booked ahead.
           const turn = await store.book('global', now, globalGap, 0, 1, now);
@@ -204,6 +209,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
             bulk.readyAt = chatTurn.first;
             continue;
           }
+          bulkShareHeld = false;
           grant(bulk);
           continue;
         }

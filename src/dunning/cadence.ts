@@ -67,3 +67,12 @@ export function capSkip(history: readonly string[], today: string, caps: Dunning
   if (week >= caps.perStudentPerWeek) return 'capWeek';
   return null;
 }
+
+/**
+ * When the run's `seq`-th delivery is due, after the run starts sending: `rate` a second, due a whole
+ * second at a time. Due in batches, a send that goes late is caught up within its second (the
+ * limiter still spaces them); spaced one by one, every late send was lost from the run's rate.
+ */
+export function sendOffsetMs(seq: number, rate: number): number {
+  return Math.floor(seq / rate) * 1000;
+}

@@ -19,7 +19,7 @@ import {
 } from '../db/repositories/dunning-reminder.repository.js';
 import { markDunningRunPlanned, type DunningRun } from '../db/repositories/dunning-run.repository.js';
 import { enqueueOutbox, enqueueStaffEvent, type NewOutboxEntry } from '../db/repositories/outbox.repository.js';
-import { capSkip, dueStepOnDay, quietWaitMs, stepOffsets } from './cadence.js';
+import { capSkip, dueStepOnDay, quietWaitMs, sendOffsetMs, stepOffsets } from './cadence.js';
 import { daysBetween } from './local-time.js';
 import type { DunningPolicy } from './policy.js';
 
@@ -240,7 +240,6 @@ export function createPlanner(deps: PlannerDeps) {
     const start = clock();
     // A run that starts in quiet hours sends when they end.
     const sendFrom = start + quietWaitMs(start, policy.quietHours, deps.timezone);
-    const gapMs = 1000 / policy.sendRatePerSec;
     let seq = 0;
     for await (const batch of decisions(run.runDate, run.id, onProgress)) {
       const reminders: { row: NewReminder; planned: PlannedReminder }[] = [];
@@ -264,7 +263,7 @@ export function createPlanner(deps: PlannerDeps) {
             if (reminderId === undefined) continue; // planned before this attempt: already in the outbox
             for (const t of planned.targets) {
               const payload: DunningDelivery = { reminderId, runId: run.id, channel: t.channel, address: t.address, lang: t.lang, optedOut: planned.optedOut, seq };
-              entries.push({ lane: `dunning:${run.id}:${seq % SEND_LANES}`, payloadJson: JSON.stringify(payload), runAfter: Math.round(sendFrom + seq * gapMs) });
+              entries.push({ lane: `dunning:${run.id}:${seq % SEND_LANES}`, payloadJson: JSON.stringify(payload), runAfter: Math.round(sendFrom + sendOffsetMs(seq, policy.sendRatePerSec)) });
               seq += 1;
             }
           }
@@ -273,7 +272,7 @@ export function createPlanner(deps: PlannerDeps) {
         await insertEscalations(tx, escalations);
       });
     }
-    const finishAt = Math.round(sendFrom + seq * gapMs) + 5_000;
+    const finishAt = Math.round(sendFrom + sendOffsetMs(seq, policy.sendRatePerSec)) + 6_000;
     await inTransaction(db, async (tx) => {
       const now = clock();
       if (!(await markDunningRunPlanned(tx, run.id, result.skips, now))) return;

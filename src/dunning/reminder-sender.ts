@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/mailer.port.js';
 import type { ChannelName, ChannelTransport } from '../ports/channel.port.js';
 import type { OutboxEntry } from '../db/repositories/outbox.repository.js';
-import { quietWaitMs } from './cadence.js';
+import { quietWaitMs, sendOffsetMs } from './cadence.js';
 import { localTime } from './local-time.js';
 import type { DunningDelivery } from './planner.js';
 import type { DunningPolicy } from './policy.js';
@@ -46,7 +46,7 @@ export function createReminderSender(deps: ReminderSenderDeps) {
     const wait = quietWaitMs(now, policy.quietHours, deps.timezone);
     if (wait > 0) {
       // Quiet hours: stop here and resume after them, in the run's order and at its pace.
-      const paced = wait + Math.round((d.seq * 1000) / policy.sendRatePerSec);
+      const paced = wait + sendOffsetMs(d.seq, policy.sendRatePerSec);
       throw new ChannelError('quiet hours', Math.ceil(paced / 1000));
     }
     const out = await optedOutChannels(db, reminder.studentId);

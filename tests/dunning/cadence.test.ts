@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capSkip, dueStep, quietWaitMs, stepOffsets } from '../../src/dunning/cadence.js';
+import { capSkip, dueStep, quietWaitMs, sendOffsetMs, stepOffsets } from '../../src/dunning/cadence.js';
 import { DEFAULT_POLICY } from '../../src/dunning/policy.js';
 
 const TZ = 'Asia/Shanghai';
@@ -39,5 +39,12 @@ describe('dunning cadence', () => {
     expect(capSkip(['2026-12-10'], '2026-12-10', caps)).toBe('capDay');
     expect(capSkip(['2026-12-05', '2026-12-08'], '2026-12-10', caps)).toBe('capWeek');
     expect(capSkip(['2026-12-03', '2026-12-08'], '2026-12-10', caps)).toBeNull(); // 12-03 is 7 days ago
+  });
+});
+
+describe('sendOffsetMs', () => {
+  it('makes a run due a whole second at a time, `rate` deliveries each', () => {
+    expect([0, 1, 23, 24, 47, 48].map((seq) => sendOffsetMs(seq, 24))).toEqual([0, 0, 0, 1000, 1000, 2000]);
+    expect([0, 1, 2].map((seq) => sendOffsetMs(seq, 0.5))).toEqual([0, 2000, 4000]);
   });
 });

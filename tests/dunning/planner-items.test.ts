@@ -62,7 +62,7 @@ describe('dunning planner: items and inserts', () => {
     const outbox = await db.selectFrom('outbox').select(['lane', 'kind', 'payload_json', 'run_after', 'created_at', 'status']).where('kind', '=', 'dunning').orderBy('id').execute();
     expect(outbox.map((o) => ({ ...o, payload: JSON.parse(o.payload_json) as unknown, payload_json: undefined, run_after: Number(o.run_after), created_at: Number(o.created_at) }))).toEqual([
       { lane: `dunning:${run.id}:0`, kind: 'dunning', payload: { reminderId: Number(reminders[0]!.id), runId: run.id, channel: 'web', address: 'wa1', lang: 'en', optedOut: false, seq: 0 }, payload_json: undefined, run_after: NOW, created_at: NOW, status: 'pending' },
-      { lane: `dunning:${run.id}:1`, kind: 'dunning', payload: { reminderId: Number(reminders[1]!.id), runId: run.id, channel: 'email', address: 'e1@uni.edu.cn', lang: 'zh-CN', optedOut: false, seq: 1 }, payload_json: undefined, run_after: NOW + Math.round(1000 / DEFAULT_POLICY.sendRatePerSec), created_at: NOW, status: 'pending' },
+      { lane: `dunning:${run.id}:1`, kind: 'dunning', payload: { reminderId: Number(reminders[1]!.id), runId: run.id, channel: 'email', address: 'e1@uni.edu.cn', lang: 'zh-CN', optedOut: false, seq: 1 }, payload_json: undefined, run_after: NOW, created_at: NOW, status: 'pending' },
     ]);
     // A resumed attempt (a crash before the run was marked planned) finds every key taken.
     await db.updateTable('dunning_runs').set({ status: 'planning' }).where('id', '=', run.id).execute();
