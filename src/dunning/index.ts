@@ -47,6 +47,7 @@ export function createDunning(deps: DunningDeps) {
     transports: deps.transports,
     ...(deps.mailer ? { mailer: deps.mailer } : {}),
     payUrl: (channel, studentId, reminderId) => (channel === 'telegram' && config.telegramBotUsername ? `https://t.me/${config.telegramBotUsername}?start=pay` : webPay(studentId, reminderId)),
+    deferUrl: (channel) => (channel === 'telegram' && config.telegramBotUsername ? `https://t.me/${config.telegramBotUsername}?start=defer` : `${deps.publicBaseUrl}/?start=defer`),
     unsubscribeUrl: (studentId, channel) => `${deps.publicBaseUrl}/dunning/unsubscribe?t=${unsubscribeToken(config.linkSecret, studentId)}${channel ? `&c=${channel}` : ''}`,
     clock: deps.clock,
     logger: deps.logger,

@@ -26,6 +26,8 @@ export interface ReminderSenderDeps {
   mailer?: Mailer;
   /** The link that opens 网上缴费 on this channel (Telegram deep link, signed web chat link). */
   payUrl: (channel: DunningDelivery['channel'], studentId: string, reminderId: number) => string;
+  /** 申请缓缴 straight away: the chat's deep link (login first when needed). */
+  deferUrl?: (channel: DunningDelivery['channel']) => string;
   /** The signed opt-out page; `channel` limits it to that channel (the chat button), else all. */
   unsubscribeUrl: (studentId: string, channel?: DunningDelivery['channel']) => string;
   clock: () => number;
@@ -59,7 +61,7 @@ export function createReminderSender(deps: ReminderSenderDeps) {
     });
     if (items.length === 0) return settleReminder(db, reminder.id, { status: 'skipped', reason: 'paid' }, now);
     const student = await findStudentById(db, reminder.studentId);
-    const facts = { name: student?.name ?? reminder.studentId, items, finalNotice: reminder.finalNotice, optedOut: d.optedOut, payUrl: deps.payUrl(d.channel, reminder.studentId, reminder.id), ref: String(reminder.id) };
+    const facts = { name: student?.name ?? reminder.studentId, items, finalNotice: reminder.finalNotice, optedOut: d.optedOut, payUrl: deps.payUrl(d.channel, reminder.studentId, reminder.id), ...(deps.deferUrl ? { deferUrl: deps.deferUrl(d.channel) } : {}), ref: String(reminder.id) };
     try {
       if (d.channel === 'email') {
         if (!deps.mailer) throw new Error('no mailer');

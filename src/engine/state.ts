@@ -24,7 +24,7 @@ export interface SelectionLine {
 }
 
 /** Where a `/start` deep link asked to go once the student is logged in. */
-export type DeepLink = 'pay' | 'history';
+export type DeepLink = 'pay' | 'history' | 'defer';
 
 /** Where the order on the pay card stands (absent: 待支付). */
 export type OrderCardStatus = 'pending' | 'paid' | 'receipted' | 'failed' | 'closed' | 'expired';

@@ -52,6 +52,12 @@ describe('reminders through real channels', () => {
     const opened = await fetch(`${app.baseUrl}/api/chat/pay-link`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-chat-token': chat.token }, body: JSON.stringify({ token: new URL(payUrl).searchParams.get('paylink') }) });
     expect(await opened.json()).toEqual({ ok: true });
     await chat.waitFor((m) => m.payload.text.startsWith('网上缴费\n请勾选本次要缴费的项目') && m.id > reminder.id);
+    // 申请缓缴: the web chat with ?start=defer, which opens the deferral's item list for this student.
+    const deferUrl = chat.buttonUrl(reminder, '申请缓缴');
+    expect(deferUrl).toBe(`${app.baseUrl}/?start=defer`);
+    const before = (await chat.latest())!.id;
+    await chat.start(new URL(deferUrl).searchParams.get('start')!);
+    await chat.waitFor((m) => m.id > before && m.payload.text.startsWith('申请缓缴（绿色通道）'));
 
     // 王五 (no chat, a recovery e-mail in the demo data) gets one too.
     const mail = (await smtp.waitFor(2)).find((m) => m.to.includes('zhao@example.edu.cn'));
@@ -59,6 +65,7 @@ describe('reminders through real channels', () => {
     expect(mail!.mail.text).toContain('赵六同学');
     expect(mail!.mail.html).toContain('网上缴费');
     expect(mail!.mail.text).toMatch(/网上缴费: http:\/\/[^\s]+\/\?paylink=[\w.-]+/);
+    expect(mail!.mail.text).toMatch(/申请缓缴: http:\/\/[^\s]+\/\?start=defer/);
     const header = (name: string) => mail!.mail.headerLines.find((h) => h.key === name)?.line ?? '';
     const link = /<(http[^>]+)>/.exec(header('list-unsubscribe'))?.[1] ?? '';
     expect(link).toMatch(/\/dunning\/unsubscribe\?t=/);

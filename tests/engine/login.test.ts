@@ -7,10 +7,12 @@ import {
   codeOf,
   commandsOf,
   createHarness,
+  defaultItems,
   homeHarness,
   initialState,
   labelsOf,
   loggedInState,
+  makeFacts,
   makeSession,
   menuOf,
   messageTexts,
@@ -199,12 +201,19 @@ describe('login', () => {
   it.each([
     ['pay', 'select'],
     ['history', 'items'],
+    ['defer', 'deferral.items'],
     ['bogus', 'home'],
   ])('honours the deep link %j after login', (payload, stepName) => {
     const h = passwordPromptHarness({ payload });
     const result = h.send({ kind: 'login.result', result: { ok: true, studentId: '2023001', mustChangePassword: false } });
     expect(result.state.step.name).toBe(stepName);
     if (stepName === 'items') expect(result.state.step).toEqual({ name: 'items', tab: 'history', period: null });
+  });
+
+  it('a 申请缓缴 link with nothing left to defer lands on the home menu', () => {
+    const facts = makeFacts(defaultItems().map((i) => ({ ...i, deferredUntil: '2026-12-31' })));
+    const h = passwordPromptHarness({ payload: 'defer', facts });
+    expect(h.send({ kind: 'login.result', result: { ok: true, studentId: '2023001', mustChangePassword: false } }).state.step).toEqual({ name: 'home' });
   });
 
   it('a deep link with a session goes straight there', () => {

@@ -97,14 +97,14 @@ export function onLoginResult(
     const session = { studentId: result.studentId, lastActiveAt: event.at, mustChangePassword: result.mustChangePassword, bound: true };
     const next = { ...state, session };
     const deepLink = 'next' in step ? step.next : undefined;
-    return result.mustChangePassword ? toForcedPassword(next, env) : showStep(next, landingStep(deepLink), env);
+    return result.mustChangePassword ? toForcedPassword(next, env) : showStep(next, landingStep(deepLink, env), env);
   }
   // An answer for a login the user has since abandoned changes nothing.
   if (step.name !== 'login.password' && step.name !== 'login.proof') return stay(state);
   if (result.ok) {
     const session = { studentId: result.studentId, lastActiveAt: event.at, mustChangePassword: result.mustChangePassword };
     const next = { ...state, session };
-    return result.mustChangePassword ? toForcedPassword(next, env) : showStep(next, landingStep(step.next), env);
+    return result.mustChangePassword ? toForcedPassword(next, env) : showStep(next, landingStep(step.next, env), env);
   }
   switch (result.reason) {
     case 'invalid': {

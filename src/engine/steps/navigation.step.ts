@@ -1,6 +1,7 @@
 import type { Command } from '../commands.js';
 import type { TransitionResult, Effect } from '../effects.js';
 import type { EngineEnv } from '../engine-env.js';
+import { deferrableItems } from '../env-queries.js';
 import { otherLang } from '../i18n/index.js';
 import { notice, reshow, showStep } from '../present.js';
 import type { ConversationState, DeepLink, Step } from '../state.js';
@@ -44,12 +45,13 @@ export function toggleLang(state: ConversationState, env: EngineEnv): Transition
 }
 
 export function parseDeepLink(payload: string | undefined): DeepLink | undefined {
-  return payload === 'pay' || payload === 'history' ? payload : undefined;
+  return payload === 'pay' || payload === 'history' || payload === 'defer' ? payload : undefined;
 }
 
-/** Where a logged-in student lands: home, or the deep link's step. */
-export function landingStep(next: DeepLink | undefined): Step {
+/** Where a logged-in student lands: home, or the deep link's step (申请缓缴 only with something to defer). */
+export function landingStep(next: DeepLink | undefined, env: EngineEnv): Step {
   if (next === 'pay') return { name: 'select', selection: [] };
+  if (next === 'defer') return deferrableItems(env).length > 0 ? { name: 'deferral.items', itemIds: [] } : { name: 'home' };
   if (next === 'history') return { name: 'items', tab: 'history', period: null };
   return { name: 'home' };
 }
@@ -59,5 +61,5 @@ export function handleStart(state: ConversationState, payload: string | undefine
   const next = parseDeepLink(payload);
   if (!state.session) return toLogin(state, env, [], next);
   if (state.session.mustChangePassword) return toForcedPassword(state, env);
-  return showStep(state, landingStep(next), env);
+  return showStep(state, landingStep(next, env), env);
 }
